@@ -1,0 +1,1 @@
+#include "server/domain/one_time_link.h"

@@ -1,0 +1,66 @@
+#include "server/domain/secrets.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/escaping.h"
+
+namespace scheduling::domain {
+namespace {
+
+template <size_t N>
+std::array<unsigned char, N> RandomBytes() {
+  std::array<unsigned char, N> bytes;
+  if (RAND_bytes(bytes.data(), static_cast<int>(N)) != 1) {
+    std::fputs("fatal: CSPRNG failed\n", stderr);
+    std::abort();
+  }
+  return bytes;
+}
+
+bool IsTokenChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+}  // namespace
+
+std::string GenerateLinkToken() {
+  const auto bytes = RandomBytes<24>();
+  return absl::WebSafeBase64Escape(absl::string_view(
+      reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+bool IsWellFormedLinkToken(absl::string_view token) {
+  if (token.size() != static_cast<size_t>(kLinkTokenLength)) return false;
+  for (char c : token) {
+    if (!IsTokenChar(c)) return false;
+  }
+  return true;
+}
+
+std::string HashLinkToken(absl::string_view token) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+         digest);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+std::string GenerateResourceId() {
+  static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const auto bytes = RandomBytes<20>();
+  std::string id;
+  id.reserve(bytes.size());
+  // Modulo bias is irrelevant here: ids need uniqueness, not secrecy.
+  id.push_back(kLetters[bytes[0] % 26]);
+  for (size_t i = 1; i < bytes.size(); ++i) id.push_back(kAlphabet[bytes[i] % 36]);
+  return id;
+}
+
+}  // namespace scheduling::domain
