@@ -11,7 +11,9 @@ bool ParseDetails(const grpc::Status& status, google::rpc::Status* details) {
          details->ParseFromString(status.error_details());
 }
 
-const char* CodeName(grpc::StatusCode code) {
+}  // namespace
+
+const char* StatusCodeName(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:
       return "OK";
@@ -52,8 +54,6 @@ const char* CodeName(grpc::StatusCode code) {
   }
 }
 
-}  // namespace
-
 std::string ErrorReason(const grpc::Status& status) {
   google::rpc::Status details;
   if (!ParseDetails(status, &details)) return "";
@@ -80,7 +80,7 @@ std::vector<std::pair<std::string, std::string>> FieldViolations(
 }
 
 std::string DescribeStatus(const grpc::Status& status) {
-  std::string text = CodeName(status.error_code());
+  std::string text = StatusCodeName(status.error_code());
   if (!status.error_message().empty()) text += ": " + status.error_message();
   const std::string reason = ErrorReason(status);
   if (!reason.empty()) text += " [reason " + reason + "]";

@@ -66,14 +66,14 @@ absl::Status FailedPreconditionWithReason(absl::string_view reason,
 }
 
 std::optional<std::string> ErrorReason(const absl::Status& status) {
-  std::optional<absl::Cord> payload = status.GetPayload(kReasonPayload);
+  auto payload = status.GetPayload(kReasonPayload);
   if (!payload.has_value()) return std::nullopt;
   return std::string(*payload);
 }
 
 std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   std::vector<FieldViolation> violations;
-  std::optional<absl::Cord> payload = status.GetPayload(kViolationsPayload);
+  auto payload = status.GetPayload(kViolationsPayload);
   if (!payload.has_value()) return violations;
   const std::string encoded(*payload);
   absl::string_view in = encoded;

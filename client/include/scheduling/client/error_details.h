@@ -17,6 +17,9 @@
 
 namespace scheduling::client {
 
+// The canonical name of a status code, e.g. "FAILED_PRECONDITION".
+const char* StatusCodeName(grpc::StatusCode code);
+
 // The ErrorInfo reason of a failed call ("LINK_USED", ...), or "" if none.
 std::string ErrorReason(const grpc::Status& status);
 

@@ -1,0 +1,23 @@
+// Checks command-line flags before absl::ParseCommandLine sees them.
+//
+// absl::ParseCommandLine exits with status 1 on an unknown flag or a value
+// that does not parse, the status schedctl keeps for failed calls. Checking
+// first lets schedctl report such mistakes as usage errors (status 2).
+//
+// Not thread-safe: sets flags, as parsing them does.
+#ifndef SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
+#define SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
+
+#include <string>
+
+namespace scheduling::cli {
+
+// Returns a description of the first flag in argv[1..argc) that is unknown,
+// lacks a value or has a value its type rejects, or "" if there is none.
+// Checking stops at "--" (positional arguments follow) and at absl's own
+// flags (--flagfile, --helpfull, ...), which absl handles.
+std::string CheckFlagArguments(int argc, char* argv[]);
+
+}  // namespace scheduling::cli
+
+#endif  // SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_

@@ -1,0 +1,79 @@
+// schedctl's human-readable output: aligned "key: value" blocks, and the
+// resources of the API rendered into them. Instants are shown both in UTC
+// (RFC 3339) and as wall-clock time with offset in a zone that matters to
+// the reader.
+//
+// Thread-compatible.
+#ifndef SCHEDULING_CLIENT_CLI_OUTPUT_H_
+#define SCHEDULING_CLIENT_CLI_OUTPUT_H_
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "scheduling/v1/booking.pb.h"
+#include "scheduling/v1/calendar.pb.h"
+#include "scheduling/v1/one_time_link.pb.h"
+#include "scheduling/v1/one_time_link_service.pb.h"
+
+namespace scheduling::cli {
+
+// Collects fields and prints them with the values in one column.
+//
+// Example:
+//   FieldPrinter fields(/*indent=*/2);
+//   fields.Add("name", link.name()).Add("url", link.url());
+//   fields.Print(std::cout);
+class FieldPrinter {
+ public:
+  explicit FieldPrinter(int indent = 0) : indent_(indent) {}
+
+  FieldPrinter& Add(absl::string_view key, absl::string_view value);
+  // Adds `timestamp` formatted with FormatInstant, or "-" if it is unset.
+  FieldPrinter& AddTime(absl::string_view key,
+                        const google::protobuf::Timestamp& timestamp,
+                        absl::TimeZone zone);
+
+  void Print(std::ostream& out) const;
+
+ private:
+  int indent_;
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// "2026-12-01T09:00:00Z (Tue 2026-12-01 14:30 +05:30 Asia/Kolkata)".
+std::string FormatInstant(absl::Time time, absl::TimeZone zone);
+
+// The zone called `name`, or `fallback` if `name` is empty or unknown.
+absl::TimeZone ZoneOr(absl::string_view name, absl::TimeZone fallback);
+
+// Adds the fields of a calendar; its times are shown in its own zone.
+void AddCalendar(const scheduling::v1::Calendar& calendar,
+                 FieldPrinter* fields);
+
+// Adds the fields of a link; its times are shown in `zone`.
+void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
+                    absl::TimeZone zone, FieldPrinter* fields);
+
+// Adds the fields of a booking; its times are shown in `zone`.
+void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
+                FieldPrinter* fields);
+
+// Adds what a booking page learns from resolving a link.
+void AddResolvedLink(const scheduling::v1::ResolveOneTimeLinkResponse& resolved,
+                     FieldPrinter* fields);
+
+// Prints up to `limit` slots, one numbered line each, with local times in
+// `zone_name` (the zone the server computed them for).
+void PrintSlots(
+    const google::protobuf::RepeatedPtrField<scheduling::v1::Slot>& slots,
+    absl::string_view zone_name, int indent, int limit, std::ostream& out);
+
+}  // namespace scheduling::cli
+
+#endif  // SCHEDULING_CLIENT_CLI_OUTPUT_H_

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, starts a database (unless SCHEDULING_DSN
+# names one) and the server, runs the product demo against it, and keeps the
+# server in the foreground until Ctrl-C.
+#
+# Usage: bash scripts/run.sh
+#
+# Environment:
+#   SCHEDULING_DSN     use this database instead of a private one in .local/db
+#   SCHEDULING_LISTEN  address to serve on (default 127.0.0.1:<a free port>)
+#   other SCHEDULING_* variables are passed to the server as they are
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly repo
+cd "$repo"
+
+# Let ccache reuse results across build directories and checkouts.
+export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
+
+readonly server_bin="$repo/build/server/scheduling_server"
+readonly schedctl="$repo/build/client/cli/schedctl"
+readonly buf="$repo/.local/tools/node_modules/.bin/buf"
+readonly db_dir="$repo/.local/db"
+readonly start_timeout_s=120
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+server_pid=""
+started_db=false
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    log "stopping the server (pid $server_pid)"
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ $started_db == true ]]; then
+    log "stopping the private database"
+    bash "$repo/scripts/private-db.sh" stop "$db_dir" || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+# Turn signals into an exit so that cleanup runs once, from the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "dependencies"
+bash "$repo/scripts/deps.sh"
+
+log "build"
+# WERROR pinned OFF so that a build directory configured by test.sh (ON) does
+# not make this one fail on a warning; ccache keeps both variants cheap.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEDULING_WERROR=OFF
+# Only what this script runs; test.sh builds everything.
+cmake --build build -j2 --target scheduling_server schedctl
+
+if [[ -n ${SCHEDULING_DSN:-} ]]; then
+  dsn="$SCHEDULING_DSN"
+  log "database: SCHEDULING_DSN from the environment"
+else
+  log "database: private MariaDB in ${db_dir#"$repo"/} (kept between runs)"
+  db_port="$(bash scripts/private-db.sh free-port)"
+  started_db=true
+  dsn="$(bash scripts/private-db.sh start "$db_dir" "$db_port")"
+  dsn="${dsn##*$'\n'}" # the DSN is the last line
+fi
+
+listen="${SCHEDULING_LISTEN:-127.0.0.1:$(bash scripts/private-db.sh free-port)}"
+# Where a client reaches it: a wildcard listen address means this machine.
+host="${listen%:*}"
+case "$host" in
+  "" | 0.0.0.0 | "[::]" | "[::0]") host=127.0.0.1 ;;
+esac
+addr="$host:${listen##*:}"
+
+log "server: listening on $listen"
+# The DSN goes through the environment, not the command line, so that it does
+# not show in `ps`. setsid keeps a terminal's Ctrl-C from reaching the server
+# directly: this script stops it, in order, from its trap.
+SCHEDULING_DSN="$dsn" SCHEDULING_LISTEN="$listen" setsid "$server_bin" &
+server_pid=$!
+
+deadline=$((SECONDS + start_timeout_s))
+until timeout 5 "$schedctl" --server="$addr" health >/dev/null 2>&1; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    wait "$server_pid" && rc=0 || rc=$?
+    server_pid=""
+    echo "run.sh: the server exited during start-up (status $rc)" >&2
+    exit 1
+  fi
+  if ((SECONDS >= deadline)); then
+    echo "run.sh: the server did not report SERVING within ${start_timeout_s}s" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+log "server is SERVING on $addr"
+
+location="demo-$(date -u +%Y%m%d-%H%M%S)-$$"
+log "demo: the product flow for location $location"
+"$schedctl" --server="$addr" demo --location="$location"
+
+log "methods, listed through server reflection"
+"$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$addr"
+
+cat <<EOF
+
+==> the server is running on $addr; call it with buf curl, for example:
+
+  buf=.local/tools/node_modules/.bin/buf
+  \$buf curl --protocol grpc --http2-prior-knowledge --list-methods http://$addr
+  \$buf curl --protocol grpc --http2-prior-knowledge \\
+      -d '{"parent": "locations/$location"}' \\
+      http://$addr/scheduling.v1.CalendarService/ListCalendars
+  \$buf curl --protocol grpc --http2-prior-knowledge \\
+      http://$addr/grpc.health.v1.Health/Check
+
+  or the reference CLI: build/client/cli/schedctl --server=$addr health
+
+Press Ctrl-C to stop the server$([[ $started_db == true ]] && echo " and the private database").
+EOF
+
+# In the foreground until the server exits or a signal arrives.
+wait "$server_pid"

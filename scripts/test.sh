@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order, failing at the first problem: formatting,
+# a warnings-as-errors build of every target (tests and benchmarks included),
+# proto lint, and the whole test suite against a private MariaDB started in a
+# fresh temporary directory.
+#
+# Usage: bash scripts/test.sh
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly repo
+cd "$repo"
+
+# Let ccache reuse results across build directories and checkouts.
+export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
+
+readonly buf="$repo/.local/tools/node_modules/.bin/buf"
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+db_dir=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $db_dir ]]; then
+    bash "$repo/scripts/private-db.sh" stop "$db_dir" || true
+    rm -rf "$db_dir"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "dependencies"
+bash "$repo/scripts/deps.sh"
+
+log "formatting (clang-format, .clang-format at the root)"
+dirs=()
+for d in server client tests bench; do
+  if [[ -d $d ]]; then dirs+=("$d"); fi
+done
+unformatted=()
+if ((${#dirs[@]} > 0)); then
+  while IFS= read -r -d '' f; do
+    if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
+      unformatted+=("$f")
+    fi
+  done < <(find "${dirs[@]}" -type f \( -name '*.cc' -o -name '*.h' \) -print0 | sort -z)
+fi
+if ((${#unformatted[@]} > 0)); then
+  echo "test.sh: these files are not clang-formatted:" >&2
+  printf '  %s\n' "${unformatted[@]}" >&2
+  echo "fix with: clang-format -i ${unformatted[*]}" >&2
+  exit 1
+fi
+echo "all formatted"
+
+log "build (warnings are errors)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEDULING_WERROR=ON \
+  -DSCHEDULING_BUILD_TESTS=ON -DSCHEDULING_BUILD_BENCH=ON
+cmake --build build -j2
+
+log "proto lint (buf lint)"
+"$buf" lint
+echo "buf lint: clean"
+
+log "private database for the integration tests"
+db_dir="$(mktemp -d)"
+db_port="$(bash scripts/private-db.sh free-port)"
+dsn="$(bash scripts/private-db.sh start "$db_dir" "$db_port")"
+export SCHEDULING_TEST_DSN="${dsn##*$'\n'}" # the DSN is the last line
+echo "SCHEDULING_TEST_DSN=$SCHEDULING_TEST_DSN"
+
+log "tests"
+# --no-tests=error: a suite that finds no tests must not pass.
+# --timeout: a hung test fails after 10 minutes instead of stalling CI
+# (tests that set their own TIMEOUT property keep it).
+ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 600

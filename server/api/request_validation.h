@@ -1,0 +1,98 @@
+// Validation of every request, before anything reaches the domain or SQL.
+//
+// Each function checks one request completely and returns either the
+// domain input it describes or INVALID_ARGUMENT listing every violation
+// (domain::FieldViolations), with field paths as in the request, e.g.
+// "calendar.weekly_hours[1].end_time". Pure: `now` is passed in.
+#ifndef SCHEDULING_SERVER_API_REQUEST_VALIDATION_H_
+#define SCHEDULING_SERVER_API_REQUEST_VALIDATION_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "scheduling/v1/calendar_service.pb.h"
+#include "scheduling/v1/one_time_link_service.pb.h"
+#include "server/domain/booking.h"
+#include "server/domain/calendar.h"
+#include "server/domain/names.h"
+#include "server/domain/slots.h"
+
+namespace scheduling::api {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+inline constexpr int kMaxDisplayNameLength = 200;   // characters
+inline constexpr int kMaxEmailLength = 254;         // octets (RFC 5321)
+inline constexpr int kMaxWeeklyIntervals = 100;
+inline constexpr absl::Duration kMinDuration = absl::Minutes(5);
+inline constexpr absl::Duration kMaxDuration = absl::Hours(24);
+
+// The calendar to create; `calendar_id` is empty when the caller let the
+// server choose it.
+absl::StatusOr<domain::Calendar> ValidateCreateCalendar(
+    const v1::CreateCalendarRequest& request);
+
+// A calendar resource name in `field`.
+absl::StatusOr<domain::CalendarName> ValidateCalendarName(
+    absl::string_view field, absl::string_view name);
+
+// A one-time link resource name in `field`.
+absl::StatusOr<domain::OneTimeLinkName> ValidateOneTimeLinkName(
+    absl::string_view field, absl::string_view name);
+
+struct ListCalendarsQuery {
+  std::string location_id;
+  int64_t after_pk = 0;
+  int page_size = kDefaultPageSize;
+};
+absl::StatusOr<ListCalendarsQuery> ValidateListCalendars(
+    const v1::ListCalendarsRequest& request);
+
+// Opaque page token of ListCalendars, bound to the location.
+std::string EncodeCalendarPageToken(absl::string_view location_id,
+                                    int64_t last_pk);
+
+struct FreeSlotsQuery {
+  domain::TimeInterval range;
+  // The requested zone; nullopt means the calendar's own.
+  std::optional<absl::TimeZone> zone;
+  std::string zone_name;
+};
+absl::StatusOr<FreeSlotsQuery> ValidateFreeSlotsRange(
+    const google::protobuf::Timestamp* start_time,
+    const google::protobuf::Timestamp* end_time, absl::string_view time_zone);
+
+// A link token in `field`: 32 characters of URL-safe base64.
+absl::Status ValidateLinkToken(absl::string_view field,
+                               absl::string_view token);
+
+struct CreateLinkInput {
+  domain::CalendarName calendar;
+  std::optional<absl::Time> expire_time;
+};
+absl::StatusOr<CreateLinkInput> ValidateCreateOneTimeLink(
+    const v1::CreateOneTimeLinkRequest& request, absl::Time now);
+
+struct BookLinkInput {
+  std::string token;
+  absl::Time start_time;
+  domain::Invitee invitee;
+};
+absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
+    const v1::BookOneTimeLinkRequest& request, absl::Time now);
+
+// One INVALID_ARGUMENT with the violations of every failed status in
+// `statuses`, for requests validated in parts; OK if all are OK.
+absl::Status CombineViolations(std::initializer_list<absl::Status> statuses);
+
+// Loads an IANA zone by name, refusing names that are not zone-shaped
+// (the zone loader reads files named after them).
+std::optional<absl::TimeZone> LoadZone(absl::string_view name);
+
+}  // namespace scheduling::api
+
+#endif  // SCHEDULING_SERVER_API_REQUEST_VALIDATION_H_

@@ -1,0 +1,73 @@
+# Store, API and server targets (included from server/CMakeLists.txt).
+
+# Embed the SQL migrations into the binary so a deployed server needs no
+# files beside it. Re-runs when a migration changes or is added.
+file(GLOB SCHEDULING_MIGRATION_FILES CONFIGURE_DEPENDS
+  "${CMAKE_CURRENT_SOURCE_DIR}/store/migrations/*.sql")
+list(SORT SCHEDULING_MIGRATION_FILES)
+set(EMBEDDED_MIGRATIONS "${CMAKE_CURRENT_BINARY_DIR}/embedded_migrations.cc")
+set(_migrations_body "")
+foreach(_file IN LISTS SCHEDULING_MIGRATION_FILES)
+  get_filename_component(_name "${_file}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" _version "${_name}")
+  math(EXPR _version "${_version} + 0")
+  file(READ "${_file}" _sql)
+  string(APPEND _migrations_body
+    "      {${_version}, \"${_name}\", R\"scheduling_sql(${_sql})scheduling_sql\"},\n")
+endforeach()
+file(CONFIGURE OUTPUT "${EMBEDDED_MIGRATIONS}" CONTENT [=[
+// Generated from server/store/migrations/*.sql by server/layers.cmake.
+#include "server/store/migrations.h"
+
+namespace scheduling::store {
+
+const std::vector<Migration>& EmbeddedMigrations() {
+  static const auto* migrations = new std::vector<Migration>{
+@_migrations_body@  };
+  return *migrations;
+}
+
+}  // namespace scheduling::store
+]=] @ONLY)
+
+add_library(scheduling_store
+  store/calendar_store.cc
+  store/connection_pool.cc
+  store/dsn.cc
+  store/link_store.cc
+  store/migrations.cc
+  store/rows.cc
+  store/sql_values.cc
+  store/transaction.cc
+  "${EMBEDDED_MIGRATIONS}"
+)
+target_link_libraries(scheduling_store PUBLIC scheduling_domain
+  mysqlcppconn::mysqlcppconn absl::synchronization absl::function_ref)
+target_compile_options(scheduling_store PRIVATE ${SCHEDULING_WARNINGS})
+
+add_library(scheduling_api
+  api/calendar_service.cc
+  api/one_time_link_service.cc
+  api/proto_conversion.cc
+  api/request_validation.cc
+  api/status_mapping.cc
+)
+target_link_libraries(scheduling_api PUBLIC scheduling_domain scheduling_store
+  scheduling_proto gRPC::grpc++)
+target_compile_options(scheduling_api PRIVATE ${SCHEDULING_WARNINGS})
+
+# The server as a library, so that integration tests run the real thing
+# in-process on a real port.
+add_library(scheduling_server_lib
+  server.cc
+  rpc_logging.cc
+)
+target_link_libraries(scheduling_server_lib PUBLIC scheduling_api scheduling_client
+  grpc_health_proto gRPC::grpc++ gRPC::grpc++_reflection)
+target_compile_options(scheduling_server_lib PRIVATE ${SCHEDULING_WARNINGS})
+
+add_executable(scheduling_server main.cc)
+target_link_libraries(scheduling_server PRIVATE scheduling_server_lib
+  absl::flags absl::flags_parse)
+target_compile_options(scheduling_server PRIVATE ${SCHEDULING_WARNINGS})
+install(TARGETS scheduling_server RUNTIME DESTINATION bin)

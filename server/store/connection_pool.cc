@@ -1,0 +1,145 @@
+#include "server/store/connection_pool.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace scheduling::store {
+namespace {
+
+// get_driver_instance() is not thread-safe; a function-local static makes
+// the first call the only one.
+sql::Driver* DriverInstance() {
+  static sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
+  return driver;
+}
+
+// Session settings that every (re)connect must restore: Connector/C++
+// forces REPEATABLE READ on connect, and DATETIME values are UTC only if
+// the session says so.
+constexpr const char* kSessionSetup[] = {
+    "SET SESSION time_zone = '+00:00'",
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+    "SET SESSION innodb_lock_wait_timeout = 10",
+    "SET NAMES utf8mb4 COLLATE utf8mb4_bin",
+};
+
+}  // namespace
+
+PooledConnection::PooledConnection() = default;
+
+PooledConnection::~PooledConnection() {
+  statements.clear();  // statements must go before their connection
+  connection.reset();
+}
+
+Lease::Lease(ConnectionPool* pool, std::unique_ptr<PooledConnection> connection)
+    : pool_(pool), connection_(std::move(connection)) {}
+
+Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_),
+      connection_(std::move(other.connection_)),
+      broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+Lease::~Lease() {
+  if (pool_ != nullptr && connection_ != nullptr) {
+    pool_->Release(std::move(connection_), broken_);
+  }
+}
+
+sql::PreparedStatement& Lease::Prepare(const std::string& sql) {
+  auto& statement = connection_->statements[sql];
+  if (statement == nullptr) {
+    statement.reset(connection_->connection->prepareStatement(sql));
+  }
+  return *statement;
+}
+
+ConnectionPool::ConnectionPool(const Dsn& dsn, int size)
+    : dsn_(dsn), size_(size), driver_(DriverInstance()) {}
+
+ConnectionPool::~ConnectionPool() {
+  absl::MutexLock lock(&mu_);
+  idle_.clear();
+}
+
+absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
+    const Dsn& dsn, int size) {
+  if (size < 1) return absl::InvalidArgumentError("pool size must be >= 1");
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(dsn, size));
+  absl::StatusOr<Lease> first = pool->Acquire();
+  if (!first.ok()) return first.status();
+  return pool;
+}
+
+absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
+  sql::ConnectOptionsMap options;
+  options["hostName"] = absl::StrCat("tcp://", dsn_.host, ":", dsn_.port);
+  options["userName"] = dsn_.user;
+  options["password"] = dsn_.password;
+  options["schema"] = dsn_.database;
+  options["OPT_RECONNECT"] = false;
+  options["OPT_CONNECT_TIMEOUT"] = 5;
+  options["OPT_CHARSET_NAME"] = "utf8mb4";
+  auto pooled = std::make_unique<PooledConnection>();
+  try {
+    pooled->connection.reset(driver_->connect(options));
+    std::unique_ptr<sql::Statement> statement(
+        pooled->connection->createStatement());
+    for (const char* setup : kSessionSetup) statement->execute(setup);
+  } catch (const sql::SQLException& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to the database at ", dsn_.host, ":",
+                     dsn_.port, "/", dsn_.database, ": ", e.what(),
+                     " (error ", e.getErrorCode(), ")"));
+  }
+  return pooled;
+}
+
+absl::StatusOr<Lease> ConnectionPool::Acquire(absl::Duration timeout) {
+  {
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || open_ < size_;
+    };
+    absl::MutexLock lock(&mu_);
+    if (!mu_.AwaitWithTimeout(absl::Condition(&available), timeout)) {
+      return absl::UnavailableError(
+          "timed out waiting for a database connection");
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<PooledConnection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    ++open_;
+  }
+  // Connecting takes round trips: do it without holding the lock.
+  absl::StatusOr<std::unique_ptr<PooledConnection>> opened = Open();
+  if (!opened.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return opened.status();
+  }
+  return Lease(this, *std::move(opened));
+}
+
+void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection,
+                             bool broken) {
+  if (broken) {
+    connection.reset();  // close outside the lock
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  idle_.push_back(std::move(connection));
+}
+
+}  // namespace scheduling::store

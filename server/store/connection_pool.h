@@ -1,0 +1,104 @@
+// A fixed-size pool of MySQL Connector/C++ connections.
+//
+// Connector/C++ allows one thread per connection at a time and ships no
+// pool. Each pooled connection also caches its prepared statements, so a
+// hot statement costs one round trip, not a prepare and an execute.
+// Connections are opened lazily, configured after every connect (UTC,
+// READ COMMITTED, no auto-reconnect: a silent reconnect would lose the
+// transaction and the session settings), and dropped when a lease reports
+// them broken.
+//
+// Thread-safety: ConnectionPool is thread-safe; a Lease belongs to one
+// thread at a time.
+#ifndef SCHEDULING_SERVER_STORE_CONNECTION_POOL_H_
+#define SCHEDULING_SERVER_STORE_CONNECTION_POOL_H_
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/store/dsn.h"
+
+namespace sql {
+class Connection;
+class Driver;
+class PreparedStatement;
+}  // namespace sql
+
+namespace scheduling::store {
+
+class ConnectionPool;
+
+// One connection and the statements prepared on it. Statements are
+// declared after the connection so they are destroyed first.
+struct PooledConnection {
+  PooledConnection();
+  ~PooledConnection();
+  std::unique_ptr<sql::Connection> connection;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>
+      statements;
+};
+
+// Exclusive use of one pooled connection; returns it on destruction.
+class Lease {
+ public:
+  Lease(ConnectionPool* pool, std::unique_ptr<PooledConnection> connection);
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+
+  sql::Connection& connection() { return *connection_->connection; }
+
+  // The statement for `sql`, prepared on first use. May throw
+  // sql::SQLException like every Connector/C++ call.
+  sql::PreparedStatement& Prepare(const std::string& sql);
+
+  // The connection is unusable (lost, or its state unknown): close it
+  // instead of returning it to the pool.
+  void MarkBroken() { broken_ = true; }
+
+ private:
+  ConnectionPool* pool_;
+  std::unique_ptr<PooledConnection> connection_;
+  bool broken_ = false;
+};
+
+class ConnectionPool {
+ public:
+  // A pool of at most `size` connections to `dsn`. Opens one connection at
+  // once to report a wrong DSN or unreachable database early (UNAVAILABLE).
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(
+      const Dsn& dsn, int size);
+
+  ~ConnectionPool();
+
+  // Waits up to `timeout` for a free connection, opening one if the pool
+  // is not full. UNAVAILABLE if none could be had.
+  absl::StatusOr<Lease> Acquire(absl::Duration timeout = absl::Seconds(5));
+
+  int size() const { return size_; }
+
+ private:
+  friend class Lease;
+  ConnectionPool(const Dsn& dsn, int size);
+
+  absl::StatusOr<std::unique_ptr<PooledConnection>> Open();
+  void Release(std::unique_ptr<PooledConnection> connection, bool broken);
+
+  const Dsn dsn_;
+  const int size_;
+  sql::Driver* driver_;  // process-wide singleton owned by Connector/C++
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + leased + being opened
+};
+
+}  // namespace scheduling::store
+
+#endif  // SCHEDULING_SERVER_STORE_CONNECTION_POOL_H_

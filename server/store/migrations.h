@@ -1,0 +1,33 @@
+// Versioned schema migrations, embedded in the binary from
+// server/store/migrations/NNNN_name.sql at build time.
+//
+// Applied in version order, each recorded in `schema_migrations`; applying
+// again is harmless. Servers starting at once serialise on a named lock
+// (GET_LOCK), so only one of them migrates.
+#ifndef SCHEDULING_SERVER_STORE_MIGRATIONS_H_
+#define SCHEDULING_SERVER_STORE_MIGRATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/store/connection_pool.h"
+
+namespace scheduling::store {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;  // statements separated by ";" at the end of a line
+};
+
+// The migrations compiled into this binary, in version order.
+const std::vector<Migration>& EmbeddedMigrations();
+
+// Applies the migrations that the database lacks; returns the versions it
+// applied (empty when the schema was current).
+absl::StatusOr<std::vector<int>> ApplyMigrations(ConnectionPool& pool);
+
+}  // namespace scheduling::store
+
+#endif  // SCHEDULING_SERVER_STORE_MIGRATIONS_H_

@@ -1,0 +1,84 @@
+#include "server/store/sql_values.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace scheduling::store {
+namespace {
+
+int WeekdayNumber(absl::Weekday weekday) {
+  switch (weekday) {
+    case absl::Weekday::monday:
+      return 1;
+    case absl::Weekday::tuesday:
+      return 2;
+    case absl::Weekday::wednesday:
+      return 3;
+    case absl::Weekday::thursday:
+      return 4;
+    case absl::Weekday::friday:
+      return 5;
+    case absl::Weekday::saturday:
+      return 6;
+    case absl::Weekday::sunday:
+      return 7;
+  }
+  return 1;
+}
+
+constexpr absl::Weekday kWeekdays[] = {
+    absl::Weekday::monday,   absl::Weekday::tuesday, absl::Weekday::wednesday,
+    absl::Weekday::thursday, absl::Weekday::friday,  absl::Weekday::saturday,
+    absl::Weekday::sunday};
+
+}  // namespace
+
+std::string ToSqlDateTime(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::Time> FromSqlDateTime(absl::string_view text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, absl::UTCTimeZone(), &time,
+                       &error)) {
+    return absl::InternalError(
+        absl::StrCat("bad DATETIME in the database: ", text));
+  }
+  return time;
+}
+
+std::string EncodeWeeklyHours(const std::vector<domain::OpenInterval>& hours) {
+  std::string text;
+  for (const domain::OpenInterval& interval : hours) {
+    if (!text.empty()) text.push_back(',');
+    absl::StrAppend(&text, WeekdayNumber(interval.weekday), ":",
+                    interval.start_minute, "-", interval.end_minute);
+  }
+  return text;
+}
+
+absl::StatusOr<std::vector<domain::OpenInterval>> DecodeWeeklyHours(
+    absl::string_view text) {
+  std::vector<domain::OpenInterval> hours;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::vector<absl::string_view> day_and_range = absl::StrSplit(item, ':');
+    std::vector<absl::string_view> range;
+    if (day_and_range.size() == 2) range = absl::StrSplit(day_and_range[1], '-');
+    int day = 0;
+    domain::OpenInterval interval;
+    if (range.size() != 2 || !absl::SimpleAtoi(day_and_range[0], &day) ||
+        day < 1 || day > 7 ||
+        !absl::SimpleAtoi(range[0], &interval.start_minute) ||
+        !absl::SimpleAtoi(range[1], &interval.end_minute)) {
+      return absl::InternalError(
+          absl::StrCat("bad weekly_hours in the database: ", text));
+    }
+    interval.weekday = kWeekdays[day - 1];
+    hours.push_back(interval);
+  }
+  return hours;
+}
+
+}  // namespace scheduling::store

@@ -1,0 +1,30 @@
+// Conversions between domain values and their SQL column forms.
+//
+// Thread-safety: pure functions.
+#ifndef SCHEDULING_SERVER_STORE_SQL_VALUES_H_
+#define SCHEDULING_SERVER_STORE_SQL_VALUES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/domain/calendar.h"
+
+namespace scheduling::store {
+
+// DATETIME(6) text in UTC: "2026-11-24 18:00:00.000000".
+std::string ToSqlDateTime(absl::Time time);
+// Parses DATETIME(6) text as UTC; INTERNAL if it is not one.
+absl::StatusOr<absl::Time> FromSqlDateTime(absl::string_view text);
+
+// The weekly_hours column: "1:540-1020,2:540-1020" (weekday 1 = Monday).
+std::string EncodeWeeklyHours(const std::vector<domain::OpenInterval>& hours);
+absl::StatusOr<std::vector<domain::OpenInterval>> DecodeWeeklyHours(
+    absl::string_view text);
+
+}  // namespace scheduling::store
+
+#endif  // SCHEDULING_SERVER_STORE_SQL_VALUES_H_

@@ -1,0 +1,1 @@
+#include "tests/integration/test_server.h"
