@@ -120,14 +120,16 @@ constexpr Command kCommands[] = {
     {"free-slots",
      "--calendar=CALENDAR [--from=RFC3339] [--days=7] [--time_zone=Z]",
      "calendar", RunFreeSlots},
-    {"create-link", "--calendar=CALENDAR [--expire_in=48h]", "calendar",
-     RunCreateLink},
-    {"get-link", "--name=LINK", "name", RunGetLink},
-    {"revoke-link", "--name=LINK", "name", RunRevokeLink},
+    {"create-link", "--calendar=CALENDAR [--expire_in=48h] [--time_zone=Z]",
+     "calendar", RunCreateLink},
+    {"get-link", "--name=LINK [--time_zone=Z]", "name", RunGetLink},
+    {"revoke-link", "--name=LINK [--time_zone=Z]", "name", RunRevokeLink},
     {"resolve", "--token=T", "token", RunResolve},
     {"link-slots", "--token=T [--from=RFC3339] [--days=7] [--time_zone=Z]",
      "token", RunLinkSlots},
-    {"book", "--token=T --start=RFC3339 --invitee_name=N --invitee_email=E",
+    {"book",
+     "--token=T --start=RFC3339 --invitee_name=N --invitee_email=E "
+     "[--time_zone=Z]",
      "token start invitee_name invitee_email", RunBook},
     {"demo", "--location=L", "location", RunDemoCommand},
 };
@@ -196,9 +198,7 @@ absl::TimeZone DisplayZone() {
 }
 
 absl::StatusOr<absl::Time> ParseInstantFlag(absl::string_view flag,
-                                            const std::string& text,
-                                            absl::Time if_empty) {
-  if (text.empty()) return if_empty;
+                                            const std::string& text) {
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
@@ -215,8 +215,9 @@ struct SlotRange {
 };
 
 absl::StatusOr<SlotRange> SlotRangeFromFlags() {
+  const std::string from_text = absl::GetFlag(FLAGS_from);
   absl::StatusOr<absl::Time> from =
-      ParseInstantFlag("from", absl::GetFlag(FLAGS_from), absl::Now());
+      from_text.empty() ? absl::Now() : ParseInstantFlag("from", from_text);
   if (!from.ok()) return from.status();
   const int days = absl::GetFlag(FLAGS_days);
   if (days < 1 || days > kMaxSlotDays) {
@@ -467,8 +468,8 @@ int RunLinkSlots(const Invocation& call) {
 }
 
 int RunBook(const Invocation& call) {
-  absl::StatusOr<absl::Time> start = ParseInstantFlag(
-      "start", absl::GetFlag(FLAGS_start), absl::InfinitePast());
+  absl::StatusOr<absl::Time> start =
+      ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
   if (!start.ok()) return call.UsageError(start.status().message());
   scheduling::v1::BookOneTimeLinkRequest request;
   request.set_token(absl::GetFlag(FLAGS_token));

@@ -1,1 +1,0 @@
-#include "tests/integration/test_server.h"
