@@ -77,8 +77,9 @@ int Migrate() {
     std::fprintf(stderr, "error: %s\n", applied.status().ToString().c_str());
     return 1;
   }
-  std::printf("schema is current; applied now: %s\n",
-              applied->empty() ? "none" : absl::StrJoin(*applied, ", ").c_str());
+  std::printf(
+      "schema is current; applied now: %s\n",
+      applied->empty() ? "none" : absl::StrJoin(*applied, ", ").c_str());
   return 0;
 }
 
@@ -90,7 +91,8 @@ int main(int argc, char** argv) {
       "  scheduling_server [flags]          serve\n"
       "  scheduling_server migrate [flags]  apply schema migrations and exit");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() > 2 || (args.size() == 2 && std::string(args[1]) != "migrate")) {
+  if (args.size() > 2 ||
+      (args.size() == 2 && std::string(args[1]) != "migrate")) {
     std::fprintf(stderr, "usage: scheduling_server [migrate] [--flags]\n");
     return 2;
   }

@@ -18,16 +18,17 @@ class RpcLoggingInterceptor final : public grpc::experimental::Interceptor {
       : method_(info->method() != nullptr ? info->method() : "?"),
         start_(absl::Now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const absl::Time end = absl::Now();
       const std::string when =
           absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", end, absl::UTCTimeZone());
-      std::fprintf(stderr, "%s rpc %s %s %.3fms\n", when.c_str(),
-                   method_.c_str(),
-                   client::StatusCodeName(methods->GetSendStatus().error_code()),
-                   absl::ToDoubleMilliseconds(end - start_));
+      std::fprintf(
+          stderr, "%s rpc %s %s %.3fms\n", when.c_str(), method_.c_str(),
+          client::StatusCodeName(methods->GetSendStatus().error_code()),
+          absl::ToDoubleMilliseconds(end - start_));
     }
     methods->Proceed();
   }

@@ -1,6 +1,7 @@
 // One log line per RPC on stderr: method, status code and latency.
 //
-//   2026-11-24T18:55:01.123456Z rpc /scheduling.v1.OneTimeLinkService/BookOneTimeLink OK 3.214ms
+//   2026-11-24T18:55:01.123456Z rpc
+//   /scheduling.v1.OneTimeLinkService/BookOneTimeLink OK 3.214ms
 //
 // A gRPC server interceptor, so no handler can forget it.
 #ifndef SCHEDULING_SERVER_RPC_LOGGING_H_

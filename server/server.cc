@@ -68,8 +68,8 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
       *server->calendar_store_, options.clock);
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
-      *server->link_store_, *server->calendar_store_,
-      options.public_base_url, options.clock);
+      *server->link_store_, *server->calendar_store_, options.public_base_url,
+      options.clock);
 
   // Reflection clients (buf curl, grpcurl) can only list the health
   // service if its descriptors are linked in: reference one.

@@ -54,8 +54,8 @@ grpc::Status CalendarServiceImpl::ListCalendars(
     CalendarToProto(calendar, response->add_calendars());
   }
   if (page->has_more) {
-    response->set_next_page_token(EncodeCalendarPageToken(
-        query->location_id, page->calendars.back().pk));
+    response->set_next_page_token(
+        EncodeCalendarPageToken(query->location_id, page->calendars.back().pk));
   }
   return grpc::Status::OK;
 }
@@ -111,9 +111,8 @@ grpc::Status CalendarServiceImpl::ListFreeSlots(
   if (calendar->calendar.status != domain::CalendarStatus::kActive) {
     return grpc::Status::OK;
   }
-  for (const domain::TimeInterval& slot :
-       domain::FreeSlots(calendar->calendar.rules, query->range, clock_(),
-                         calendar->busy)) {
+  for (const domain::TimeInterval& slot : domain::FreeSlots(
+           calendar->calendar.rules, query->range, clock_(), calendar->busy)) {
     SlotToProto(slot, zone, response->add_slots());
   }
   return grpc::Status::OK;

@@ -69,8 +69,8 @@ absl::StatusOr<store::LinkWithCalendar> OneTimeLinkServiceImpl::ResolveActive(
       links_.GetByTokenHash(domain::HashLinkToken(token));
   if (!link.ok()) return link.status();
   absl::Status bookable = domain::CheckBookable(
-      link->link,
-      link->calendar.status == domain::CalendarStatus::kActive, now);
+      link->link, link->calendar.status == domain::CalendarStatus::kActive,
+      now);
   if (!bookable.ok()) return bookable;
   return link;
 }
@@ -85,8 +85,8 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
   response->set_one_time_link(domain::OneTimeLinkResourceName(
       calendar.location_id, calendar.calendar_id, link->link.link_id));
   v1::CalendarPublicView* view = response->mutable_calendar();
-  view->set_name(domain::CalendarResourceName(calendar.location_id,
-                                              calendar.calendar_id));
+  view->set_name(
+      domain::CalendarResourceName(calendar.location_id, calendar.calendar_id));
   view->set_display_name(calendar.display_name);
   view->set_slug(calendar.slug);
   *view->mutable_duration() = DurationToProto(calendar.rules.duration);
@@ -121,9 +121,8 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   response->set_time_zone(query->zone.has_value()
                               ? query->zone_name
                               : calendar->calendar.time_zone_name);
-  for (const domain::TimeInterval& slot :
-       domain::FreeSlots(calendar->calendar.rules, query->range, now,
-                         calendar->busy)) {
+  for (const domain::TimeInterval& slot : domain::FreeSlots(
+           calendar->calendar.rules, query->range, now, calendar->busy)) {
     SlotToProto(slot, zone, response->add_slots());
   }
   return grpc::Status::OK;
@@ -135,9 +134,9 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   const absl::Time now = clock_();
   absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
-  absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
-      domain::HashLinkToken(input->token), input->start_time, input->invitee,
-      now);
+  absl::StatusOr<domain::Booking> booking =
+      links_.BookThroughLink(domain::HashLinkToken(input->token),
+                             input->start_time, input->invitee, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   BookingToProto(*booking, response);
   return grpc::Status::OK;
@@ -150,8 +149,8 @@ grpc::Status OneTimeLinkServiceImpl::RevokeOneTimeLink(
       ValidateOneTimeLinkName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
   const absl::Time now = clock_();
-  absl::StatusOr<store::LinkWithCalendar> link = links_.Revoke(
-      name->location_id, name->calendar_id, name->link_id, now);
+  absl::StatusOr<store::LinkWithCalendar> link =
+      links_.Revoke(name->location_id, name->calendar_id, name->link_id, now);
   if (!link.ok()) return ToGrpcStatus(link.status());
   OneTimeLinkToProto(link->link, now, response);
   return grpc::Status::OK;

@@ -45,8 +45,8 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
 
  private:
   // The active link behind `token`, or the status to answer with.
-  absl::StatusOr<store::LinkWithCalendar> ResolveActive(
-      absl::string_view token, absl::Time now);
+  absl::StatusOr<store::LinkWithCalendar> ResolveActive(absl::string_view token,
+                                                        absl::Time now);
 
   store::LinkStore& links_;
   store::CalendarStore& calendars_;

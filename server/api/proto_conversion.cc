@@ -70,8 +70,8 @@ std::string CalendarEtag(const domain::Calendar& calendar) {
 }
 
 void CalendarToProto(const domain::Calendar& calendar, v1::Calendar* out) {
-  out->set_name(domain::CalendarResourceName(calendar.location_id,
-                                             calendar.calendar_id));
+  out->set_name(
+      domain::CalendarResourceName(calendar.location_id, calendar.calendar_id));
   out->set_display_name(calendar.display_name);
   out->set_slug(calendar.slug);
   *out->mutable_duration() = DurationToProto(calendar.rules.duration);

@@ -42,8 +42,8 @@ std::string Field(absl::string_view prefix, absl::string_view name) {
 
 bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
   return timestamp.seconds() >= kMinTimestampSeconds &&
-         timestamp.seconds() <= kMaxTimestampSeconds && timestamp.nanos() >= 0 &&
-         timestamp.nanos() <= 999999999;
+         timestamp.seconds() <= kMaxTimestampSeconds &&
+         timestamp.nanos() >= 0 && timestamp.nanos() <= 999999999;
 }
 
 // Number of UTF-8 code points (protobuf has already checked the encoding).
@@ -64,8 +64,8 @@ void CheckDisplayName(absl::string_view field, absl::string_view name,
   if (name.empty() || absl::StripAsciiWhitespace(name).empty()) {
     violations.Add(field, "is required");
   } else if (CodePoints(name) > kMaxDisplayNameLength) {
-    violations.Add(field, absl::StrCat("must be at most ", kMaxDisplayNameLength,
-                                       " characters"));
+    violations.Add(field, absl::StrCat("must be at most ",
+                                       kMaxDisplayNameLength, " characters"));
   } else if (HasControlCharacter(name)) {
     violations.Add(field, "must not contain control characters");
   }
@@ -83,12 +83,11 @@ void CheckEmail(absl::string_view field, absl::string_view email,
     return;
   }
   const size_t at = email.rfind('@');
-  const bool shaped =
-      at != absl::string_view::npos && at > 0 && at <= 64 &&
-      at + 1 < email.size() && !HasControlCharacter(email) &&
-      !absl::StrContains(email, ' ') &&
-      absl::StrContains(email.substr(at + 1), '.') &&
-      email.back() != '.' && email[at + 1] != '.';
+  const bool shaped = at != absl::string_view::npos && at > 0 && at <= 64 &&
+                      at + 1 < email.size() && !HasControlCharacter(email) &&
+                      !absl::StrContains(email, ' ') &&
+                      absl::StrContains(email.substr(at + 1), '.') &&
+                      email.back() != '.' && email[at + 1] != '.';
   if (!shaped) violations.Add(field, "must be an e-mail address");
 }
 
@@ -105,9 +104,9 @@ void CheckWeeklyHours(const v1::Calendar& calendar,
                       std::vector<domain::OpenInterval>* hours,
                       Violations& violations) {
   if (calendar.weekly_hours_size() > kMaxWeeklyIntervals) {
-    violations.Add("calendar.weekly_hours",
-                   absl::StrCat("must have at most ", kMaxWeeklyIntervals,
-                                " intervals"));
+    violations.Add(
+        "calendar.weekly_hours",
+        absl::StrCat("must have at most ", kMaxWeeklyIntervals, " intervals"));
     return;
   }
   for (int i = 0; i < calendar.weekly_hours_size(); ++i) {
@@ -161,7 +160,8 @@ void CheckWeeklyHours(const v1::Calendar& calendar,
 }  // namespace
 
 std::optional<absl::TimeZone> LoadZone(absl::string_view name) {
-  if (name.empty() || name.size() > static_cast<size_t>(kMaxTimeZoneNameLength) ||
+  if (name.empty() ||
+      name.size() > static_cast<size_t>(kMaxTimeZoneNameLength) ||
       name.front() == '/' || absl::StrContains(name, "..")) {
     return std::nullopt;
   }
@@ -239,10 +239,10 @@ absl::StatusOr<domain::Calendar> ValidateCreateCalendar(
     calendar.rules.zone = *zone;
     calendar.time_zone_name = in.time_zone();
   } else {
-    violations.Add("calendar.time_zone",
-                   absl::StrCat("unknown IANA time zone \"",
-                                absl::CEscape(in.time_zone().substr(0, 64)),
-                                "\""));
+    violations.Add(
+        "calendar.time_zone",
+        absl::StrCat("unknown IANA time zone \"",
+                     absl::CEscape(in.time_zone().substr(0, 64)), "\""));
   }
   CheckWeeklyHours(in, &calendar.rules.weekly_hours, violations);
   switch (in.status()) {
@@ -267,7 +267,8 @@ absl::StatusOr<domain::CalendarName> ValidateCalendarName(
     return *parsed;
   }
   return domain::InvalidField(
-      field, "must be a calendar name: locations/{location}/calendars/{calendar}");
+      field,
+      "must be a calendar name: locations/{location}/calendars/{calendar}");
 }
 
 absl::StatusOr<domain::OneTimeLinkName> ValidateOneTimeLinkName(
@@ -309,8 +310,7 @@ absl::StatusOr<ListCalendarsQuery> ValidateListCalendars(
               absl::WebSafeBase64Unescape(request.page_token(), &decoded);
     if (ok) {
       std::vector<std::string> parts = absl::StrSplit(decoded, ':');
-      ok = parts.size() == 4 &&
-           absl::StartsWith(decoded, kPageTokenPrefix) &&
+      ok = parts.size() == 4 && absl::StartsWith(decoded, kPageTokenPrefix) &&
            absl::SimpleAtoi(parts[3], &query.after_pk) && query.after_pk > 0;
       if (ok && parts[2] != query.location_id) {
         violations.Add("page_token", "belongs to another parent");

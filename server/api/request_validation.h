@@ -25,8 +25,8 @@ namespace scheduling::api {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
-inline constexpr int kMaxDisplayNameLength = 200;   // characters
-inline constexpr int kMaxEmailLength = 254;         // octets (RFC 5321)
+inline constexpr int kMaxDisplayNameLength = 200;  // characters
+inline constexpr int kMaxEmailLength = 254;        // octets (RFC 5321)
 inline constexpr int kMaxWeeklyIntervals = 100;
 inline constexpr absl::Duration kMinDuration = absl::Minutes(5);
 inline constexpr absl::Duration kMaxDuration = absl::Hours(24);

@@ -42,7 +42,8 @@ absl::Status InvalidArgumentWithViolations(
   std::vector<std::string> summaries;
   std::string encoded;
   for (const FieldViolation& violation : violations) {
-    summaries.push_back(absl::StrCat(violation.field, ": ", violation.description));
+    summaries.push_back(
+        absl::StrCat(violation.field, ": ", violation.description));
     AppendLengthPrefixed(encoded, violation.field);
     AppendLengthPrefixed(encoded, violation.description);
   }

@@ -47,8 +47,8 @@ std::string HashLinkToken(absl::string_view token) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
          digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 std::string GenerateResourceId() {
@@ -59,7 +59,8 @@ std::string GenerateResourceId() {
   id.reserve(bytes.size());
   // Modulo bias is irrelevant here: ids need uniqueness, not secrecy.
   id.push_back(kLetters[bytes[0] % 26]);
-  for (size_t i = 1; i < bytes.size(); ++i) id.push_back(kAlphabet[bytes[i] % 36]);
+  for (size_t i = 1; i < bytes.size(); ++i)
+    id.push_back(kAlphabet[bytes[i] % 36]);
   return id;
 }
 

@@ -95,10 +95,9 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
         pooled->connection->createStatement());
     for (const char* setup : kSessionSetup) statement->execute(setup);
   } catch (const sql::SQLException& e) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect to the database at ", dsn_.host, ":",
-                     dsn_.port, "/", dsn_.database, ": ", e.what(),
-                     " (error ", e.getErrorCode(), ")"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot connect to the database at ", dsn_.host, ":", dsn_.port, "/",
+        dsn_.database, ": ", e.what(), " (error ", e.getErrorCode(), ")"));
   }
   return pooled;
 }

@@ -72,8 +72,8 @@ class ConnectionPool {
  public:
   // A pool of at most `size` connections to `dsn`. Opens one connection at
   // once to report a wrong DSN or unreachable database early (UNAVAILABLE).
-  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(
-      const Dsn& dsn, int size);
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(const Dsn& dsn,
+                                                                int size);
 
   ~ConnectionPool();
 

@@ -25,10 +25,9 @@ absl::Time TruncateToMicros(absl::Time time) {
 absl::Status LinkNotFound(absl::string_view location_id,
                           absl::string_view calendar_id,
                           absl::string_view link_id) {
-  return absl::NotFoundError(absl::StrCat("one-time link locations/",
-                                          location_id, "/calendars/",
-                                          calendar_id, "/oneTimeLinks/",
-                                          link_id, " does not exist"));
+  return absl::NotFoundError(
+      absl::StrCat("one-time link locations/", location_id, "/calendars/",
+                   calendar_id, "/oneTimeLinks/", link_id, " does not exist"));
 }
 
 absl::Status TokenNotFound() {
@@ -78,45 +77,47 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Create(
     domain::OneTimeLink link, absl::Time now) {
   now = TruncateToMicros(now);
   LinkWithCalendar result;
-  absl::Status status = RunStatements(pool_, "create one-time link", [&](Lease& lease) {
-    static const std::string* select_calendar = new std::string(absl::StrCat(
-        "SELECT ", kCalendarColumns,
-        " FROM calendars c WHERE c.location_id = ? AND c.calendar_id = ?"));
-    sql::PreparedStatement& select = lease.Prepare(*select_calendar);
-    select.setString(1, std::string(location_id));
-    select.setString(2, std::string(calendar_id));
-    {
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) {
-        return absl::NotFoundError(absl::StrCat("calendar locations/",
-                                                location_id, "/calendars/",
-                                                calendar_id, " does not exist"));
-      }
-      absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
-      if (!calendar.ok()) return calendar.status();
-      result.calendar = *std::move(calendar);
-    }
-    if (result.calendar.status == domain::CalendarStatus::kInactive) {
-      return domain::FailedPreconditionWithReason(
-          domain::kReasonCalendarInactive,
-          "The calendar is inactive; activate it before generating links.");
-    }
-    sql::PreparedStatement& insert = lease.Prepare(
-        "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
-        "max_uses, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.setInt64(1, result.calendar.pk);
-    insert.setString(2, link.link_id);
-    insert.setString(3, link.token_hash);
-    insert.setInt(4, link.max_uses);
-    if (link.expire_time.has_value()) {
-      insert.setDateTime(5, ToSqlDateTime(*link.expire_time));
-    } else {
-      insert.setNull(5, 0);
-    }
-    insert.setDateTime(6, ToSqlDateTime(now));
-    insert.executeUpdate();
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "create one-time link", [&](Lease& lease) {
+        static const std::string* select_calendar = new std::string(
+            absl::StrCat("SELECT ", kCalendarColumns,
+                         " FROM calendars c WHERE c.location_id = ? AND "
+                         "c.calendar_id = ?"));
+        sql::PreparedStatement& select = lease.Prepare(*select_calendar);
+        select.setString(1, std::string(location_id));
+        select.setString(2, std::string(calendar_id));
+        {
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          if (!row->next()) {
+            return absl::NotFoundError(
+                absl::StrCat("calendar locations/", location_id, "/calendars/",
+                             calendar_id, " does not exist"));
+          }
+          absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
+          if (!calendar.ok()) return calendar.status();
+          result.calendar = *std::move(calendar);
+        }
+        if (result.calendar.status == domain::CalendarStatus::kInactive) {
+          return domain::FailedPreconditionWithReason(
+              domain::kReasonCalendarInactive,
+              "The calendar is inactive; activate it before generating links.");
+        }
+        sql::PreparedStatement& insert = lease.Prepare(
+            "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
+            "max_uses, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)");
+        insert.setInt64(1, result.calendar.pk);
+        insert.setString(2, link.link_id);
+        insert.setString(3, link.token_hash);
+        insert.setInt(4, link.max_uses);
+        if (link.expire_time.has_value()) {
+          insert.setDateTime(5, ToSqlDateTime(*link.expire_time));
+        } else {
+          insert.setNull(5, 0);
+        }
+        insert.setDateTime(6, ToSqlDateTime(now));
+        insert.executeUpdate();
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   link.location_id = std::string(location_id);
   link.calendar_id = std::string(calendar_id);
@@ -132,11 +133,12 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Get(absl::string_view location_id,
                                                 absl::string_view calendar_id,
                                                 absl::string_view link_id) {
   absl::StatusOr<LinkWithCalendar> result;
-  absl::Status status = RunStatements(pool_, "get one-time link", [&](Lease& lease) {
-    result = SelectByName(lease, location_id, calendar_id, link_id,
-                          /*for_update=*/false);
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "get one-time link", [&](Lease& lease) {
+        result = SelectByName(lease, location_id, calendar_id, link_id,
+                              /*for_update=*/false);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -144,21 +146,22 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Get(absl::string_view location_id,
 absl::StatusOr<LinkWithCalendar> LinkStore::GetByTokenHash(
     absl::string_view token_hash) {
   absl::StatusOr<LinkWithCalendar> result;
-  absl::Status status = RunStatements(pool_, "resolve one-time link", [&](Lease& lease) {
-    static const std::string* sql = new std::string(absl::StrCat(
-        "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-        " FROM one_time_links l JOIN calendars c ON c.pk = l.calendar_pk "
-        "WHERE l.token_hash = ?"));
-    sql::PreparedStatement& select = lease.Prepare(*sql);
-    select.setString(1, std::string(token_hash));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      result = TokenNotFound();
-    } else {
-      result = ReadLinkWithCalendar(*row);
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "resolve one-time link", [&](Lease& lease) {
+        static const std::string* sql = new std::string(absl::StrCat(
+            "SELECT ", kLinkColumns, ", ", kCalendarColumns,
+            " FROM one_time_links l JOIN calendars c ON c.pk = l.calendar_pk "
+            "WHERE l.token_hash = ?"));
+        sql::PreparedStatement& select = lease.Prepare(*sql);
+        select.setString(1, std::string(token_hash));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          result = TokenNotFound();
+        } else {
+          result = ReadLinkWithCalendar(*row);
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -168,31 +171,34 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
     absl::string_view link_id, absl::Time now) {
   now = TruncateToMicros(now);
   LinkWithCalendar result;
-  absl::Status status = RunTransaction(pool_, "revoke one-time link", [&](Lease& lease) {
-    absl::StatusOr<LinkWithCalendar> current =
-        SelectByName(lease, location_id, calendar_id, link_id,
-                     /*for_update=*/true);
-    if (!current.ok()) return current.status();
-    result = *std::move(current);
-    switch (domain::DecideRevoke(result.link, now)) {
-      case domain::RevokeOutcome::kAlreadyRevoked:
+  absl::Status status =
+      RunTransaction(pool_, "revoke one-time link", [&](Lease& lease) {
+        absl::StatusOr<LinkWithCalendar> current =
+            SelectByName(lease, location_id, calendar_id, link_id,
+                         /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        result = *std::move(current);
+        switch (domain::DecideRevoke(result.link, now)) {
+          case domain::RevokeOutcome::kAlreadyRevoked:
+            return absl::OkStatus();
+          case domain::RevokeOutcome::kRefuseUsed:
+            return domain::FailedPreconditionWithReason(
+                domain::kReasonLinkUsed,
+                "The link was already used for a booking and cannot be "
+                "revoked.");
+          case domain::RevokeOutcome::kRevoke:
+            break;
+        }
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE one_time_links SET revoked = 1, revoke_time = ? WHERE pk = "
+            "?");
+        update.setDateTime(1, ToSqlDateTime(now));
+        update.setInt64(2, result.link.pk);
+        update.executeUpdate();
+        result.link.revoked = true;
+        result.link.revoke_time = now;
         return absl::OkStatus();
-      case domain::RevokeOutcome::kRefuseUsed:
-        return domain::FailedPreconditionWithReason(
-            domain::kReasonLinkUsed,
-            "The link was already used for a booking and cannot be revoked.");
-      case domain::RevokeOutcome::kRevoke:
-        break;
-    }
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE one_time_links SET revoked = 1, revoke_time = ? WHERE pk = ?");
-    update.setDateTime(1, ToSqlDateTime(now));
-    update.setInt64(2, result.link.pk);
-    update.executeUpdate();
-    result.link.revoked = true;
-    result.link.revoke_time = now;
-    return absl::OkStatus();
-  });
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -202,89 +208,91 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
     const domain::Invitee& invitee, absl::Time now) {
   now = TruncateToMicros(now);
   domain::Booking booking;
-  absl::Status status = RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
-    // 1. Lock the link row alone: bookers of this link queue here, while
-    //    bookings through other links of the calendar go on in parallel.
-    static const std::string* lock_sql = new std::string(
-        absl::StrCat("SELECT ", kLinkColumns,
-                     ", l.calendar_pk FROM one_time_links l "
-                     "WHERE l.token_hash = ? FOR UPDATE"));
-    sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
-    lock.setString(1, std::string(token_hash));
-    domain::OneTimeLink link;
-    int64_t calendar_pk = 0;
-    {
-      std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
-      if (!row->next()) return TokenNotFound();
-      absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
-      if (!read.ok()) return read.status();
-      link = *std::move(read);
-      calendar_pk = row->getInt64(kLinkColumnCount + 1);
-    }
-    // 2. The calendar, read without a lock: bookings are not serialised
-    //    per calendar; the slot's unique key settles collisions.
-    static const std::string* calendar_sql = new std::string(absl::StrCat(
-        "SELECT ", kCalendarColumns, " FROM calendars c WHERE c.pk = ?"));
-    sql::PreparedStatement& select_calendar = lease.Prepare(*calendar_sql);
-    select_calendar.setInt64(1, calendar_pk);
-    domain::Calendar calendar;
-    {
-      std::unique_ptr<sql::ResultSet> row(select_calendar.executeQuery());
-      if (!row->next()) return absl::InternalError("link without calendar");
-      absl::StatusOr<domain::Calendar> read = ReadCalendar(*row, 1);
-      if (!read.ok()) return read.status();
-      calendar = *std::move(read);
-    }
-    // 3. The domain decides.
-    absl::Status bookable = domain::CheckBookable(
-        link, calendar.status == domain::CalendarStatus::kActive, now);
-    if (!bookable.ok()) return bookable;
-    domain::TimeInterval slot;
-    if (!domain::FindOfferedSlot(calendar.rules, start, &slot)) {
-      return domain::InvalidField(
-          "start_time", "is not the start of a slot of this calendar");
-    }
-    // 4. The booking; its slot key refuses a second booking of the slot.
-    booking.location_id = calendar.location_id;
-    booking.calendar_id = calendar.calendar_id;
-    booking.booking_id = domain::GenerateResourceId();
-    booking.start_time = slot.start;
-    booking.end_time = slot.end;
-    booking.invitee = invitee;
-    booking.one_time_link_id = link.link_id;
-    booking.create_time = now;
-    sql::PreparedStatement& insert = lease.Prepare(
-        "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
-        "invitee_name, invitee_email, one_time_link_pk, create_time) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.setInt64(1, calendar_pk);
-    insert.setString(2, booking.booking_id);
-    insert.setDateTime(3, ToSqlDateTime(slot.start));
-    insert.setDateTime(4, ToSqlDateTime(slot.end));
-    insert.setString(5, invitee.display_name);
-    insert.setString(6, invitee.email);
-    insert.setInt64(7, link.pk);
-    insert.setDateTime(8, ToSqlDateTime(now));
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& error) {
-      if (error.getErrorCode() != kErrDuplicateKey) throw;
-      return domain::FailedPreconditionWithReason(
-          domain::kReasonSlotUnavailable,
-          "This time slot was just booked. Please choose another one.");
-    }
-    // 5. The link's use, in the same transaction.
-    domain::RecordUse(link, booking.booking_id, now);
-    sql::PreparedStatement& use = lease.Prepare(
-        "UPDATE one_time_links SET use_count = ?, use_time = ?, "
-        "last_booking_id = ? WHERE pk = ?");
-    use.setInt(1, link.use_count);
-    use.setDateTime(2, ToSqlDateTime(now));
-    use.setString(3, booking.booking_id);
-    use.setInt64(4, link.pk);
-    use.executeUpdate();
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
+        // 1. Lock the link row alone: bookers of this link queue here, while
+        //    bookings through other links of the calendar go on in parallel.
+        static const std::string* lock_sql = new std::string(
+            absl::StrCat("SELECT ", kLinkColumns,
+                         ", l.calendar_pk FROM one_time_links l "
+                         "WHERE l.token_hash = ? FOR UPDATE"));
+        sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
+        lock.setString(1, std::string(token_hash));
+        domain::OneTimeLink link;
+        int64_t calendar_pk = 0;
+        {
+          std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+          if (!row->next()) return TokenNotFound();
+          absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
+          if (!read.ok()) return read.status();
+          link = *std::move(read);
+          calendar_pk = row->getInt64(kLinkColumnCount + 1);
+        }
+        // 2. The calendar, read without a lock: bookings are not serialised
+        //    per calendar; the slot's unique key settles collisions.
+        static const std::string* calendar_sql = new std::string(absl::StrCat(
+            "SELECT ", kCalendarColumns, " FROM calendars c WHERE c.pk = ?"));
+        sql::PreparedStatement& select_calendar = lease.Prepare(*calendar_sql);
+        select_calendar.setInt64(1, calendar_pk);
+        domain::Calendar calendar;
+        {
+          std::unique_ptr<sql::ResultSet> row(select_calendar.executeQuery());
+          if (!row->next()) return absl::InternalError("link without calendar");
+          absl::StatusOr<domain::Calendar> read = ReadCalendar(*row, 1);
+          if (!read.ok()) return read.status();
+          calendar = *std::move(read);
+        }
+        // 3. The domain decides.
+        absl::Status bookable = domain::CheckBookable(
+            link, calendar.status == domain::CalendarStatus::kActive, now);
+        if (!bookable.ok()) return bookable;
+        domain::TimeInterval slot;
+        if (!domain::FindOfferedSlot(calendar.rules, start, &slot)) {
+          return domain::InvalidField(
+              "start_time", "is not the start of a slot of this calendar");
+        }
+        // 4. The booking; its slot key refuses a second booking of the slot.
+        booking.location_id = calendar.location_id;
+        booking.calendar_id = calendar.calendar_id;
+        booking.booking_id = domain::GenerateResourceId();
+        booking.start_time = slot.start;
+        booking.end_time = slot.end;
+        booking.invitee = invitee;
+        booking.one_time_link_id = link.link_id;
+        booking.create_time = now;
+        sql::PreparedStatement& insert = lease.Prepare(
+            "INSERT INTO bookings (calendar_pk, booking_id, start_time, "
+            "end_time, "
+            "invitee_name, invitee_email, one_time_link_pk, create_time) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.setInt64(1, calendar_pk);
+        insert.setString(2, booking.booking_id);
+        insert.setDateTime(3, ToSqlDateTime(slot.start));
+        insert.setDateTime(4, ToSqlDateTime(slot.end));
+        insert.setString(5, invitee.display_name);
+        insert.setString(6, invitee.email);
+        insert.setInt64(7, link.pk);
+        insert.setDateTime(8, ToSqlDateTime(now));
+        try {
+          insert.executeUpdate();
+        } catch (const sql::SQLException& error) {
+          if (error.getErrorCode() != kErrDuplicateKey) throw;
+          return domain::FailedPreconditionWithReason(
+              domain::kReasonSlotUnavailable,
+              "This time slot was just booked. Please choose another one.");
+        }
+        // 5. The link's use, in the same transaction.
+        domain::RecordUse(link, booking.booking_id, now);
+        sql::PreparedStatement& use = lease.Prepare(
+            "UPDATE one_time_links SET use_count = ?, use_time = ?, "
+            "last_booking_id = ? WHERE pk = ?");
+        use.setInt(1, link.use_count);
+        use.setDateTime(2, ToSqlDateTime(now));
+        use.setString(3, booking.booking_id);
+        use.setInt64(4, link.pk);
+        use.executeUpdate();
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return booking;
 }

@@ -45,8 +45,7 @@ class LinkStore {
                                        absl::string_view link_id);
 
   // The link whose token hashes to `token_hash`; NOT_FOUND if none.
-  absl::StatusOr<LinkWithCalendar> GetByTokenHash(
-      absl::string_view token_hash);
+  absl::StatusOr<LinkWithCalendar> GetByTokenHash(absl::string_view token_hash);
 
   // Revokes an unused link (see domain::DecideRevoke); idempotent.
   absl::StatusOr<LinkWithCalendar> Revoke(absl::string_view location_id,

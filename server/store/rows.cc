@@ -14,7 +14,8 @@ namespace {
 absl::StatusOr<std::optional<absl::Time>> ReadOptionalTime(sql::ResultSet& row,
                                                            int column) {
   if (row.isNull(column)) return std::optional<absl::Time>();
-  absl::StatusOr<absl::Time> time = FromSqlDateTime(std::string(row.getString(column)));
+  absl::StatusOr<absl::Time> time =
+      FromSqlDateTime(std::string(row.getString(column)));
   if (!time.ok()) return time.status();
   return std::optional<absl::Time>(*time);
 }
@@ -33,9 +34,9 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
   calendar.rules.duration = absl::Minutes(row.getInt(c + 5));
   calendar.time_zone_name = row.getString(c + 6);
   if (!absl::LoadTimeZone(calendar.time_zone_name, &calendar.rules.zone)) {
-    return absl::InternalError(absl::StrCat(
-        "calendar has a time zone this server does not know: ",
-        calendar.time_zone_name));
+    return absl::InternalError(
+        absl::StrCat("calendar has a time zone this server does not know: ",
+                     calendar.time_zone_name));
   }
   absl::StatusOr<std::vector<domain::OpenInterval>> hours =
       DecodeWeeklyHours(std::string(row.getString(c + 7)));
@@ -69,7 +70,8 @@ absl::StatusOr<domain::OneTimeLink> ReadLink(sql::ResultSet& row,
   auto create_time = ReadOptionalTime(row, c + 7);
   auto use_time = ReadOptionalTime(row, c + 8);
   auto revoke_time = ReadOptionalTime(row, c + 9);
-  for (const auto* time : {&expire_time, &create_time, &use_time, &revoke_time}) {
+  for (const auto* time :
+       {&expire_time, &create_time, &use_time, &revoke_time}) {
     if (!time->ok()) return time->status();
   }
   link.expire_time = *expire_time;

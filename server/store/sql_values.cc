@@ -65,7 +65,8 @@ absl::StatusOr<std::vector<domain::OpenInterval>> DecodeWeeklyHours(
   for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
     std::vector<absl::string_view> day_and_range = absl::StrSplit(item, ':');
     std::vector<absl::string_view> range;
-    if (day_and_range.size() == 2) range = absl::StrSplit(day_and_range[1], '-');
+    if (day_and_range.size() == 2)
+      range = absl::StrSplit(day_and_range[1], '-');
     int day = 0;
     domain::OpenInterval interval;
     if (range.size() != 2 || !absl::SimpleAtoi(day_and_range[0], &day) ||

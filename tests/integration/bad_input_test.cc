@@ -42,7 +42,8 @@ class BadInputTest : public IntegrationTest {
     v1::ResolveOneTimeLinkRequest resolve;
     resolve.set_token(link_.token());
     v1::ResolveOneTimeLinkResponse resolved;
-    EXPECT_TRUE(links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
+    EXPECT_TRUE(
+        links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
   }
 
   v1::Calendar calendar_;
@@ -65,7 +66,8 @@ TEST_F(BadInputTest, TokenWithForeignCharactersIsInvalid) {
 
 TEST_F(BadInputTest, UnknownTokenIsNotFound) {
   for (const std::string& token :
-       {std::string(32, 'A'), std::string("abcdefghijklmnopqrstuvwxyz012345")}) {
+       {std::string(32, 'A'),
+        std::string("abcdefghijklmnopqrstuvwxyz012345")}) {
     v1::ResolveOneTimeLinkRequest resolve;
     resolve.set_token(token);
     v1::ResolveOneTimeLinkResponse resolved;
@@ -78,8 +80,9 @@ TEST_F(BadInputTest, UnknownTokenIsNotFound) {
     book.mutable_invitee()->set_display_name("Ada");
     book.mutable_invitee()->set_email("ada@example.com");
     v1::Booking booking;
-    EXPECT_EQ(links_->BookOneTimeLink(Context().get(), book, &booking).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(
+        links_->BookOneTimeLink(Context().get(), book, &booking).error_code(),
+        grpc::StatusCode::NOT_FOUND);
   }
   EXPECT_EQ(BookingRows(calendar_), 0);
 }
@@ -108,17 +111,18 @@ TEST_F(BadInputTest, StartOutsideOpenHoursIsInvalid) {
   hours->mutable_start_time()->set_hours(9);
   hours->mutable_end_time()->set_hours(17);
   v1::Calendar created;
-  ASSERT_TRUE(calendars_->CreateCalendar(Context().get(), create, &created).ok());
+  ASSERT_TRUE(
+      calendars_->CreateCalendar(Context().get(), create, &created).ok());
   calendar_ = created;
   link_ = CreateLink(created);
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   absl::CivilDay sunday = today + 1;
   while (absl::GetWeekday(sunday) != absl::Weekday::sunday) ++sunday;
-  ExpectBookingRejected(
-      link_.token(),
-      absl::ToUnixSeconds(absl::FromCivil(absl::CivilHour(sunday) + 3,
-                                          absl::UTCTimeZone())),
-      "start_time");
+  ExpectBookingRejected(link_.token(),
+                        absl::ToUnixSeconds(absl::FromCivil(
+                            absl::CivilHour(sunday) + 3, absl::UTCTimeZone())),
+                        "start_time");
 }
 
 TEST_F(BadInputTest, InviteeIsRequiredAndChecked) {
@@ -128,7 +132,8 @@ TEST_F(BadInputTest, InviteeIsRequiredAndChecked) {
   request.mutable_invitee()->set_display_name(std::string(201, 'x'));
   request.mutable_invitee()->set_email("not an address");
   v1::Booking booking;
-  grpc::Status status = links_->BookOneTimeLink(Context().get(), request, &booking);
+  grpc::Status status =
+      links_->BookOneTimeLink(Context().get(), request, &booking);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(client::FieldViolations(status),
               Contains(Key("invitee.display_name")));
@@ -145,9 +150,11 @@ TEST_F(BadInputTest, UnknownTimeZoneIsInvalidAndCreatesNoCalendar) {
   calendar->mutable_duration()->set_seconds(1800);
   calendar->set_time_zone("Mars/Olympus_Mons");
   v1::Calendar created;
-  grpc::Status status = calendars_->CreateCalendar(Context().get(), create, &created);
+  grpc::Status status =
+      calendars_->CreateCalendar(Context().get(), create, &created);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(client::FieldViolations(status), Contains(Key("calendar.time_zone")));
+  EXPECT_THAT(client::FieldViolations(status),
+              Contains(Key("calendar.time_zone")));
 
   calendar->set_time_zone("../../../../etc/passwd");
   status = calendars_->CreateCalendar(Context().get(), create, &created);
@@ -175,7 +182,8 @@ TEST_F(BadInputTest, SlotRangeMustBeOrderedAndAtMost31Days) {
   request.mutable_start_time()->set_seconds(now);
   request.mutable_end_time()->set_seconds(now - 60);
   v1::ListFreeSlotsResponse response;
-  grpc::Status status = calendars_->ListFreeSlots(Context().get(), request, &response);
+  grpc::Status status =
+      calendars_->ListFreeSlots(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(client::FieldViolations(status), Contains(Key("end_time")));
   request.mutable_end_time()->set_seconds(now + 32 * 86400);
@@ -190,26 +198,31 @@ TEST_F(BadInputTest, UnknownCalendarIsNotFoundAndMalformedNameInvalid) {
   v1::GetCalendarRequest get;
   get.set_name("locations/" + location_ + "/calendars/does-not-exist");
   v1::Calendar calendar;
-  EXPECT_EQ(calendars_->GetCalendar(Context().get(), get, &calendar).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      calendars_->GetCalendar(Context().get(), get, &calendar).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   v1::CreateOneTimeLinkRequest create;
   create.set_parent(get.name());
   v1::OneTimeLink link;
-  EXPECT_EQ(links_->CreateOneTimeLink(Context().get(), create, &link).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      links_->CreateOneTimeLink(Context().get(), create, &link).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   for (const std::string& name :
        {std::string(""), std::string("calendars/x"),
         "locations/" + location_ + "/calendars/UPPER",
         "locations/" + location_ + "/calendars/a/b",
         "locations/" + location_ + "/calendars/" + std::string(64, 'a')}) {
     get.set_name(name);
-    grpc::Status status = calendars_->GetCalendar(Context().get(), get, &calendar);
+    grpc::Status status =
+        calendars_->GetCalendar(Context().get(), get, &calendar);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
     EXPECT_THAT(client::FieldViolations(status), Contains(Key("name"))) << name;
   }
-  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM one_time_links l JOIN calendars c ON "
-                     "c.pk = l.calendar_pk WHERE c.location_id = '" + location_ + "'"),
-            1);
+  EXPECT_EQ(
+      QueryInt("SELECT COUNT(*) FROM one_time_links l JOIN calendars c ON "
+               "c.pk = l.calendar_pk WHERE c.location_id = '" +
+               location_ + "'"),
+      1);
 }
 
 TEST_F(BadInputTest, NegativePageSizeAndMalformedPageTokenAreInvalid) {
@@ -217,13 +230,15 @@ TEST_F(BadInputTest, NegativePageSizeAndMalformedPageTokenAreInvalid) {
   request.set_parent("locations/" + location_);
   request.set_page_size(-1);
   v1::ListCalendarsResponse response;
-  grpc::Status status = calendars_->ListCalendars(Context().get(), request, &response);
+  grpc::Status status =
+      calendars_->ListCalendars(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(client::FieldViolations(status), Contains(Key("page_size")));
 
   request.set_page_size(10);
   for (const std::string& token :
-       {std::string("not-a-token"), std::string("%%%"), std::string(5000, 'A')}) {
+       {std::string("not-a-token"), std::string("%%%"),
+        std::string(5000, 'A')}) {
     request.set_page_token(token);
     status = calendars_->ListCalendars(Context().get(), request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << token;
@@ -240,7 +255,8 @@ TEST_F(BadInputTest, DuplicateSlugIsAlreadyExists) {
   calendar->mutable_duration()->set_seconds(1800);
   calendar->set_time_zone("UTC");
   v1::Calendar created;
-  EXPECT_EQ(calendars_->CreateCalendar(Context().get(), create, &created).error_code(),
+  EXPECT_EQ(calendars_->CreateCalendar(Context().get(), create, &created)
+                .error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 }
 
@@ -250,7 +266,8 @@ TEST_F(BadInputTest, ExpiryInThePastIsInvalid) {
   create.mutable_one_time_link()->mutable_expire_time()->set_seconds(
       absl::ToUnixSeconds(absl::Now()) - 10);
   v1::OneTimeLink link;
-  grpc::Status status = links_->CreateOneTimeLink(Context().get(), create, &link);
+  grpc::Status status =
+      links_->CreateOneTimeLink(Context().get(), create, &link);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(client::FieldViolations(status),
               Contains(Key("one_time_link.expire_time")));

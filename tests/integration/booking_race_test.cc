@@ -20,7 +20,8 @@ v1::BookOneTimeLinkRequest BookRequest(const std::string& token,
   v1::BookOneTimeLinkRequest request;
   request.set_token(token);
   *request.mutable_start_time() = start;
-  request.mutable_invitee()->set_display_name("Invitee " + std::to_string(invitee));
+  request.mutable_invitee()->set_display_name("Invitee " +
+                                              std::to_string(invitee));
   request.mutable_invitee()->set_email("invitee" + std::to_string(invitee) +
                                        "@example.com");
   return request;
@@ -58,25 +59,30 @@ TEST_F(BookingRaceTest, ThirtyTwoConcurrentBookersOfOneLinkMakeOneBooking) {
   request.set_calendar(calendar.name());
   const absl::Time from = absl::Now() + absl::Hours(1);
   request.mutable_start_time()->set_seconds(absl::ToUnixSeconds(from));
-  request.mutable_end_time()->set_seconds(absl::ToUnixSeconds(from + absl::Hours(24)));
+  request.mutable_end_time()->set_seconds(
+      absl::ToUnixSeconds(from + absl::Hours(24)));
   v1::ListFreeSlotsResponse slots;
   ASSERT_TRUE(calendars_->ListFreeSlots(Context().get(), request, &slots).ok());
   ASSERT_GE(slots.slots_size(), 32);
 
   std::vector<std::unique_ptr<v1::OneTimeLinkService::Stub>> stubs;
   for (int i = 0; i < 32; ++i) {
-    // A channel each, so the calls really travel in parallel.
+    // A connection each, established before the start, so that the calls
+    // reach the server together instead of trickling in as they connect.
     grpc::ChannelArguments arguments;
-    arguments.SetInt("grpc.channel_id", i);  // distinct subchannels
-    stubs.push_back(v1::OneTimeLinkService::NewStub(grpc::CreateCustomChannel(
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto channel = grpc::CreateCustomChannel(
         "127.0.0.1:" + std::to_string(Server().port()),
-        grpc::InsecureChannelCredentials(), arguments)));
+        grpc::InsecureChannelCredentials(), arguments);
+    ASSERT_TRUE(channel->WaitForConnected(
+        absl::ToChronoTime(absl::Now() + absl::Seconds(10))));
+    stubs.push_back(v1::OneTimeLinkService::NewStub(channel));
   }
   const auto outcomes = RunConcurrently(32, [&](int i) {
     v1::Booking booking;
     return stubs[i]->BookOneTimeLink(
-        Context().get(), BookRequest(link.token(), slots.slots(i).start_time(), i),
-        &booking);
+        Context().get(),
+        BookRequest(link.token(), slots.slots(i).start_time(), i), &booking);
   });
   EXPECT_EQ(outcomes, (std::map<std::string, int>{
                           {"OK ", 1}, {"FAILED_PRECONDITION LINK_USED", 31}}));
@@ -105,9 +111,9 @@ TEST_F(BookingRaceTest, TwoLinksRacingForOneSlotMakeOneBooking) {
           Context().get(), BookRequest(links[2 * round + i].token(), start, i),
           &booking);
     });
-    EXPECT_EQ(outcomes, (std::map<std::string, int>{
-                            {"OK ", 1},
-                            {"FAILED_PRECONDITION SLOT_UNAVAILABLE", 1}}))
+    EXPECT_EQ(outcomes,
+              (std::map<std::string, int>{
+                  {"OK ", 1}, {"FAILED_PRECONDITION SLOT_UNAVAILABLE", 1}}))
         << "round " << round;
     total_ok += outcomes.count("OK ") > 0 ? outcomes.at("OK ") : 0;
   }

@@ -17,8 +17,8 @@ constexpr char kInactiveMessage[] =
     "The link is no longer active. Please reach out to the event owner for a "
     "new link.";
 
-v1::BookOneTimeLinkRequest BookRequest(const std::string& token,
-                                       const google::protobuf::Timestamp& start) {
+v1::BookOneTimeLinkRequest BookRequest(
+    const std::string& token, const google::protobuf::Timestamp& start) {
   v1::BookOneTimeLinkRequest request;
   request.set_token(token);
   *request.mutable_start_time() = start;
@@ -37,14 +37,16 @@ TEST_F(OneTimeLinkFlowTest, GenerateResolveListBookThenRefuse) {
   EXPECT_EQ(link.url(), "https://book.example.test/widget/otl/" + link.token() +
                             "?slug=" + calendar.slug());
   // Only the hash is stored.
-  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM one_time_links WHERE token_hash = '" +
-                     link.token() + "'"),
-            0);
+  EXPECT_EQ(
+      QueryInt("SELECT COUNT(*) FROM one_time_links WHERE token_hash = '" +
+               link.token() + "'"),
+      0);
 
   v1::ResolveOneTimeLinkRequest resolve;
   resolve.set_token(link.token());
   v1::ResolveOneTimeLinkResponse resolved;
-  ASSERT_TRUE(links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
+  ASSERT_TRUE(
+      links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
   EXPECT_EQ(resolved.one_time_link(), link.name());
   EXPECT_EQ(resolved.calendar().display_name(), "Intro call");
   EXPECT_EQ(resolved.calendar().duration().seconds(), 1800);
@@ -54,14 +56,16 @@ TEST_F(OneTimeLinkFlowTest, GenerateResolveListBookThenRefuse) {
   slots_request.set_token(link.token());
   const absl::Time from = absl::Now() + absl::Hours(1);
   *slots_request.mutable_start_time() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(from));
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(
+          absl::ToUnixSeconds(from));
   *slots_request.mutable_end_time() =
       google::protobuf::util::TimeUtil::SecondsToTimestamp(
           absl::ToUnixSeconds(from + absl::Hours(24)));
   slots_request.set_time_zone("Asia/Kolkata");
   v1::ListOneTimeLinkFreeSlotsResponse slots;
   ASSERT_TRUE(
-      links_->ListOneTimeLinkFreeSlots(Context().get(), slots_request, &slots).ok());
+      links_->ListOneTimeLinkFreeSlots(Context().get(), slots_request, &slots)
+          .ok());
   ASSERT_GE(slots.slots_size(), 47);  // 24 h of 30-minute slots, less edges
   EXPECT_EQ(slots.time_zone(), "Asia/Kolkata");
   EXPECT_THAT(slots.slots(0).local_start_time(), HasSubstr("+05:30"));
@@ -73,8 +77,10 @@ TEST_F(OneTimeLinkFlowTest, GenerateResolveListBookThenRefuse) {
   ASSERT_TRUE(booked.ok()) << client::DescribeStatus(booked);
   EXPECT_THAT(booking.name(), StartsWith(calendar.name() + "/bookings/"));
   EXPECT_EQ(booking.one_time_link(), link.name());
-  EXPECT_EQ(booking.start_time().seconds(), slots.slots(0).start_time().seconds());
-  EXPECT_EQ(booking.end_time().seconds() - booking.start_time().seconds(), 1800);
+  EXPECT_EQ(booking.start_time().seconds(),
+            slots.slots(0).start_time().seconds());
+  EXPECT_EQ(booking.end_time().seconds() - booking.start_time().seconds(),
+            1800);
   EXPECT_EQ(BookingRows(calendar), 1);
 
   // A second booking through the used link: refused, nothing written.
@@ -100,7 +106,8 @@ TEST_F(OneTimeLinkFlowTest, GenerateResolveListBookThenRefuse) {
   *free_request.mutable_start_time() = slots_request.start_time();
   *free_request.mutable_end_time() = slots_request.end_time();
   v1::ListFreeSlotsResponse free;
-  ASSERT_TRUE(calendars_->ListFreeSlots(Context().get(), free_request, &free).ok());
+  ASSERT_TRUE(
+      calendars_->ListFreeSlots(Context().get(), free_request, &free).ok());
   EXPECT_EQ(free.slots_size(), slots.slots_size() - 1);
   EXPECT_NE(free.slots(0).start_time().seconds(),
             booking.start_time().seconds());
@@ -125,7 +132,8 @@ TEST_F(OneTimeLinkFlowTest, EarlierUnusedLinksStayValidAfterGeneratingNew) {
     v1::ResolveOneTimeLinkRequest resolve;
     resolve.set_token(link->token());
     v1::ResolveOneTimeLinkResponse resolved;
-    EXPECT_TRUE(links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
+    EXPECT_TRUE(
+        links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
   }
 }
 
@@ -135,7 +143,8 @@ TEST_F(OneTimeLinkFlowTest, RevokedLinkIsRefusedAndRevokeIsIdempotent) {
   v1::RevokeOneTimeLinkRequest revoke;
   revoke.set_name(link.name());
   v1::OneTimeLink revoked;
-  ASSERT_TRUE(links_->RevokeOneTimeLink(Context().get(), revoke, &revoked).ok());
+  ASSERT_TRUE(
+      links_->RevokeOneTimeLink(Context().get(), revoke, &revoked).ok());
   EXPECT_EQ(revoked.state(), v1::OneTimeLink::REVOKED);
   EXPECT_TRUE(revoked.has_revoke_time());
   v1::OneTimeLink again;
@@ -145,7 +154,8 @@ TEST_F(OneTimeLinkFlowTest, RevokedLinkIsRefusedAndRevokeIsIdempotent) {
   v1::Booking booking;
   grpc::Status refused = links_->BookOneTimeLink(
       Context().get(),
-      BookRequest(link.token(), FirstFreeSlot(calendar, absl::Now())), &booking);
+      BookRequest(link.token(), FirstFreeSlot(calendar, absl::Now())),
+      &booking);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(client::ErrorReason(refused), "LINK_REVOKED");
   EXPECT_EQ(refused.error_message(), kInactiveMessage);
@@ -156,16 +166,18 @@ TEST_F(OneTimeLinkFlowTest, UsedLinkCannotBeRevoked) {
   const v1::Calendar calendar = CreateCalendar();
   const v1::OneTimeLink link = CreateLink(calendar);
   v1::Booking booking;
-  ASSERT_TRUE(links_
-                  ->BookOneTimeLink(Context().get(),
-                                    BookRequest(link.token(),
-                                                FirstFreeSlot(calendar, absl::Now())),
-                                    &booking)
-                  .ok());
+  ASSERT_TRUE(
+      links_
+          ->BookOneTimeLink(
+              Context().get(),
+              BookRequest(link.token(), FirstFreeSlot(calendar, absl::Now())),
+              &booking)
+          .ok());
   v1::RevokeOneTimeLinkRequest revoke;
   revoke.set_name(link.name());
   v1::OneTimeLink revoked;
-  grpc::Status status = links_->RevokeOneTimeLink(Context().get(), revoke, &revoked);
+  grpc::Status status =
+      links_->RevokeOneTimeLink(Context().get(), revoke, &revoked);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(client::ErrorReason(status), "LINK_USED");
 }
@@ -177,14 +189,16 @@ TEST_F(OneTimeLinkFlowTest, InactiveCalendarRefusesItsLinksUntilActivated) {
   deactivate.set_name(calendar.name());
   v1::Calendar inactive;
   ASSERT_TRUE(
-      calendars_->DeactivateCalendar(Context().get(), deactivate, &inactive).ok());
+      calendars_->DeactivateCalendar(Context().get(), deactivate, &inactive)
+          .ok());
   EXPECT_EQ(inactive.status(), v1::Calendar::INACTIVE);
   EXPECT_NE(inactive.etag(), calendar.etag());
 
   v1::ResolveOneTimeLinkRequest resolve;
   resolve.set_token(link.token());
   v1::ResolveOneTimeLinkResponse resolved;
-  grpc::Status status = links_->ResolveOneTimeLink(Context().get(), resolve, &resolved);
+  grpc::Status status =
+      links_->ResolveOneTimeLink(Context().get(), resolve, &resolved);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(client::ErrorReason(status), "CALENDAR_INACTIVE");
   EXPECT_EQ(status.error_message(), kInactiveMessage);
@@ -200,8 +214,10 @@ TEST_F(OneTimeLinkFlowTest, InactiveCalendarRefusesItsLinksUntilActivated) {
   v1::ActivateCalendarRequest activate;
   activate.set_name(calendar.name());
   v1::Calendar active;
-  ASSERT_TRUE(calendars_->ActivateCalendar(Context().get(), activate, &active).ok());
-  EXPECT_TRUE(links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
+  ASSERT_TRUE(
+      calendars_->ActivateCalendar(Context().get(), activate, &active).ok());
+  EXPECT_TRUE(
+      links_->ResolveOneTimeLink(Context().get(), resolve, &resolved).ok());
 }
 
 TEST_F(OneTimeLinkFlowTest, ExpiredLinkIsRefused) {
@@ -219,7 +235,8 @@ TEST_F(OneTimeLinkFlowTest, ExpiredLinkIsRefused) {
   v1::ResolveOneTimeLinkRequest resolve;
   resolve.set_token(link.token());
   v1::ResolveOneTimeLinkResponse resolved;
-  grpc::Status status = links_->ResolveOneTimeLink(Context().get(), resolve, &resolved);
+  grpc::Status status =
+      links_->ResolveOneTimeLink(Context().get(), resolve, &resolved);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(client::ErrorReason(status), "LINK_EXPIRED");
 }
@@ -235,9 +252,11 @@ TEST_F(OneTimeLinkFlowTest, CalendarsArePagedWithOpaqueTokens) {
     request.set_page_size(2);
     request.set_page_token(token);
     v1::ListCalendarsResponse response;
-    ASSERT_TRUE(calendars_->ListCalendars(Context().get(), request, &response).ok());
+    ASSERT_TRUE(
+        calendars_->ListCalendars(Context().get(), request, &response).ok());
     EXPECT_LE(response.calendars_size(), 2);
-    for (const auto& calendar : response.calendars()) listed.push_back(calendar.name());
+    for (const auto& calendar : response.calendars())
+      listed.push_back(calendar.name());
     token = response.next_page_token();
     // A calendar created while paging shows up on a later page, once.
     if (listed.size() == 2) created.push_back(CreateCalendar().name());

@@ -44,9 +44,7 @@ int64_t QueryInt(const std::string& sql) {
   return value;
 }
 
-std::string UniqueLocation() {
-  return "it-" + domain::GenerateResourceId();
-}
+std::string UniqueLocation() { return "it-" + domain::GenerateResourceId(); }
 
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -85,7 +83,8 @@ v1::OneTimeLink IntegrationTest::CreateLink(const v1::Calendar& calendar) {
   v1::CreateOneTimeLinkRequest request;
   request.set_parent(calendar.name());
   v1::OneTimeLink link;
-  grpc::Status status = links_->CreateOneTimeLink(Context().get(), request, &link);
+  grpc::Status status =
+      links_->CreateOneTimeLink(Context().get(), request, &link);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return link;
 }
@@ -109,9 +108,10 @@ int64_t IntegrationTest::BookingRows(const v1::Calendar& calendar) {
   const std::string calendar_id =
       calendar.name().substr(calendar.name().rfind('/') + 1);
   return QueryInt(
-      "SELECT COUNT(*) FROM bookings b JOIN calendars c ON c.pk = b.calendar_pk "
-      "WHERE c.location_id = '" + location_ + "' AND c.calendar_id = '" +
-      calendar_id + "'");
+      "SELECT COUNT(*) FROM bookings b JOIN calendars c ON c.pk = "
+      "b.calendar_pk "
+      "WHERE c.location_id = '" +
+      location_ + "' AND c.calendar_id = '" + calendar_id + "'");
 }
 
 }  // namespace scheduling::testing
@@ -144,14 +144,15 @@ int main(int argc, char** argv) {
   auto parsed = scheduling::store::ParseDsn(dsn);
   auto pool = scheduling::store::ConnectionPool::Create(*parsed, 4);
   if (!pool.ok()) {
-    std::fprintf(stderr, "cannot connect: %s\n", pool.status().ToString().c_str());
+    std::fprintf(stderr, "cannot connect: %s\n",
+                 pool.status().ToString().c_str());
     return 1;
   }
   scheduling::testing::g_server = server->get();
   scheduling::testing::g_pool = pool->get();
-  auto channel = grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string((*server)->port()),
-      grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+                          grpc::InsecureChannelCredentials());
   scheduling::testing::g_channel = &channel;
   const int result = RUN_ALL_TESTS();
   (*server)->Shutdown(absl::Seconds(5));
