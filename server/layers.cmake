@@ -45,15 +45,26 @@ target_link_libraries(scheduling_store PUBLIC scheduling_domain
   mysqlcppconn::mysqlcppconn absl::synchronization absl::function_ref)
 target_compile_options(scheduling_store PRIVATE ${SCHEDULING_WARNINGS})
 
+# The API layer's pure half: request validation, list queries, conversions
+# between messages and domain values, error mapping. No I/O, unit-tested.
+file(GLOB SCHEDULING_API_MAPPING_SOURCES CONFIGURE_DEPENDS
+  api/calendar_query.cc
+  api/calendar_validation.cc
+  api/proto_conversion.cc
+  api/request_validation.cc
+  api/status_mapping.cc)
+add_library(scheduling_api_mapping ${SCHEDULING_API_MAPPING_SOURCES})
+target_link_libraries(scheduling_api_mapping PUBLIC scheduling_domain
+  scheduling_proto)
+target_compile_options(scheduling_api_mapping PRIVATE ${SCHEDULING_WARNINGS})
+
+# The gRPC handlers: validate, call the store and the domain, map errors.
 add_library(scheduling_api
   api/calendar_service.cc
   api/one_time_link_service.cc
-  api/proto_conversion.cc
-  api/request_validation.cc
-  api/status_mapping.cc
 )
-target_link_libraries(scheduling_api PUBLIC scheduling_domain scheduling_store
-  scheduling_proto gRPC::grpc++)
+target_link_libraries(scheduling_api PUBLIC scheduling_api_mapping
+  scheduling_domain scheduling_store scheduling_proto gRPC::grpc++)
 target_compile_options(scheduling_api PRIVATE ${SCHEDULING_WARNINGS})
 
 # The server as a library, so that integration tests run the real thing

@@ -4,7 +4,7 @@
 # Request validation and status mapping: pure, no server.
 file(GLOB API_TEST_SOURCES CONFIGURE_DEPENDS unit/api/*_test.cc)
 add_executable(api_unit_tests ${API_TEST_SOURCES})
-target_link_libraries(api_unit_tests PRIVATE scheduling_api scheduling_client
+target_link_libraries(api_unit_tests PRIVATE scheduling_api_mapping scheduling_client
   GTest::gmock_main)
 target_compile_options(api_unit_tests PRIVATE ${SCHEDULING_WARNINGS})
 gtest_discover_tests(api_unit_tests DISCOVERY_MODE PRE_TEST)

@@ -28,13 +28,61 @@ struct OpenInterval {
   }
 };
 
+// Wall-clock minutes [start_minute, end_minute) within one day.
+struct MinuteRange {
+  int start_minute = 0;
+  int end_minute = 0;
+
+  friend bool operator==(const MinuteRange& a, const MinuteRange& b) {
+    return a.start_minute == b.start_minute && a.end_minute == b.end_minute;
+  }
+};
+
+// Hours of one local date that replace that weekday's weekly hours; no
+// intervals means closed all day.
+struct DateOverride {
+  absl::CivilDay date;
+  std::vector<MinuteRange> intervals;
+
+  friend bool operator==(const DateOverride& a, const DateOverride& b) {
+    return a.date == b.date && a.intervals == b.intervals;
+  }
+};
+
+// How a calendar's hosts take bookings (see CalendarType in the proto).
+enum class CalendarType {
+  kEvent,         // one host (member or the calendar itself)
+  kRoundRobin,    // any free member; one is assigned
+  kCollective,    // every member must be free; all attend
+  kClassBooking,  // seats per slot
+  kService,       // like kEvent, duration chosen among allowed ones
+};
+
 // What decides which slots a calendar offers.
 struct AvailabilityRules {
   absl::TimeZone zone;
-  // Length of a booking; slots also start every `duration` within an
-  // open interval.
+  // Default length of a booking (the only one except for kService).
   absl::Duration duration = absl::Minutes(30);
+  // Distance between slot starts within an open interval; zero means
+  // `duration`.
+  absl::Duration slot_interval = absl::ZeroDuration();
   std::vector<OpenInterval> weekly_hours;
+  std::vector<DateOverride> date_overrides;  // at most one per date
+  absl::Duration buffer_before = absl::ZeroDuration();
+  absl::Duration buffer_after = absl::ZeroDuration();
+  // A slot must start at least this long after now.
+  absl::Duration minimum_notice = absl::ZeroDuration();
+  // A slot must start before now + this many days; 0 means no limit.
+  int booking_horizon_days = 0;
+  // Most active bookings per local date; 0 means no limit.
+  int max_bookings_per_day = 0;
+  // kClassBooking: seats per slot. Others: 1.
+  int seats_per_slot = 1;
+
+  // `slot_interval`, or `duration` when unset.
+  absl::Duration EffectiveSlotInterval() const {
+    return slot_interval > absl::ZeroDuration() ? slot_interval : duration;
+  }
 };
 
 enum class CalendarStatus { kActive, kInactive };
@@ -48,11 +96,37 @@ struct Calendar {
   std::string slug;
   std::string display_name;
   std::string time_zone_name;
+  CalendarType type = CalendarType::kEvent;
+  // Member ids in the order given; see CalendarType for how many.
+  std::vector<std::string> members;
+  // kService: durations an invitee may choose, including rules.duration.
+  std::vector<absl::Duration> allowed_durations;
   AvailabilityRules rules;
   CalendarStatus status = CalendarStatus::kActive;
+  std::string group_id;        // empty when ungrouped
+  bool group_enabled = true;   // false when its group is disabled
   absl::Time create_time;
   absl::Time update_time;
   int64_t version = 1;  // bumped by every change; the etag derives from it
+
+  // Whether it takes bookings now: active and not in a disabled group.
+  bool TakesBookings() const {
+    return status == CalendarStatus::kActive && group_enabled;
+  }
+};
+
+// A group of calendars.
+struct Group {
+  int64_t pk = 0;
+  std::string location_id;
+  std::string group_id;
+  std::string display_name;
+  std::string description;
+  bool enabled = true;
+  int calendar_count = 0;
+  absl::Time create_time;
+  absl::Time update_time;
+  int64_t version = 1;
 };
 
 }  // namespace scheduling::domain

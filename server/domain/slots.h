@@ -1,23 +1,33 @@
-// The slot engine: which slots a calendar offers in a time range.
+// The slot engine: which slots a calendar offers, which of them are free,
+// and whether a booking may take one. Pure: bookings come in as values.
 //
-// Slots are computed from the calendar's weekly open hours in its own time
-// zone. Each open interval [start, end) of wall-clock time on a date is
-// mapped to instants (see ToInstant), then cut into consecutive slots of
-// `duration` from its first instant; a slot must end by the interval's end.
-// So a skipped wall-clock hour (spring forward) yields no slots and a
-// repeated one (fall back) yields its slots twice, as the wall clock shows
-// them twice.
+// Offered slots come from the calendar's hours in its own time zone: the
+// weekly hours of each local date, or that date's override. Each open
+// interval [start, end) of wall-clock time is mapped to instants (see
+// ToInstant), then slot starts are laid every slot interval from the
+// interval's first instant, each slot `duration` long and ending by the
+// interval's end. So a skipped wall-clock hour (spring forward) yields no
+// slots and a repeated one (fall back) yields its slots twice, as the wall
+// clock shows them twice.
+//
+// A slot is free at `now` when it starts at or after now + minimum notice,
+// before now + horizon, its local date has fewer bookings than the daily
+// maximum, and its hosts are free for its blocked interval (the slot
+// widened by the buffers); see FreeSlot for each calendar type.
 //
 // Thread-safety: pure functions.
 #ifndef SCHEDULING_SERVER_DOMAIN_SLOTS_H_
 #define SCHEDULING_SERVER_DOMAIN_SLOTS_H_
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
 #include "server/domain/calendar.h"
 
 namespace scheduling::domain {
@@ -40,20 +50,106 @@ inline constexpr absl::Duration kMaxSlotRange = absl::Hours(24 * 31);
 // gap); a time in a repeated hour maps to its first occurrence.
 absl::Time ToInstant(absl::CivilMinute wall_clock, absl::TimeZone zone);
 
-// All slots the rules offer whose start lies in `range`, in start order,
-// regardless of bookings or the current time.
+// All slots of length `duration` that the rules' hours offer with a start
+// in `range`, in start order, regardless of bookings, notice, horizon and
+// the daily maximum.
 std::vector<TimeInterval> OfferedSlots(const AvailabilityRules& rules,
+                                       absl::Duration duration,
                                        TimeInterval range);
 
-// The free slots: offered slots in `range` that start at or after `now`
-// and overlap none of `busy` (any order; may overlap each other).
-std::vector<TimeInterval> FreeSlots(const AvailabilityRules& rules,
-                                    TimeInterval range, absl::Time now,
-                                    absl::Span<const TimeInterval> busy);
+// An active booking of the calendar whose slots are computed.
+struct CalendarBooking {
+  TimeInterval slot;
+  // The slot widened by the buffers in force when it was booked.
+  TimeInterval blocked;
+  std::vector<std::string> members;  // the members who attend
+};
 
-// The offered slot starting exactly at `start`, if there is one.
-bool FindOfferedSlot(const AvailabilityRules& rules, absl::Time start,
-                     TimeInterval* slot);
+// Time a member is busy: an active booking, on any calendar of the
+// location (this one included), that the member attends.
+struct MemberBusy {
+  std::string member;
+  TimeInterval blocked;
+  int64_t calendar_pk = 0;  // the calendar of that booking
+  absl::Time slot_start;    // its slot's start (a class session's key)
+};
+
+// Round-robin fairness: a member's active bookings on this calendar.
+struct MemberLoad {
+  int bookings = 0;
+  absl::Time last_booked = absl::InfinitePast();
+};
+
+// Everything besides the calendar that decides what is free. The store
+// fills it with every active booking whose blocked interval comes within
+// ContextMargin() of the range in question.
+struct BookingContext {
+  std::vector<CalendarBooking> calendar_bookings;  // any order
+  std::vector<MemberBusy> member_busy;             // any order
+  std::map<std::string, MemberLoad> member_load;   // kRoundRobin only
+};
+
+// How far around a range of slot starts the context must reach: the
+// longest slot, both buffers and a day on each side (the daily maximum
+// counts a whole local date).
+absl::Duration ContextMargin(const AvailabilityRules& rules,
+                             absl::Duration duration);
+
+// A free slot and who could take it.
+struct FreeSlot {
+  TimeInterval slot;
+  // kClassBooking: seats still free. Others: 1.
+  int remaining_seats = 1;
+  // kRoundRobin: the free members (in the calendar's member order);
+  // kCollective: every member; others: the host, if the calendar has one.
+  std::vector<std::string> free_members;
+};
+
+// The length a booking of `calendar` takes: `requested` if given and
+// allowed (kService: one of allowed_durations; others: equal to the
+// calendar's duration), else the calendar's duration. INVALID_ARGUMENT on
+// field "duration" otherwise.
+absl::StatusOr<absl::Duration> ChooseDuration(
+    const Calendar& calendar, std::optional<absl::Duration> requested);
+
+// The free slots of `calendar` for bookings of `duration` starting in
+// `range`, at `now`. When the calendar takes no bookings (inactive, or in
+// a disabled group), none.
+//
+// Per type, with B the candidate's blocked interval:
+//   kEvent, kService: no booking of this calendar blocks B, and the host
+//     (if any) is not busy over B.
+//   kRoundRobin: at least one member is not busy over B.
+//   kCollective: no member is busy over B.
+//   kClassBooking: fewer than seats_per_slot bookings share the slot;
+//     no booking of another session of this calendar blocks B; the host
+//     (if any) is not busy over B except with this session.
+std::vector<FreeSlot> ComputeFreeSlots(const Calendar& calendar,
+                                       absl::Duration duration,
+                                       TimeInterval range, absl::Time now,
+                                       const BookingContext& context);
+
+// What a booking takes.
+struct BookingDecision {
+  TimeInterval slot;
+  TimeInterval blocked;
+  // Who attends: kRoundRobin, the free member with the fewest bookings on
+  // this calendar (ties: least recently booked, then member order);
+  // kCollective, every member; others, the host if any.
+  std::vector<std::string> members;
+};
+
+// Decides a booking of `duration` at `start` exactly as ComputeFreeSlots
+// would offer it at `now`. Errors: INVALID_ARGUMENT on field "start_time"
+// when the calendar never offers a slot starting there (off the grid,
+// outside its hours, too soon for the notice, beyond the horizon);
+// FAILED_PRECONDITION CALENDAR_INACTIVE when the calendar takes no
+// bookings; FAILED_PRECONDITION SLOT_UNAVAILABLE when the slot is offered
+// but taken (hosts busy, no seats left, daily maximum reached).
+absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
+                                              absl::Duration duration,
+                                              absl::Time start, absl::Time now,
+                                              const BookingContext& context);
 
 // RFC 3339 wall-clock time with offset in `zone`, seconds precision, e.g.
 // "2026-03-08T03:00:00-04:00".
