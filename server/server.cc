@@ -64,11 +64,13 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   }
   server->calendar_store_ =
       std::make_unique<store::CalendarStore>(*server->pool_);
+  server->booking_store_ =
+      std::make_unique<store::BookingStore>(*server->pool_);
   server->link_store_ = std::make_unique<store::LinkStore>(*server->pool_);
   server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
-      *server->calendar_store_, options.clock);
+      *server->calendar_store_, *server->booking_store_, options.clock);
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
-      *server->link_store_, *server->calendar_store_, options.public_base_url,
+      *server->link_store_, *server->booking_store_, options.public_base_url,
       options.clock);
 
   // Reflection clients (buf curl, grpcurl) can only list the health

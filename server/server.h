@@ -14,6 +14,7 @@
 #include "grpcpp/server.h"
 #include "server/api/calendar_service.h"
 #include "server/api/one_time_link_service.h"
+#include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
 #include "server/store/connection_pool.h"
 #include "server/store/link_store.h"
@@ -60,6 +61,7 @@ class SchedulingServer {
 
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<store::CalendarStore> calendar_store_;
+  std::unique_ptr<store::BookingStore> booking_store_;
   std::unique_ptr<store::LinkStore> link_store_;
   std::unique_ptr<api::CalendarServiceImpl> calendar_service_;
   std::unique_ptr<api::OneTimeLinkServiceImpl> link_service_;

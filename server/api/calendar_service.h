@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.grpc.pb.h"
+#include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
 
 namespace scheduling::api {
@@ -18,7 +19,8 @@ using Clock = std::function<absl::Time()>;
 
 class CalendarServiceImpl final : public v1::CalendarService::Service {
  public:
-  CalendarServiceImpl(store::CalendarStore& calendars, Clock clock);
+  CalendarServiceImpl(store::CalendarStore& calendars,
+                      store::BookingStore& bookings, Clock clock);
 
   grpc::Status CreateCalendar(grpc::ServerContext* context,
                               const v1::CreateCalendarRequest* request,
@@ -29,6 +31,19 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   grpc::Status ListCalendars(grpc::ServerContext* context,
                              const v1::ListCalendarsRequest* request,
                              v1::ListCalendarsResponse* response) override;
+  grpc::Status UpdateCalendar(grpc::ServerContext* context,
+                              const v1::UpdateCalendarRequest* request,
+                              v1::Calendar* response) override;
+  grpc::Status DeleteCalendar(grpc::ServerContext* context,
+                              const v1::DeleteCalendarRequest* request,
+                              google::protobuf::Empty* response) override;
+  grpc::Status DuplicateCalendar(grpc::ServerContext* context,
+                                 const v1::DuplicateCalendarRequest* request,
+                                 v1::Calendar* response) override;
+  grpc::Status MoveCalendarToGroup(
+      grpc::ServerContext* context,
+      const v1::MoveCalendarToGroupRequest* request,
+      v1::Calendar* response) override;
   grpc::Status ActivateCalendar(grpc::ServerContext* context,
                                 const v1::ActivateCalendarRequest* request,
                                 v1::Calendar* response) override;
@@ -39,11 +54,52 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
                              const v1::ListFreeSlotsRequest* request,
                              v1::ListFreeSlotsResponse* response) override;
 
+  grpc::Status CreateGroup(grpc::ServerContext* context,
+                           const v1::CreateGroupRequest* request,
+                           v1::Group* response) override;
+  grpc::Status GetGroup(grpc::ServerContext* context,
+                        const v1::GetGroupRequest* request,
+                        v1::Group* response) override;
+  grpc::Status ListGroups(grpc::ServerContext* context,
+                          const v1::ListGroupsRequest* request,
+                          v1::ListGroupsResponse* response) override;
+  grpc::Status UpdateGroup(grpc::ServerContext* context,
+                           const v1::UpdateGroupRequest* request,
+                           v1::Group* response) override;
+  grpc::Status DeleteGroup(grpc::ServerContext* context,
+                           const v1::DeleteGroupRequest* request,
+                           google::protobuf::Empty* response) override;
+  grpc::Status EnableGroup(grpc::ServerContext* context,
+                           const v1::EnableGroupRequest* request,
+                           v1::Group* response) override;
+  grpc::Status DisableGroup(grpc::ServerContext* context,
+                            const v1::DisableGroupRequest* request,
+                            v1::Group* response) override;
+
+  grpc::Status CreateBooking(grpc::ServerContext* context,
+                             const v1::CreateBookingRequest* request,
+                             v1::Booking* response) override;
+  grpc::Status GetBooking(grpc::ServerContext* context,
+                          const v1::GetBookingRequest* request,
+                          v1::Booking* response) override;
+  grpc::Status ListBookings(grpc::ServerContext* context,
+                            const v1::ListBookingsRequest* request,
+                            v1::ListBookingsResponse* response) override;
+  grpc::Status CancelBooking(grpc::ServerContext* context,
+                             const v1::CancelBookingRequest* request,
+                             v1::Booking* response) override;
+  grpc::Status RescheduleBooking(grpc::ServerContext* context,
+                                 const v1::RescheduleBookingRequest* request,
+                                 v1::Booking* response) override;
+
  private:
   grpc::Status SetStatus(absl::string_view name, domain::CalendarStatus status,
                          v1::Calendar* response);
+  grpc::Status SetGroupEnabled(absl::string_view name, bool enabled,
+                               v1::Group* response);
 
   store::CalendarStore& calendars_;
+  store::BookingStore& bookings_;
   Clock clock_;
 };
 

@@ -14,11 +14,11 @@
 namespace scheduling::api {
 
 OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(store::LinkStore& links,
-                                               store::CalendarStore& calendars,
+                                               store::BookingStore& bookings,
                                                std::string public_base_url,
                                                Clock clock)
     : links_(links),
-      calendars_(calendars),
+      bookings_(bookings),
       public_base_url_(std::move(public_base_url)),
       clock_(std::move(clock)) {}
 
@@ -112,19 +112,19 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   absl::StatusOr<store::LinkWithCalendar> link =
       ResolveActive(request->token(), now);
   if (!link.ok()) return ToGrpcStatus(link.status());
-  absl::StatusOr<store::CalendarStore::CalendarWithBusy> calendar =
-      calendars_.GetWithBusy(link->calendar.location_id,
-                             link->calendar.calendar_id, query->range);
+  absl::StatusOr<store::BookingStore::CalendarWithContext> calendar =
+      bookings_.GetWithContext(link->calendar.location_id,
+                               link->calendar.calendar_id, std::nullopt,
+                               query->range);
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  const absl::TimeZone zone =
-      query->zone.value_or(calendar->calendar.rules.zone);
-  response->set_time_zone(query->zone.has_value()
-                              ? query->zone_name
-                              : calendar->calendar.time_zone_name);
-  for (const domain::TimeInterval& slot : domain::FreeSlots(
-           calendar->calendar.rules, query->range, now, calendar->busy)) {
-    SlotToProto(slot, zone, response->add_slots());
-  }
+  FreeSlotsToProto(
+      domain::ComputeFreeSlots(calendar->calendar,
+                               calendar->calendar.rules.duration, query->range,
+                               now, calendar->context),
+      query->zone.value_or(calendar->calendar.rules.zone),
+      query->zone.has_value() ? query->zone_name
+                              : calendar->calendar.time_zone_name,
+      response);
   return grpc::Status::OK;
 }
 
@@ -134,9 +134,11 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   const absl::Time now = clock_();
   absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
-  absl::StatusOr<domain::Booking> booking =
-      links_.BookThroughLink(domain::HashLinkToken(input->token),
-                             input->start_time, input->invitee, now);
+  store::BookingRequest booking_request;
+  booking_request.start = input->start_time;
+  booking_request.invitee = input->invitee;
+  absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
+      domain::HashLinkToken(input->token), booking_request, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   BookingToProto(*booking, response);
   return grpc::Status::OK;

@@ -10,7 +10,7 @@
 
 #include "scheduling/v1/one_time_link_service.grpc.pb.h"
 #include "server/api/calendar_service.h"
-#include "server/store/calendar_store.h"
+#include "server/store/booking_store.h"
 #include "server/store/link_store.h"
 
 namespace scheduling::api {
@@ -19,7 +19,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
  public:
   // `public_base_url` prefixes every link URL, e.g. "https://book.example".
   OneTimeLinkServiceImpl(store::LinkStore& links,
-                         store::CalendarStore& calendars,
+                         store::BookingStore& bookings,
                          std::string public_base_url, Clock clock);
 
   grpc::Status CreateOneTimeLink(grpc::ServerContext* context,
@@ -49,7 +49,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
                                                         absl::Time now);
 
   store::LinkStore& links_;
-  store::CalendarStore& calendars_;
+  store::BookingStore& bookings_;
   const std::string public_base_url_;
   Clock clock_;
 };

@@ -36,9 +36,6 @@ class Violations {
   std::vector<domain::FieldViolation> list_;
 };
 
-std::string Field(absl::string_view prefix, absl::string_view name) {
-  return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
-}
 
 bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
   return timestamp.seconds() >= kMinTimestampSeconds &&
@@ -91,70 +88,52 @@ void CheckEmail(absl::string_view field, absl::string_view email,
   if (!shaped) violations.Add(field, "must be an e-mail address");
 }
 
-// Minutes since midnight of a TimeOfDay on whole minutes, 00:00 to 24:00.
-std::optional<int> MinuteOfDay(const google::type::TimeOfDay& time) {
-  if (time.seconds() != 0 || time.nanos() != 0) return std::nullopt;
-  if (time.minutes() < 0 || time.minutes() > 59) return std::nullopt;
-  if (time.hours() < 0 || time.hours() > 24) return std::nullopt;
-  if (time.hours() == 24 && time.minutes() != 0) return std::nullopt;
-  return time.hours() * 60 + time.minutes();
+// A positive duration on whole minutes, at most 24 hours; whether the
+// calendar allows it is the domain's call (domain::ChooseDuration).
+std::optional<absl::Duration> CheckDuration(
+    absl::string_view field, const google::protobuf::Duration& duration,
+    Violations& violations) {
+  const absl::Duration value =
+      absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+  if (value <= absl::ZeroDuration() || value > absl::Hours(24) ||
+      value % absl::Minutes(1) != absl::ZeroDuration()) {
+    violations.Add(field, "must be whole minutes, at most 24 hours");
+    return std::nullopt;
+  }
+  return value;
 }
 
-void CheckWeeklyHours(const v1::Calendar& calendar,
-                      std::vector<domain::OpenInterval>* hours,
-                      Violations& violations) {
-  if (calendar.weekly_hours_size() > kMaxWeeklyIntervals) {
-    violations.Add(
-        "calendar.weekly_hours",
-        absl::StrCat("must have at most ", kMaxWeeklyIntervals, " intervals"));
+// A start instant that must not lie in the past.
+std::optional<absl::Time> CheckFutureStart(
+    absl::string_view field, const google::protobuf::Timestamp* start,
+    absl::Time now, Violations& violations) {
+  if (start == nullptr) {
+    violations.Add(field, "is required");
+  } else if (!IsValidTimestamp(*start)) {
+    violations.Add(field, "is not a valid timestamp");
+  } else if (FromProto(*start) < now) {
+    violations.Add(field, "is in the past");
+  } else {
+    return FromProto(*start);
+  }
+  return std::nullopt;
+}
+
+void CheckInvitee(bool present, const v1::Invitee& in, domain::Invitee* out,
+                  Violations& violations) {
+  if (!present) {
+    violations.Add("invitee", "is required");
     return;
   }
-  for (int i = 0; i < calendar.weekly_hours_size(); ++i) {
-    const v1::OpenInterval& interval = calendar.weekly_hours(i);
-    const std::string field = absl::StrCat("calendar.weekly_hours[", i, "]");
-    bool ok = true;
-    if (interval.day_of_week() < google::type::MONDAY ||
-        interval.day_of_week() > google::type::SUNDAY) {
-      violations.Add(Field(field, "day_of_week"), "must be MONDAY to SUNDAY");
-      ok = false;
-    }
-    const std::optional<int> start = MinuteOfDay(interval.start_time());
-    const std::optional<int> end = MinuteOfDay(interval.end_time());
-    if (!start.has_value() || *start == domain::kMinutesPerDay) {
-      violations.Add(Field(field, "start_time"),
-                     "must be a time of day on whole minutes, 00:00 to 23:59");
-      ok = false;
-    }
-    if (!end.has_value()) {
-      violations.Add(Field(field, "end_time"),
-                     "must be a time of day on whole minutes, 00:01 to 24:00");
-      ok = false;
-    }
-    if (start.has_value() && end.has_value() && *end <= *start) {
-      violations.Add(Field(field, "end_time"), "must be after start_time");
-      ok = false;
-    }
-    if (!ok) continue;
-    domain::OpenInterval parsed{WeekdayFromProto(interval.day_of_week()),
-                                *start, *end};
-    for (const domain::OpenInterval& other : *hours) {
-      if (other.weekday == parsed.weekday &&
-          other.start_minute < parsed.end_minute &&
-          parsed.start_minute < other.end_minute) {
-        violations.Add(field, "overlaps another interval of the same day");
-        ok = false;
-        break;
-      }
-    }
-    if (ok) hours->push_back(parsed);
-  }
-  std::sort(hours->begin(), hours->end(),
-            [](const domain::OpenInterval& a, const domain::OpenInterval& b) {
-              const int day_a = WeekdayToProto(a.weekday);
-              const int day_b = WeekdayToProto(b.weekday);
-              return day_a != day_b ? day_a < day_b
-                                    : a.start_minute < b.start_minute;
-            });
+  CheckDisplayName("invitee.display_name", in.display_name(), violations);
+  CheckEmail("invitee.email", in.email(), violations);
+  out->display_name = in.display_name();
+  out->email = in.email();
+}
+
+bool IsRequestIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
 }  // namespace
@@ -187,79 +166,6 @@ absl::Status CombineViolations(std::initializer_list<absl::Status> statuses) {
   return domain::InvalidArgumentWithViolations(violations);
 }
 
-absl::StatusOr<domain::Calendar> ValidateCreateCalendar(
-    const v1::CreateCalendarRequest& request) {
-  Violations violations;
-  domain::Calendar calendar;
-  if (std::optional<std::string> location =
-          domain::ParseLocationName(request.parent())) {
-    calendar.location_id = *location;
-  } else {
-    violations.Add("parent", "must be a location name: locations/{location}");
-  }
-  if (!request.calendar_id().empty()) {
-    if (domain::IsValidId(request.calendar_id())) {
-      calendar.calendar_id = request.calendar_id();
-    } else {
-      violations.Add("calendar_id",
-                     "must be 1 to 63 characters of a-z, 0-9 and -, not "
-                     "starting with -");
-    }
-  }
-  if (!request.has_calendar()) {
-    violations.Add("calendar", "is required");
-    return violations.ToStatus();
-  }
-  const v1::Calendar& in = request.calendar();
-  CheckDisplayName("calendar.display_name", in.display_name(), violations);
-  calendar.display_name = in.display_name();
-  if (!domain::IsValidId(in.slug())) {
-    violations.Add("calendar.slug",
-                   in.slug().empty()
-                       ? "is required"
-                       : "must be 1 to 63 characters of a-z, 0-9 and -, not "
-                         "starting with -");
-  }
-  calendar.slug = in.slug();
-  if (!in.has_duration()) {
-    violations.Add("calendar.duration", "is required");
-  } else {
-    const absl::Duration duration = absl::Seconds(in.duration().seconds()) +
-                                    absl::Nanoseconds(in.duration().nanos());
-    if (duration < kMinDuration || duration > kMaxDuration ||
-        duration % absl::Minutes(1) != absl::ZeroDuration()) {
-      violations.Add("calendar.duration",
-                     "must be whole minutes from 5 minutes to 24 hours");
-    }
-    calendar.rules.duration = duration;
-  }
-  if (in.time_zone().empty()) {
-    violations.Add("calendar.time_zone", "is required");
-  } else if (std::optional<absl::TimeZone> zone = LoadZone(in.time_zone())) {
-    calendar.rules.zone = *zone;
-    calendar.time_zone_name = in.time_zone();
-  } else {
-    violations.Add(
-        "calendar.time_zone",
-        absl::StrCat("unknown IANA time zone \"",
-                     absl::CEscape(in.time_zone().substr(0, 64)), "\""));
-  }
-  CheckWeeklyHours(in, &calendar.rules.weekly_hours, violations);
-  switch (in.status()) {
-    case v1::Calendar::STATUS_UNSPECIFIED:
-    case v1::Calendar::ACTIVE:
-      calendar.status = domain::CalendarStatus::kActive;
-      break;
-    case v1::Calendar::INACTIVE:
-      calendar.status = domain::CalendarStatus::kInactive;
-      break;
-    default:
-      violations.Add("calendar.status", "must be ACTIVE or INACTIVE");
-  }
-  if (!violations.empty()) return violations.ToStatus();
-  return calendar;
-}
-
 absl::StatusOr<domain::CalendarName> ValidateCalendarName(
     absl::string_view field, absl::string_view name) {
   if (std::optional<domain::CalendarName> parsed =
@@ -283,50 +189,15 @@ absl::StatusOr<domain::OneTimeLinkName> ValidateOneTimeLinkName(
       "locations/{location}/calendars/{calendar}/oneTimeLinks/{one_time_link}");
 }
 
-std::string EncodeCalendarPageToken(absl::string_view location_id,
-                                    int64_t last_pk) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(kPageTokenPrefix, location_id, ":", last_pk));
-}
-
-absl::StatusOr<ListCalendarsQuery> ValidateListCalendars(
-    const v1::ListCalendarsRequest& request) {
-  Violations violations;
-  ListCalendarsQuery query;
-  if (std::optional<std::string> location =
-          domain::ParseLocationName(request.parent())) {
-    query.location_id = *location;
-  } else {
-    violations.Add("parent", "must be a location name: locations/{location}");
-  }
-  if (request.page_size() < 0) {
-    violations.Add("page_size", "must not be negative");
-  } else if (request.page_size() > 0) {
-    query.page_size = std::min(request.page_size(), kMaxPageSize);
-  }
-  if (!request.page_token().empty()) {
-    std::string decoded;
-    bool ok = request.page_token().size() <= 512 &&
-              absl::WebSafeBase64Unescape(request.page_token(), &decoded);
-    if (ok) {
-      std::vector<std::string> parts = absl::StrSplit(decoded, ':');
-      ok = parts.size() == 4 && absl::StartsWith(decoded, kPageTokenPrefix) &&
-           absl::SimpleAtoi(parts[3], &query.after_pk) && query.after_pk > 0;
-      if (ok && parts[2] != query.location_id) {
-        violations.Add("page_token", "belongs to another parent");
-      }
-    }
-    if (!ok) violations.Add("page_token", "is not a token this service issued");
-  }
-  if (!violations.empty()) return violations.ToStatus();
-  return query;
-}
-
 absl::StatusOr<FreeSlotsQuery> ValidateFreeSlotsRange(
     const google::protobuf::Timestamp* start_time,
-    const google::protobuf::Timestamp* end_time, absl::string_view time_zone) {
+    const google::protobuf::Timestamp* end_time, absl::string_view time_zone,
+    const google::protobuf::Duration* duration) {
   Violations violations;
   FreeSlotsQuery query;
+  if (duration != nullptr) {
+    query.duration = CheckDuration("duration", *duration, violations);
+  }
   bool times_ok = true;
   if (start_time == nullptr) {
     violations.Add("start_time", "is required");
@@ -408,26 +279,189 @@ absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
     violations.Add(violation.field, violation.description);
   }
   input.token = request.token();
-  if (!request.has_start_time()) {
-    violations.Add("start_time", "is required");
-  } else if (!IsValidTimestamp(request.start_time())) {
-    violations.Add("start_time", "is not a valid timestamp");
-  } else if (FromProto(request.start_time()) < now) {
-    violations.Add("start_time", "is in the past");
-  } else {
-    input.start_time = FromProto(request.start_time());
+  input.start_time = CheckFutureStart(
+                         "start_time",
+                         request.has_start_time() ? &request.start_time() : nullptr,
+                         now, violations)
+                         .value_or(absl::InfinitePast());
+  CheckInvitee(request.has_invitee(), request.invitee(), &input.invitee,
+               violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+absl::StatusOr<domain::BookingName> ValidateBookingName(
+    absl::string_view field, absl::string_view name) {
+  if (std::optional<domain::BookingName> parsed =
+          domain::ParseBookingName(name)) {
+    return *parsed;
   }
-  if (!request.has_invitee()) {
-    violations.Add("invitee", "is required");
+  return domain::InvalidField(
+      field,
+      "must be a booking name: "
+      "locations/{location}/calendars/{calendar}/bookings/{booking}");
+}
+
+absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
+    const v1::CreateBookingRequest& request, absl::Time now) {
+  Violations violations;
+  CreateBookingInput input;
+  if (std::optional<domain::CalendarName> calendar =
+          domain::ParseCalendarName(request.parent())) {
+    input.calendar = *calendar;
   } else {
-    CheckDisplayName("invitee.display_name", request.invitee().display_name(),
-                     violations);
-    CheckEmail("invitee.email", request.invitee().email(), violations);
-    input.invitee.display_name = request.invitee().display_name();
-    input.invitee.email = request.invitee().email();
+    violations.Add(
+        "parent",
+        "must be a calendar name: locations/{location}/calendars/{calendar}");
+  }
+  input.start_time = CheckFutureStart(
+                         "start_time",
+                         request.has_start_time() ? &request.start_time() : nullptr,
+                         now, violations)
+                         .value_or(absl::InfinitePast());
+  CheckInvitee(request.has_invitee(), request.invitee(), &input.invitee,
+               violations);
+  if (request.has_duration()) {
+    input.duration = CheckDuration("duration", request.duration(), violations);
+  }
+  if (!request.request_id().empty()) {
+    const std::string& id = request.request_id();
+    if (id.size() > 63 ||
+        !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
+      violations.Add("request_id",
+                     "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
+    } else {
+      input.request_id = id;
+    }
   }
   if (!violations.empty()) return violations.ToStatus();
   return input;
+}
+
+absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
+    const v1::RescheduleBookingRequest& request, absl::Time now) {
+  Violations violations;
+  RescheduleInput input;
+  if (std::optional<domain::BookingName> name =
+          domain::ParseBookingName(request.name())) {
+    input.booking = *name;
+  } else {
+    violations.Add("name",
+                   "must be a booking name: "
+                   "locations/{location}/calendars/{calendar}/bookings/{booking}");
+  }
+  input.start_time = CheckFutureStart(
+                         "start_time",
+                         request.has_start_time() ? &request.start_time() : nullptr,
+                         now, violations)
+                         .value_or(absl::InfinitePast());
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+absl::StatusOr<domain::BookingName> ValidateCancelBooking(
+    const v1::CancelBookingRequest& request) {
+  absl::StatusOr<domain::BookingName> name =
+      ValidateBookingName("name", request.name());
+  absl::Status reason = absl::OkStatus();
+  if (CodePoints(request.reason()) > kMaxCancelReasonLength) {
+    reason = domain::InvalidField(
+        "reason", absl::StrCat("must be at most ", kMaxCancelReasonLength,
+                               " characters"));
+  }
+  absl::Status combined = CombineViolations({name.status(), reason});
+  if (!combined.ok()) return combined;
+  return name;
+}
+
+}  // namespace scheduling::api
+
+namespace scheduling::api {
+
+std::optional<int64_t> ParseEtag(absl::string_view etag) {
+  int64_t version = 0;
+  if (etag.size() < 4 || etag.front() != '"' || etag[1] != 'v' ||
+      etag.back() != '"' ||
+      !absl::SimpleAtoi(etag.substr(2, etag.size() - 3), &version) ||
+      version < 1) {
+    return std::nullopt;
+  }
+  return version;
+}
+
+std::string TruncateDisplayName(const std::string& name) {
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) == 0x80) continue;
+    if (++characters > static_cast<size_t>(kMaxDisplayNameLength)) {
+      return name.substr(0, i);
+    }
+  }
+  return name;
+}
+
+absl::StatusOr<DuplicateInput> ValidateDuplicateCalendar(
+    const v1::DuplicateCalendarRequest& request) {
+  Violations violations;
+  DuplicateInput input;
+  if (std::optional<domain::CalendarName> source =
+          domain::ParseCalendarName(request.name())) {
+    input.source = *source;
+  } else {
+    violations.Add(
+        "name",
+        "must be a calendar name: locations/{location}/calendars/{calendar}");
+  }
+  constexpr char kIdRule[] =
+      "must be 1 to 63 characters of a-z, 0-9 and -, not starting with -";
+  if (!request.calendar_id().empty() && !domain::IsValidId(request.calendar_id())) {
+    violations.Add("calendar_id", kIdRule);
+  }
+  if (!request.slug().empty() && !domain::IsValidId(request.slug())) {
+    violations.Add("slug", kIdRule);
+  }
+  if (!request.display_name().empty()) {
+    CheckDisplayName("display_name", request.display_name(), violations);
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  input.calendar_id = request.calendar_id();
+  input.slug = request.slug();
+  input.display_name = request.display_name();
+  return input;
+}
+
+absl::StatusOr<MoveInput> ValidateMoveCalendarToGroup(
+    const v1::MoveCalendarToGroupRequest& request) {
+  Violations violations;
+  MoveInput input;
+  if (std::optional<domain::CalendarName> calendar =
+          domain::ParseCalendarName(request.name())) {
+    input.calendar = *calendar;
+  } else {
+    violations.Add(
+        "name",
+        "must be a calendar name: locations/{location}/calendars/{calendar}");
+  }
+  if (!request.group().empty()) {
+    std::optional<GroupName> group = ParseGroupName(request.group());
+    if (!group.has_value()) {
+      violations.Add("group",
+                     "must be a group name: locations/{location}/groups/{group}");
+    } else if (group->location_id != input.calendar.location_id) {
+      violations.Add("group", "must belong to the calendar's location");
+    } else {
+      input.group_id = group->group_id;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+absl::StatusOr<GroupName> ValidateGroupName(absl::string_view field,
+                                            absl::string_view name) {
+  if (std::optional<GroupName> parsed = ParseGroupName(name)) return *parsed;
+  return domain::InvalidField(
+      field, "must be a group name: locations/{location}/groups/{group}");
 }
 
 }  // namespace scheduling::api

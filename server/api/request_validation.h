@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.pb.h"
 #include "scheduling/v1/one_time_link_service.pb.h"
+#include "server/api/proto_conversion.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/names.h"
@@ -31,11 +32,6 @@ inline constexpr int kMaxWeeklyIntervals = 100;
 inline constexpr absl::Duration kMinDuration = absl::Minutes(5);
 inline constexpr absl::Duration kMaxDuration = absl::Hours(24);
 
-// The calendar to create; `calendar_id` is empty when the caller let the
-// server choose it.
-absl::StatusOr<domain::Calendar> ValidateCreateCalendar(
-    const v1::CreateCalendarRequest& request);
-
 // A calendar resource name in `field`.
 absl::StatusOr<domain::CalendarName> ValidateCalendarName(
     absl::string_view field, absl::string_view name);
@@ -44,27 +40,43 @@ absl::StatusOr<domain::CalendarName> ValidateCalendarName(
 absl::StatusOr<domain::OneTimeLinkName> ValidateOneTimeLinkName(
     absl::string_view field, absl::string_view name);
 
-struct ListCalendarsQuery {
-  std::string location_id;
-  int64_t after_pk = 0;
-  int page_size = kDefaultPageSize;
-};
-absl::StatusOr<ListCalendarsQuery> ValidateListCalendars(
-    const v1::ListCalendarsRequest& request);
-
-// Opaque page token of ListCalendars, bound to the location.
-std::string EncodeCalendarPageToken(absl::string_view location_id,
-                                    int64_t last_pk);
-
 struct FreeSlotsQuery {
   domain::TimeInterval range;
+  // The requested booking length (kService); nullopt means the default.
+  std::optional<absl::Duration> duration;
   // The requested zone; nullopt means the calendar's own.
   std::optional<absl::TimeZone> zone;
   std::string zone_name;
 };
 absl::StatusOr<FreeSlotsQuery> ValidateFreeSlotsRange(
     const google::protobuf::Timestamp* start_time,
-    const google::protobuf::Timestamp* end_time, absl::string_view time_zone);
+    const google::protobuf::Timestamp* end_time, absl::string_view time_zone,
+    const google::protobuf::Duration* duration = nullptr);
+
+// A booking resource name in `field`.
+absl::StatusOr<domain::BookingName> ValidateBookingName(
+    absl::string_view field, absl::string_view name);
+
+struct CreateBookingInput {
+  domain::CalendarName calendar;
+  absl::Time start_time;
+  domain::Invitee invitee;
+  std::optional<absl::Duration> duration;
+  std::string request_id;
+};
+absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
+    const v1::CreateBookingRequest& request, absl::Time now);
+
+struct RescheduleInput {
+  domain::BookingName booking;
+  absl::Time start_time;
+};
+absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
+    const v1::RescheduleBookingRequest& request, absl::Time now);
+
+inline constexpr int kMaxCancelReasonLength = 500;
+absl::StatusOr<domain::BookingName> ValidateCancelBooking(
+    const v1::CancelBookingRequest& request);
 
 // A link token in `field`: 32 characters of URL-safe base64.
 absl::Status ValidateLinkToken(absl::string_view field,
@@ -84,6 +96,33 @@ struct BookLinkInput {
 };
 absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
     const v1::BookOneTimeLinkRequest& request, absl::Time now);
+
+// The calendar version an etag we issued names ("\"v7\"" → 7).
+std::optional<int64_t> ParseEtag(absl::string_view etag);
+
+// `name` cut to kMaxDisplayNameLength characters (never inside a UTF-8
+// sequence).
+std::string TruncateDisplayName(const std::string& name);
+
+struct DuplicateInput {
+  domain::CalendarName source;
+  std::string calendar_id;   // empty: generate
+  std::string slug;          // empty: derive from the source's
+  std::string display_name;  // empty: derive from the source's
+};
+absl::StatusOr<DuplicateInput> ValidateDuplicateCalendar(
+    const v1::DuplicateCalendarRequest& request);
+
+struct MoveInput {
+  domain::CalendarName calendar;
+  std::string group_id;  // empty: take it out of its group
+};
+absl::StatusOr<MoveInput> ValidateMoveCalendarToGroup(
+    const v1::MoveCalendarToGroupRequest& request);
+
+// A group resource name in `field`.
+absl::StatusOr<GroupName> ValidateGroupName(absl::string_view field,
+                                            absl::string_view name);
 
 // One INVALID_ARGUMENT with the violations of every failed status in
 // `statuses`, for requests validated in parts; OK if all are OK.

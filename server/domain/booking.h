@@ -3,7 +3,9 @@
 #define SCHEDULING_SERVER_DOMAIN_BOOKING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -13,6 +15,8 @@ struct Invitee {
   std::string display_name;
   std::string email;
 };
+
+enum class BookingState { kConfirmed, kCancelled };
 
 struct Booking {
   int64_t pk = 0;
@@ -24,6 +28,15 @@ struct Booking {
   Invitee invitee;
   std::string one_time_link_id;  // empty unless booked through a link
   absl::Time create_time;
+  BookingState state = BookingState::kConfirmed;
+  std::vector<std::string> members;  // who attends
+  std::optional<absl::Time> cancel_time;
+  std::string cancel_reason;
+  std::optional<absl::Time> reschedule_time;
+  std::string request_id;  // idempotency key of CreateBooking, if given
+  // The slot widened by the calendar's buffers at booking time.
+  absl::Time blocked_start;
+  absl::Time blocked_end;
 };
 
 }  // namespace scheduling::domain

@@ -105,13 +105,15 @@ struct Calendar {
   CalendarStatus status = CalendarStatus::kActive;
   std::string group_id;        // empty when ungrouped
   bool group_enabled = true;   // false when its group is disabled
+  bool deleted = false;        // deleted calendars stay readable by links
   absl::Time create_time;
   absl::Time update_time;
   int64_t version = 1;  // bumped by every change; the etag derives from it
 
-  // Whether it takes bookings now: active and not in a disabled group.
+  // Whether it takes bookings now: active, not deleted and not in a
+  // disabled group.
   bool TakesBookings() const {
-    return status == CalendarStatus::kActive && group_enabled;
+    return status == CalendarStatus::kActive && group_enabled && !deleted;
   }
 };
 

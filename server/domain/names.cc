@@ -57,6 +57,12 @@ std::optional<OneTimeLinkName> ParseOneTimeLinkName(absl::string_view name) {
   return OneTimeLinkName{(*ids)[0], (*ids)[1], (*ids)[2]};
 }
 
+std::optional<BookingName> ParseBookingName(absl::string_view name) {
+  auto ids = ParseIds(name, {"locations", "calendars", "bookings"});
+  if (!ids) return std::nullopt;
+  return BookingName{(*ids)[0], (*ids)[1], (*ids)[2]};
+}
+
 std::string LocationName(absl::string_view location_id) {
   return absl::StrCat("locations/", location_id);
 }

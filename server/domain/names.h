@@ -32,12 +32,19 @@ struct OneTimeLinkName {
   std::string link_id;
 };
 
+struct BookingName {
+  std::string location_id;
+  std::string calendar_id;
+  std::string booking_id;
+};
+
 // Whether `id` is a valid resource id (see above).
 bool IsValidId(absl::string_view id);
 
 std::optional<std::string> ParseLocationName(absl::string_view name);
 std::optional<CalendarName> ParseCalendarName(absl::string_view name);
 std::optional<OneTimeLinkName> ParseOneTimeLinkName(absl::string_view name);
+std::optional<BookingName> ParseBookingName(absl::string_view name);
 
 std::string LocationName(absl::string_view location_id);
 std::string CalendarResourceName(absl::string_view location_id,

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/domain/errors.h"
 #include "server/domain/secrets.h"
-#include "server/domain/slots.h"
+#include "server/store/booking_store.h"
 #include "server/store/rows.h"
 #include "server/store/sql_values.h"
 #include "server/store/transaction.h"
@@ -49,10 +49,15 @@ absl::StatusOr<LinkWithCalendar> ReadLinkWithCalendar(sql::ResultSet& row) {
 const std::string& SelectByNameSql(bool for_update) {
   static const std::string* plain = new std::string(absl::StrCat(
       "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-      " FROM one_time_links l JOIN calendars c ON c.pk = l.calendar_pk "
-      "WHERE c.location_id = ? AND c.calendar_id = ? AND l.link_id = ?"));
-  static const std::string* locking =
-      new std::string(absl::StrCat(*plain, " FOR UPDATE"));
+      " FROM one_time_links l JOIN ", kCalendarFrom,
+      " ON c.pk = l.calendar_pk WHERE c.location_id = ? AND "
+      "c.calendar_id = ? AND l.link_id = ?"));
+  // Lock the link row alone (not its calendar's or group's): revoking must
+  // not queue behind bookings of other links.
+  static const std::string* locking = new std::string(absl::StrCat(
+      "SELECT l.pk FROM one_time_links l WHERE l.calendar_pk = (SELECT "
+      "cc.pk FROM calendars cc WHERE cc.location_id = ? AND cc.calendar_id = "
+      "?) AND l.link_id = ? FOR UPDATE"));
   return for_update ? *locking : *plain;
 }
 
@@ -61,7 +66,15 @@ absl::StatusOr<LinkWithCalendar> SelectByName(Lease& lease,
                                               absl::string_view calendar_id,
                                               absl::string_view link_id,
                                               bool for_update) {
-  sql::PreparedStatement& select = lease.Prepare(SelectByNameSql(for_update));
+  if (for_update) {
+    sql::PreparedStatement& lock = lease.Prepare(SelectByNameSql(true));
+    lock.setString(1, std::string(location_id));
+    lock.setString(2, std::string(calendar_id));
+    lock.setString(3, std::string(link_id));
+    std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+    if (!row->next()) return LinkNotFound(location_id, calendar_id, link_id);
+  }
+  sql::PreparedStatement& select = lease.Prepare(SelectByNameSql(false));
   select.setString(1, std::string(location_id));
   select.setString(2, std::string(calendar_id));
   select.setString(3, std::string(link_id));
@@ -97,7 +110,7 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Create(
           if (!calendar.ok()) return calendar.status();
           result.calendar = *std::move(calendar);
         }
-        if (result.calendar.status == domain::CalendarStatus::kInactive) {
+        if (!result.calendar.TakesBookings()) {
           return domain::FailedPreconditionWithReason(
               domain::kReasonCalendarInactive,
               "The calendar is inactive; activate it before generating links.");
@@ -204,95 +217,55 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
 }
 
 absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
-    absl::string_view token_hash, absl::Time start,
-    const domain::Invitee& invitee, absl::Time now) {
+    absl::string_view token_hash, const BookingRequest& request,
+    absl::Time now) {
   now = TruncateToMicros(now);
-  domain::Booking booking;
-  absl::Status status =
-      RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
-        // 1. Lock the link row alone: bookers of this link queue here, while
-        //    bookings through other links of the calendar go on in parallel.
-        static const std::string* lock_sql = new std::string(
-            absl::StrCat("SELECT ", kLinkColumns,
-                         ", l.calendar_pk FROM one_time_links l "
-                         "WHERE l.token_hash = ? FOR UPDATE"));
-        sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
-        lock.setString(1, std::string(token_hash));
-        domain::OneTimeLink link;
-        int64_t calendar_pk = 0;
-        {
-          std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
-          if (!row->next()) return TokenNotFound();
-          absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
-          if (!read.ok()) return read.status();
-          link = *std::move(read);
-          calendar_pk = row->getInt64(kLinkColumnCount + 1);
-        }
-        // 2. The calendar, read without a lock: bookings are not serialised
-        //    per calendar; the slot's unique key settles collisions.
-        static const std::string* calendar_sql = new std::string(absl::StrCat(
-            "SELECT ", kCalendarColumns, " FROM calendars c WHERE c.pk = ?"));
-        sql::PreparedStatement& select_calendar = lease.Prepare(*calendar_sql);
-        select_calendar.setInt64(1, calendar_pk);
-        domain::Calendar calendar;
-        {
-          std::unique_ptr<sql::ResultSet> row(select_calendar.executeQuery());
-          if (!row->next()) return absl::InternalError("link without calendar");
-          absl::StatusOr<domain::Calendar> read = ReadCalendar(*row, 1);
-          if (!read.ok()) return read.status();
-          calendar = *std::move(read);
-        }
-        // 3. The domain decides.
-        absl::Status bookable = domain::CheckBookable(
-            link, calendar.status == domain::CalendarStatus::kActive, now);
-        if (!bookable.ok()) return bookable;
-        domain::TimeInterval slot;
-        if (!domain::FindOfferedSlot(calendar.rules, start, &slot)) {
-          return domain::InvalidField(
-              "start_time", "is not the start of a slot of this calendar");
-        }
-        // 4. The booking; its slot key refuses a second booking of the slot.
-        booking.location_id = calendar.location_id;
-        booking.calendar_id = calendar.calendar_id;
-        booking.booking_id = domain::GenerateResourceId();
-        booking.start_time = slot.start;
-        booking.end_time = slot.end;
-        booking.invitee = invitee;
-        booking.one_time_link_id = link.link_id;
-        booking.create_time = now;
-        sql::PreparedStatement& insert = lease.Prepare(
-            "INSERT INTO bookings (calendar_pk, booking_id, start_time, "
-            "end_time, "
-            "invitee_name, invitee_email, one_time_link_pk, create_time) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.setInt64(1, calendar_pk);
-        insert.setString(2, booking.booking_id);
-        insert.setDateTime(3, ToSqlDateTime(slot.start));
-        insert.setDateTime(4, ToSqlDateTime(slot.end));
-        insert.setString(5, invitee.display_name);
-        insert.setString(6, invitee.email);
-        insert.setInt64(7, link.pk);
-        insert.setDateTime(8, ToSqlDateTime(now));
-        try {
-          insert.executeUpdate();
-        } catch (const sql::SQLException& error) {
-          if (error.getErrorCode() != kErrDuplicateKey) throw;
-          return domain::FailedPreconditionWithReason(
-              domain::kReasonSlotUnavailable,
-              "This time slot was just booked. Please choose another one.");
-        }
-        // 5. The link's use, in the same transaction.
-        domain::RecordUse(link, booking.booking_id, now);
-        sql::PreparedStatement& use = lease.Prepare(
-            "UPDATE one_time_links SET use_count = ?, use_time = ?, "
-            "last_booking_id = ? WHERE pk = ?");
-        use.setInt(1, link.use_count);
-        use.setDateTime(2, ToSqlDateTime(now));
-        use.setString(3, booking.booking_id);
-        use.setInt64(4, link.pk);
-        use.executeUpdate();
-        return absl::OkStatus();
-      });
+  absl::StatusOr<domain::Booking> booking;
+  absl::Status status = RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
+    // 1. Lock the link row: bookers of this link queue here, and all but
+    //    the first then see it used.
+    static const std::string* lock_sql = new std::string(
+        absl::StrCat("SELECT ", kLinkColumns,
+                     ", l.calendar_pk FROM one_time_links l "
+                     "WHERE l.token_hash = ? FOR UPDATE"));
+    sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
+    lock.setString(1, std::string(token_hash));
+    domain::OneTimeLink link;
+    int64_t calendar_pk = 0;
+    {
+      std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+      if (!row->next()) return TokenNotFound();
+      absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
+      if (!read.ok()) return read.status();
+      link = *std::move(read);
+      calendar_pk = row->getInt64(kLinkColumnCount + 1);
+    }
+    // 2. Then the calendar, as every booking path does.
+    absl::StatusOr<domain::Calendar> calendar =
+        booking_internal::LockCalendar(lease, calendar_pk);
+    if (!calendar.ok()) return calendar.status();
+    // 3. The link must still be usable...
+    absl::Status bookable =
+        domain::CheckBookable(link, calendar->TakesBookings(), now);
+    if (!bookable.ok()) return bookable;
+    // 4. ...and the slot free: the shared booking procedure decides and
+    //    writes.
+    booking = booking_internal::BookOnLockedCalendar(lease, *calendar, request,
+                                                     link.pk, now);
+    if (!booking.ok()) return booking.status();
+    booking->one_time_link_id = link.link_id;
+    // 5. The link's use, in the same transaction.
+    domain::RecordUse(link, booking->booking_id, now);
+    sql::PreparedStatement& use = lease.Prepare(
+        "UPDATE one_time_links SET use_count = ?, use_time = ?, "
+        "last_booking_id = ? WHERE pk = ?");
+    use.setInt(1, link.use_count);
+    use.setDateTime(2, ToSqlDateTime(now));
+    use.setString(3, booking->booking_id);
+    use.setInt64(4, link.pk);
+    use.executeUpdate();
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
   return booking;
 }

@@ -3,8 +3,8 @@
 // BookThroughLink is the heart of the product: the link's use and the
 // booking commit in one transaction. The link row is locked (SELECT ... FOR
 // UPDATE) before its state is checked, so concurrent bookers of one link
-// queue on that row and all but the first see it used; a unique key on
-// (calendar, slot start) stops two links from taking the same slot.
+// queue on that row and all but the first see it used; the booking itself
+// follows the procedure every booking path shares (booking_store.h).
 //
 // Thread-safety: thread-safe; every call leases its own connection.
 #ifndef SCHEDULING_SERVER_STORE_LINK_STORE_H_
@@ -18,6 +18,7 @@
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/one_time_link.h"
+#include "server/store/booking_store.h"
 #include "server/store/connection_pool.h"
 
 namespace scheduling::store {
@@ -59,8 +60,8 @@ class LinkStore {
   // (start_time not a slot of the calendar), ABORTED after repeated
   // deadlocks, UNAVAILABLE without a database.
   absl::StatusOr<domain::Booking> BookThroughLink(
-      absl::string_view token_hash, absl::Time start,
-      const domain::Invitee& invitee, absl::Time now);
+      absl::string_view token_hash, const BookingRequest& request,
+      absl::Time now);
 
  private:
   ConnectionPool& pool_;

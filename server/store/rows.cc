@@ -14,13 +14,31 @@ namespace {
 absl::StatusOr<std::optional<absl::Time>> ReadOptionalTime(sql::ResultSet& row,
                                                            int column) {
   if (row.isNull(column)) return std::optional<absl::Time>();
-  absl::StatusOr<absl::Time> time =
-      FromSqlDateTime(std::string(row.getString(column)));
+  absl::StatusOr<absl::Time> time = ReadTime(row, column);
   if (!time.ok()) return time.status();
   return std::optional<absl::Time>(*time);
 }
 
+domain::CalendarType TypeFromColumn(int value) {
+  switch (value) {
+    case 2:
+      return domain::CalendarType::kRoundRobin;
+    case 3:
+      return domain::CalendarType::kCollective;
+    case 4:
+      return domain::CalendarType::kClassBooking;
+    case 5:
+      return domain::CalendarType::kService;
+    default:
+      return domain::CalendarType::kEvent;
+  }
+}
+
 }  // namespace
+
+absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column) {
+  return FromSqlDateTime(std::string(row.getString(column)));
+}
 
 absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
                                               int first_column) {
@@ -45,14 +63,36 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
   calendar.status = row.getInt(c + 8) == 2 ? domain::CalendarStatus::kInactive
                                            : domain::CalendarStatus::kActive;
   calendar.version = row.getInt64(c + 9);
-  absl::StatusOr<absl::Time> create_time =
-      FromSqlDateTime(std::string(row.getString(c + 10)));
-  absl::StatusOr<absl::Time> update_time =
-      FromSqlDateTime(std::string(row.getString(c + 11)));
+  absl::StatusOr<absl::Time> create_time = ReadTime(row, c + 10);
+  absl::StatusOr<absl::Time> update_time = ReadTime(row, c + 11);
   if (!create_time.ok()) return create_time.status();
   if (!update_time.ok()) return update_time.status();
   calendar.create_time = *create_time;
   calendar.update_time = *update_time;
+  calendar.type = TypeFromColumn(row.getInt(c + 12));
+  calendar.members = DecodeIdList(std::string(row.getString(c + 13)));
+  absl::StatusOr<std::vector<absl::Duration>> allowed =
+      DecodeMinutesList(std::string(row.getString(c + 14)));
+  if (!allowed.ok()) return allowed.status();
+  calendar.allowed_durations = *std::move(allowed);
+  calendar.rules.slot_interval = absl::Minutes(row.getInt(c + 15));
+  if (!row.isNull(c + 16)) {
+    absl::StatusOr<std::vector<domain::DateOverride>> overrides =
+        DecodeDateOverrides(std::string(row.getString(c + 16)));
+    if (!overrides.ok()) return overrides.status();
+    calendar.rules.date_overrides = *std::move(overrides);
+  }
+  calendar.rules.buffer_before = absl::Minutes(row.getInt(c + 17));
+  calendar.rules.buffer_after = absl::Minutes(row.getInt(c + 18));
+  calendar.rules.minimum_notice = absl::Minutes(row.getInt(c + 19));
+  calendar.rules.booking_horizon_days = row.getInt(c + 20);
+  calendar.rules.max_bookings_per_day = row.getInt(c + 21);
+  calendar.rules.seats_per_slot = row.getInt(c + 22);
+  calendar.deleted = row.isNull(c + 23);
+  if (!row.isNull(c + 24)) {
+    calendar.group_id = row.getString(c + 24);
+    calendar.group_enabled = row.getInt(c + 25) != 0;
+  }
   return calendar;
 }
 
@@ -80,6 +120,64 @@ absl::StatusOr<domain::OneTimeLink> ReadLink(sql::ResultSet& row,
   link.revoke_time = *revoke_time;
   if (!row.isNull(c + 10)) link.booking_id = row.getString(c + 10);
   return link;
+}
+
+absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
+                                            int first_column) {
+  const int c = first_column;
+  domain::Booking booking;
+  booking.pk = row.getInt64(c);
+  booking.location_id = row.getString(c + 1);
+  booking.calendar_id = row.getString(c + 2);
+  booking.booking_id = row.getString(c + 3);
+  auto start = ReadTime(row, c + 4);
+  auto end = ReadTime(row, c + 5);
+  auto create = ReadTime(row, c + 9);
+  auto cancel = ReadOptionalTime(row, c + 12);
+  auto reschedule = ReadOptionalTime(row, c + 14);
+  auto blocked_start = ReadTime(row, c + 16);
+  auto blocked_end = ReadTime(row, c + 17);
+  for (const auto* time : {&start, &end, &create, &blocked_start, &blocked_end}) {
+    if (!time->ok()) return time->status();
+  }
+  if (!cancel.ok()) return cancel.status();
+  if (!reschedule.ok()) return reschedule.status();
+  booking.start_time = *start;
+  booking.end_time = *end;
+  booking.invitee.display_name = row.getString(c + 6);
+  booking.invitee.email = row.getString(c + 7);
+  if (!row.isNull(c + 8)) booking.one_time_link_id = row.getString(c + 8);
+  booking.create_time = *create;
+  booking.state = row.getInt(c + 10) == 2 ? domain::BookingState::kCancelled
+                                          : domain::BookingState::kConfirmed;
+  booking.members = DecodeIdList(std::string(row.getString(c + 11)));
+  booking.cancel_time = *cancel;
+  booking.cancel_reason = row.getString(c + 13);
+  booking.reschedule_time = *reschedule;
+  if (!row.isNull(c + 15)) booking.request_id = row.getString(c + 15);
+  booking.blocked_start = *blocked_start;
+  booking.blocked_end = *blocked_end;
+  return booking;
+}
+
+absl::StatusOr<domain::Group> ReadGroup(sql::ResultSet& row, int first_column) {
+  const int c = first_column;
+  domain::Group group;
+  group.pk = row.getInt64(c);
+  group.location_id = row.getString(c + 1);
+  group.group_id = row.getString(c + 2);
+  group.display_name = row.getString(c + 3);
+  group.description = row.getString(c + 4);
+  group.enabled = row.getInt(c + 5) != 0;
+  group.version = row.getInt64(c + 6);
+  auto create = ReadTime(row, c + 7);
+  auto update = ReadTime(row, c + 8);
+  if (!create.ok()) return create.status();
+  if (!update.ok()) return update.status();
+  group.create_time = *create;
+  group.update_time = *update;
+  group.calendar_count = row.getInt(c + 9);
+  return group;
 }
 
 }  // namespace scheduling::store

@@ -1,10 +1,11 @@
 // Reading domain values from result rows. Queries select the column lists
-// below (with the table alias `c` for calendars and `l` for links), and the
-// readers take the 1-based index of the list's first column.
+// below from the matching FROM clauses, and the readers take the 1-based
+// index of the list's first column.
 #ifndef SCHEDULING_SERVER_STORE_ROWS_H_
 #define SCHEDULING_SERVER_STORE_ROWS_H_
 
 #include "absl/status/statusor.h"
+#include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/one_time_link.h"
 
@@ -14,17 +15,44 @@ class ResultSet;
 
 namespace scheduling::store {
 
+// A calendar with its group's id and state (alias c, g).
+inline constexpr char kCalendarFrom[] =
+    "calendars c LEFT JOIN calendar_groups g ON g.pk = c.group_pk";
 inline constexpr char kCalendarColumns[] =
     "c.pk, c.location_id, c.calendar_id, c.slug, c.display_name, "
     "c.duration_minutes, c.time_zone, c.weekly_hours, c.status, c.version, "
-    "c.create_time, c.update_time";
-inline constexpr int kCalendarColumnCount = 12;
+    "c.create_time, c.update_time, c.calendar_type, c.team_members, "
+    "c.allowed_durations, c.slot_interval_minutes, c.date_overrides, "
+    "c.buffer_before_minutes, c.buffer_after_minutes, "
+    "c.minimum_notice_minutes, c.booking_horizon_days, "
+    "c.max_bookings_per_day, c.seats_per_slot, c.live, g.group_id, g.enabled";
+inline constexpr int kCalendarColumnCount = 26;
 
+// A one-time link (alias l).
 inline constexpr char kLinkColumns[] =
     "l.pk, l.link_id, l.token_hash, l.max_uses, l.use_count, l.revoked, "
     "l.expire_time, l.create_time, l.use_time, l.revoke_time, "
     "l.last_booking_id";
 inline constexpr int kLinkColumnCount = 11;
+
+// A booking with its calendar's ids and its link's id (alias b, bc, bl).
+inline constexpr char kBookingFrom[] =
+    "bookings b JOIN calendars bc ON bc.pk = b.calendar_pk "
+    "LEFT JOIN one_time_links bl ON bl.pk = b.one_time_link_pk";
+inline constexpr char kBookingColumns[] =
+    "b.pk, bc.location_id, bc.calendar_id, b.booking_id, b.start_time, "
+    "b.end_time, b.invitee_name, b.invitee_email, bl.link_id, b.create_time, "
+    "b.state, b.members, b.cancel_time, b.cancel_reason, b.reschedule_time, "
+    "b.request_id, b.blocked_start, b.blocked_end";
+inline constexpr int kBookingColumnCount = 18;
+
+// A group with the number of its live calendars (alias g).
+inline constexpr char kGroupColumns[] =
+    "g.pk, g.location_id, g.group_id, g.display_name, g.description, "
+    "g.enabled, g.version, g.create_time, g.update_time, "
+    "(SELECT COUNT(*) FROM calendars gc WHERE gc.group_pk = g.pk AND "
+    "gc.live = 1)";
+inline constexpr int kGroupColumnCount = 10;
 
 absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
                                               int first_column);
@@ -33,6 +61,14 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
 // are left empty.
 absl::StatusOr<domain::OneTimeLink> ReadLink(sql::ResultSet& row,
                                              int first_column);
+
+absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
+                                            int first_column);
+
+absl::StatusOr<domain::Group> ReadGroup(sql::ResultSet& row, int first_column);
+
+// Reads a DATETIME(6) column.
+absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column);
 
 }  // namespace scheduling::store
 

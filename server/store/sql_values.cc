@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace scheduling::store {
@@ -80,6 +81,80 @@ absl::StatusOr<std::vector<domain::OpenInterval>> DecodeWeeklyHours(
     hours.push_back(interval);
   }
   return hours;
+}
+
+std::string EncodeIdList(const std::vector<std::string>& ids) {
+  return absl::StrJoin(ids, ",");
+}
+
+std::vector<std::string> DecodeIdList(absl::string_view text) {
+  return absl::StrSplit(text, ',', absl::SkipEmpty());
+}
+
+std::string EncodeMinutesList(const std::vector<absl::Duration>& durations) {
+  return absl::StrJoin(durations, ",", [](std::string* out, absl::Duration d) {
+    absl::StrAppend(out, absl::ToInt64Minutes(d));
+  });
+}
+
+absl::StatusOr<std::vector<absl::Duration>> DecodeMinutesList(
+    absl::string_view text) {
+  std::vector<absl::Duration> durations;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int minutes = 0;
+    if (!absl::SimpleAtoi(item, &minutes)) {
+      return absl::InternalError(
+          absl::StrCat("bad minutes list in the database: ", text));
+    }
+    durations.push_back(absl::Minutes(minutes));
+  }
+  return durations;
+}
+
+std::string EncodeDateOverrides(
+    const std::vector<domain::DateOverride>& overrides) {
+  std::string text;
+  for (const domain::DateOverride& day : overrides) {
+    if (!text.empty()) text.push_back(';');
+    absl::StrAppend(&text, absl::FormatCivilTime(day.date), "=");
+    bool first = true;
+    for (const domain::MinuteRange& range : day.intervals) {
+      if (!first) text.push_back(',');
+      first = false;
+      absl::StrAppend(&text, range.start_minute, "-", range.end_minute);
+    }
+  }
+  return text;
+}
+
+absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
+    absl::string_view text) {
+  std::vector<domain::DateOverride> overrides;
+  const auto bad = [&] {
+    return absl::InternalError(
+        absl::StrCat("bad date_overrides in the database: ", text));
+  };
+  for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
+    std::vector<absl::string_view> date_and_ranges = absl::StrSplit(item, '=');
+    domain::DateOverride day;
+    if (date_and_ranges.size() != 2 ||
+        !absl::ParseCivilTime(date_and_ranges[0], &day.date)) {
+      return bad();
+    }
+    for (absl::string_view range_text :
+         absl::StrSplit(date_and_ranges[1], ',', absl::SkipEmpty())) {
+      std::vector<absl::string_view> bounds = absl::StrSplit(range_text, '-');
+      domain::MinuteRange range;
+      if (bounds.size() != 2 ||
+          !absl::SimpleAtoi(bounds[0], &range.start_minute) ||
+          !absl::SimpleAtoi(bounds[1], &range.end_minute)) {
+        return bad();
+      }
+      day.intervals.push_back(range);
+    }
+    overrides.push_back(std::move(day));
+  }
+  return overrides;
 }
 
 }  // namespace scheduling::store

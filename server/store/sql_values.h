@@ -25,6 +25,22 @@ std::string EncodeWeeklyHours(const std::vector<domain::OpenInterval>& hours);
 absl::StatusOr<std::vector<domain::OpenInterval>> DecodeWeeklyHours(
     absl::string_view text);
 
+// Comma-separated ids (team members): "alice,bob".
+std::string EncodeIdList(const std::vector<std::string>& ids);
+std::vector<std::string> DecodeIdList(absl::string_view text);
+
+// Durations as comma-separated whole minutes: "30,60".
+std::string EncodeMinutesList(const std::vector<absl::Duration>& durations);
+absl::StatusOr<std::vector<absl::Duration>> DecodeMinutesList(
+    absl::string_view text);
+
+// Date overrides: "2026-12-24=540-720,780-900;2026-12-25=" (no intervals:
+// closed that day).
+std::string EncodeDateOverrides(
+    const std::vector<domain::DateOverride>& overrides);
+absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
+    absl::string_view text);
+
 }  // namespace scheduling::store
 
 #endif  // SCHEDULING_SERVER_STORE_SQL_VALUES_H_

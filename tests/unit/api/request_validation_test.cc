@@ -19,90 +19,6 @@ std::vector<domain::FieldViolation> Violations(const absl::Status& status) {
   return domain::FieldViolations(status);
 }
 
-v1::CreateCalendarRequest ValidCreate() {
-  v1::CreateCalendarRequest request;
-  request.set_parent("locations/acme");
-  v1::Calendar* calendar = request.mutable_calendar();
-  calendar->set_display_name("Intro call");
-  calendar->set_slug("intro-call");
-  calendar->mutable_duration()->set_seconds(1800);
-  calendar->set_time_zone("Europe/London");
-  v1::OpenInterval* hours = calendar->add_weekly_hours();
-  hours->set_day_of_week(google::type::FRIDAY);
-  hours->mutable_start_time()->set_hours(13);
-  hours->mutable_end_time()->set_hours(17);
-  hours = calendar->add_weekly_hours();
-  hours->set_day_of_week(google::type::MONDAY);
-  hours->mutable_start_time()->set_hours(9);
-  hours->mutable_end_time()->set_hours(24);
-  return request;
-}
-
-TEST(ValidateCreateCalendarTest, AcceptsAValidCalendarAndSortsItsHours) {
-  absl::StatusOr<domain::Calendar> calendar =
-      ValidateCreateCalendar(ValidCreate());
-  ASSERT_TRUE(calendar.ok()) << calendar.status();
-  EXPECT_EQ(calendar->location_id, "acme");
-  EXPECT_TRUE(calendar->calendar_id.empty());
-  EXPECT_EQ(calendar->rules.duration, absl::Minutes(30));
-  EXPECT_EQ(calendar->time_zone_name, "Europe/London");
-  EXPECT_EQ(calendar->status, domain::CalendarStatus::kActive);
-  EXPECT_THAT(
-      calendar->rules.weekly_hours,
-      ElementsAre(domain::OpenInterval{absl::Weekday::monday, 540, 1440},
-                  domain::OpenInterval{absl::Weekday::friday, 780, 1020}));
-}
-
-TEST(ValidateCreateCalendarTest, ReportsEveryViolationAtOnce) {
-  v1::CreateCalendarRequest request = ValidCreate();
-  request.set_parent("acme");
-  request.set_calendar_id("-bad");
-  request.mutable_calendar()->set_display_name(" ");
-  request.mutable_calendar()->set_slug("Intro Call");
-  request.mutable_calendar()->mutable_duration()->set_seconds(90);
-  request.mutable_calendar()->set_time_zone("Europe/Atlantis");
-  EXPECT_THAT(
-      Violations(ValidateCreateCalendar(request).status()),
-      UnorderedElementsAre(
-          ViolationOf("parent"), ViolationOf("calendar_id"),
-          ViolationOf("calendar.display_name"), ViolationOf("calendar.slug"),
-          ViolationOf("calendar.duration"), ViolationOf("calendar.time_zone")));
-}
-
-TEST(ValidateCreateCalendarTest, RejectsBadAndOverlappingHours) {
-  v1::CreateCalendarRequest request = ValidCreate();
-  v1::OpenInterval* overlap = request.mutable_calendar()->add_weekly_hours();
-  overlap->set_day_of_week(google::type::MONDAY);
-  overlap->mutable_start_time()->set_hours(23);
-  overlap->mutable_end_time()->set_hours(24);
-  v1::OpenInterval* inverted = request.mutable_calendar()->add_weekly_hours();
-  inverted->set_day_of_week(google::type::TUESDAY);
-  inverted->mutable_start_time()->set_hours(10);
-  inverted->mutable_end_time()->set_hours(9);
-  v1::OpenInterval* no_day = request.mutable_calendar()->add_weekly_hours();
-  no_day->mutable_start_time()->set_hours(10);
-  no_day->mutable_end_time()->set_hours(11);
-  v1::OpenInterval* seconds = request.mutable_calendar()->add_weekly_hours();
-  seconds->set_day_of_week(google::type::SUNDAY);
-  seconds->mutable_start_time()->set_hours(10);
-  seconds->mutable_start_time()->set_seconds(30);
-  seconds->mutable_end_time()->set_hours(25);
-  EXPECT_THAT(
-      Violations(ValidateCreateCalendar(request).status()),
-      UnorderedElementsAre(ViolationOf("calendar.weekly_hours[2]"),
-                           ViolationOf("calendar.weekly_hours[3].end_time"),
-                           ViolationOf("calendar.weekly_hours[4].day_of_week"),
-                           ViolationOf("calendar.weekly_hours[5].start_time"),
-                           ViolationOf("calendar.weekly_hours[5].end_time")));
-}
-
-TEST(ValidateCreateCalendarTest, RequiresTheCalendar) {
-  v1::CreateCalendarRequest request;
-  request.set_parent("locations/acme");
-  EXPECT_THAT(Violations(ValidateCreateCalendar(request).status()),
-              ElementsAre(ViolationOf("calendar")));
-}
-
 TEST(LoadZoneTest, LoadsIanaZonesAndRefusesPathLikeNames) {
   EXPECT_TRUE(LoadZone("America/New_York").has_value());
   EXPECT_TRUE(LoadZone("Asia/Kathmandu").has_value());
@@ -113,36 +29,6 @@ TEST(LoadZoneTest, LoadsIanaZonesAndRefusesPathLikeNames) {
   EXPECT_FALSE(LoadZone("/usr/share/zoneinfo/UTC").has_value());
   EXPECT_FALSE(LoadZone("Europe/London\n").has_value());
   EXPECT_FALSE(LoadZone(std::string(65, 'A')).has_value());
-}
-
-TEST(ValidateListCalendarsTest, DefaultsAndCapsPageSize) {
-  v1::ListCalendarsRequest request;
-  request.set_parent("locations/acme");
-  EXPECT_EQ(ValidateListCalendars(request)->page_size, kDefaultPageSize);
-  request.set_page_size(5000);
-  EXPECT_EQ(ValidateListCalendars(request)->page_size, kMaxPageSize);
-  request.set_page_size(-1);
-  EXPECT_THAT(Violations(ValidateListCalendars(request).status()),
-              ElementsAre(ViolationOf("page_size")));
-}
-
-TEST(ValidateListCalendarsTest, PageTokensRoundTripAndAreBoundToTheParent) {
-  v1::ListCalendarsRequest request;
-  request.set_parent("locations/acme");
-  request.set_page_token(EncodeCalendarPageToken("acme", 42));
-  absl::StatusOr<ListCalendarsQuery> query = ValidateListCalendars(request);
-  ASSERT_TRUE(query.ok()) << query.status();
-  EXPECT_EQ(query->after_pk, 42);
-
-  request.set_page_token(EncodeCalendarPageToken("other", 42));
-  EXPECT_THAT(Violations(ValidateListCalendars(request).status()),
-              ElementsAre(ViolationOf("page_token")));
-  for (const char* token : {"garbage", "%%", "Y2FsZW5kYXJzOnYxOmFjbWU6LTE"}) {
-    request.set_page_token(token);
-    EXPECT_THAT(Violations(ValidateListCalendars(request).status()),
-                ElementsAre(ViolationOf("page_token")))
-        << token;
-  }
 }
 
 TEST(ValidateFreeSlotsRangeTest, RequiresAnOrderedRangeOfAtMost31Days) {
@@ -243,6 +129,135 @@ TEST(CombineViolationsTest, MergesInOrderAndIsOkWhenAllAreOk) {
                          domain::InvalidField("b", "y")});
   EXPECT_THAT(Violations(combined),
               ElementsAre(ViolationOf("a"), ViolationOf("b")));
+}
+
+TEST(ValidateFreeSlotsRangeTest, DurationMustBeWholeMinutesUpToADay) {
+  google::protobuf::Timestamp start, end;
+  start.set_seconds(1'800'000'000);
+  end.set_seconds(start.seconds() + 86400);
+  google::protobuf::Duration duration;
+  duration.set_seconds(45 * 60);
+  absl::StatusOr<FreeSlotsQuery> query =
+      ValidateFreeSlotsRange(&start, &end, "", &duration);
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_EQ(query->duration, absl::Minutes(45));
+  for (int64_t seconds : {0, -60, 90, 25 * 3600}) {
+    duration.set_seconds(seconds);
+    EXPECT_THAT(Violations(ValidateFreeSlotsRange(&start, &end, "", &duration)
+                               .status()),
+                ElementsAre(ViolationOf("duration")))
+        << seconds;
+  }
+}
+
+v1::CreateBookingRequest ValidBooking() {
+  v1::CreateBookingRequest request;
+  request.set_parent("locations/acme/calendars/intro");
+  request.mutable_start_time()->set_seconds(1'800'003'600);
+  request.mutable_invitee()->set_display_name("Ada");
+  request.mutable_invitee()->set_email("ada@example.com");
+  return request;
+}
+
+TEST(ValidateCreateBookingTest, AcceptsAValidRequest) {
+  v1::CreateBookingRequest request = ValidBooking();
+  request.set_request_id("3f1c2a9e-7b1d-4c55-9a41-0e8f6b1d2c3a");
+  request.mutable_duration()->set_seconds(3600);
+  absl::StatusOr<CreateBookingInput> input =
+      ValidateCreateBooking(request, absl::FromUnixSeconds(1'800'000'000));
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->calendar.calendar_id, "intro");
+  EXPECT_EQ(input->duration, absl::Hours(1));
+  EXPECT_EQ(input->request_id, "3f1c2a9e-7b1d-4c55-9a41-0e8f6b1d2c3a");
+}
+
+TEST(ValidateCreateBookingTest, ReportsEveryViolation) {
+  v1::CreateBookingRequest request = ValidBooking();
+  request.set_parent("locations/acme");
+  request.mutable_start_time()->set_seconds(1'799'999'999);
+  request.mutable_invitee()->set_email("nope");
+  request.mutable_duration()->set_seconds(61);
+  request.set_request_id("has spaces");
+  EXPECT_THAT(
+      Violations(ValidateCreateBooking(request, absl::FromUnixSeconds(1'800'000'000))
+                     .status()),
+      UnorderedElementsAre(ViolationOf("parent"), ViolationOf("start_time"),
+                           ViolationOf("invitee.email"), ViolationOf("duration"),
+                           ViolationOf("request_id")));
+  request.set_request_id(std::string(64, 'a'));
+  EXPECT_THAT(Violations(ValidateCreateBooking(request, absl::FromUnixSeconds(0))
+                             .status()),
+              ::testing::Contains(ViolationOf("request_id")));
+}
+
+TEST(ValidateRescheduleBookingTest, NeedsABookingNameAndAFutureStart) {
+  v1::RescheduleBookingRequest request;
+  request.set_name("locations/acme/calendars/intro/bookings/b1");
+  request.mutable_start_time()->set_seconds(100);
+  absl::StatusOr<RescheduleInput> input =
+      ValidateRescheduleBooking(request, absl::FromUnixSeconds(50));
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->booking.booking_id, "b1");
+  request.set_name("locations/acme/calendars/intro");
+  request.clear_start_time();
+  EXPECT_THAT(Violations(ValidateRescheduleBooking(request, absl::FromUnixSeconds(50))
+                             .status()),
+              UnorderedElementsAre(ViolationOf("name"), ViolationOf("start_time")));
+}
+
+TEST(ValidateCancelBookingTest, BoundsTheReason) {
+  v1::CancelBookingRequest request;
+  request.set_name("locations/acme/calendars/intro/bookings/b1");
+  request.set_reason(std::string(500, 'x'));
+  EXPECT_TRUE(ValidateCancelBooking(request).ok());
+  request.set_reason(std::string(501, 'x'));
+  request.set_name("bookings/b1");
+  EXPECT_THAT(Violations(ValidateCancelBooking(request).status()),
+              UnorderedElementsAre(ViolationOf("name"), ViolationOf("reason")));
+}
+
+TEST(ParseEtagTest, ReadsOnlyEtagsThisServiceIssues) {
+  EXPECT_EQ(ParseEtag("\"v7\""), 7);
+  EXPECT_EQ(ParseEtag("\"v123456789\""), 123456789);
+  for (const char* bad : {"", "v7", "\"7\"", "\"v\"", "\"v0\"", "\"v-1\"",
+                          "\"vx\"", "W/\"v7\""}) {
+    EXPECT_EQ(ParseEtag(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(TruncateDisplayNameTest, CutsByCharactersNotBytes) {
+  EXPECT_EQ(TruncateDisplayName("Intro (copy)"), "Intro (copy)");
+  const std::string long_name = std::string(199, 'a') + "\xc3\xa9\xc3\xa9";
+  EXPECT_EQ(TruncateDisplayName(long_name), std::string(199, 'a') + "\xc3\xa9");
+}
+
+TEST(ValidateDuplicateCalendarTest, ChecksOptionalFields) {
+  v1::DuplicateCalendarRequest request;
+  request.set_name("locations/acme/calendars/intro");
+  EXPECT_TRUE(ValidateDuplicateCalendar(request).ok());
+  request.set_slug("Bad Slug");
+  request.set_calendar_id("-x");
+  request.set_display_name(std::string(201, 'n'));
+  EXPECT_THAT(Violations(ValidateDuplicateCalendar(request).status()),
+              UnorderedElementsAre(ViolationOf("slug"), ViolationOf("calendar_id"),
+                                   ViolationOf("display_name")));
+}
+
+TEST(ValidateMoveCalendarToGroupTest, GroupMustBeOfTheSameLocation) {
+  v1::MoveCalendarToGroupRequest request;
+  request.set_name("locations/acme/calendars/intro");
+  request.set_group("locations/acme/groups/sales");
+  absl::StatusOr<MoveInput> input = ValidateMoveCalendarToGroup(request);
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->group_id, "sales");
+  request.set_group("");
+  EXPECT_EQ(ValidateMoveCalendarToGroup(request)->group_id, "");
+  request.set_group("locations/other/groups/sales");
+  EXPECT_THAT(Violations(ValidateMoveCalendarToGroup(request).status()),
+              ElementsAre(ViolationOf("group")));
+  request.set_group("groups/sales");
+  EXPECT_THAT(Violations(ValidateMoveCalendarToGroup(request).status()),
+              ElementsAre(ViolationOf("group")));
 }
 
 }  // namespace

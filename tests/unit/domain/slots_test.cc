@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/calendar.h"
+#include "server/domain/errors.h"
 
 namespace scheduling::domain {
 
@@ -149,7 +152,7 @@ TEST(ToInstantTest, RepeatedWallClockTimeMapsToFirstOccurrence) {
 TEST(SlotsTest, WeekdayHoursInCalendarZoneGiveSixteenSlotsPerWeekday) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const std::vector<TimeInterval> slots =
-      OfferedSlots(NineToFiveWeekdays(new_york),
+      OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
                    TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
                                 At(new_york, 2026, 1, 12, 0, 0)});
 
@@ -174,7 +177,7 @@ TEST(SlotsTest, WeekdayHoursInCalendarZoneGiveSixteenSlotsPerWeekday) {
 
 TEST(SlotsTest, WeekendOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york),
+  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
                            TimeInterval{At(new_york, 2026, 1, 10, 0, 0),
                                         At(new_york, 2026, 1, 12, 0, 0)}),
               IsEmpty());
@@ -190,7 +193,7 @@ TEST(SlotsTest, SeveralIntervalsPerDayAreMergedInStartOrder) {
                         {kMonday, 9 * 60, 12 * 60}};
 
   const absl::Duration hour = absl::Hours(1);
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 11, 0), hour),
@@ -207,7 +210,7 @@ TEST(SlotsTest, OverlappingIntervalsDoNotDuplicateSlots) {
                         {kMonday, 10 * 60, 12 * 60}};
 
   const absl::Duration hour = absl::Hours(1);
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 11, 0), hour)));
@@ -219,7 +222,7 @@ TEST(SlotsTest, SlotMustEndByIntervalEnd) {
       OneInterval(new_york, kMonday, 9 * 60, 10 * 60 + 45, absl::Minutes(30));
 
   const absl::Duration half_hour = absl::Minutes(30);
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
                           Slot(At(new_york, 2026, 1, 5, 9, 30), half_hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour)));
@@ -231,7 +234,7 @@ TEST(SlotsTest, IntervalEndingAtMidnightOffersItsLastSlot) {
       OneInterval(new_york, kMonday, 22 * 60, kMinutesPerDay, absl::Hours(1));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5)));
+      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
   EXPECT_THAT(
       slots,
       ElementsAre(Slot(At(new_york, 2026, 1, 5, 22, 0), absl::Hours(1)),
@@ -244,7 +247,7 @@ TEST(SlotsTest, IntervalEndingAtMidnightBelongsToItsOwnDate) {
   const AvailabilityRules rules =
       OneInterval(new_york, kMonday, 22 * 60, kMinutesPerDay, absl::Hours(1));
 
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 6))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 6))),
               IsEmpty());
 }
 
@@ -254,7 +257,7 @@ TEST(SlotsTest, WholeDayIntervalOffersFortyEightHalfHours) {
       OneInterval(new_york, kMonday, 0, kMinutesPerDay, absl::Minutes(30));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5)));
+      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
   ASSERT_EQ(slots.size(), 48u);
   EXPECT_EQ(slots.front().start, At(new_york, 2026, 1, 5, 0, 0));
   EXPECT_EQ(slots.back().end, At(new_york, 2026, 1, 6, 0, 0));
@@ -263,7 +266,7 @@ TEST(SlotsTest, WholeDayIntervalOffersFortyEightHalfHours) {
 TEST(SlotsTest, RangeIncludesSlotStartingAtRangeStartAndExcludesRangeEnd) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Duration half_hour = absl::Minutes(30);
-  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york),
+  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
                            TimeInterval{At(new_york, 2026, 1, 5, 10, 0),
                                         At(new_york, 2026, 1, 5, 11, 0)}),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
@@ -275,7 +278,7 @@ TEST(SlotsTest, RangeStartingMidSlotKeepsTheIntervalGrid) {
   const absl::Duration half_hour = absl::Minutes(30);
   // The slot that straddles range.start does not start in the range, and
   // later slots stay on the :00/:30 grid of the open interval.
-  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york),
+  EXPECT_THAT(OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
                            TimeInterval{At(new_york, 2026, 1, 5, 10, 15),
                                         At(new_york, 2026, 1, 5, 11, 30)}),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour),
@@ -286,7 +289,7 @@ TEST(SlotsTest, RangeEndingMidSlotKeepsSlotStartingInRange) {
   const absl::TimeZone new_york = Zone("America/New_York");
   // A slot only has to start in the range, not end in it.
   EXPECT_THAT(
-      OfferedSlots(NineToFiveWeekdays(new_york),
+      OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
                    TimeInterval{At(new_york, 2026, 1, 5, 16, 30),
                                 At(new_york, 2026, 1, 5, 16, 31)}),
       ElementsAre(Slot(At(new_york, 2026, 1, 5, 16, 30), absl::Minutes(30))));
@@ -296,37 +299,56 @@ TEST(SlotsTest, EmptyOrReversedRangeOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time ten = At(new_york, 2026, 1, 5, 10, 0);
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_THAT(OfferedSlots(rules, TimeInterval{ten, ten}), IsEmpty());
-  EXPECT_THAT(OfferedSlots(rules, TimeInterval{ten, ten - absl::Hours(1)}),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{ten, ten}), IsEmpty());
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{ten, ten - absl::Hours(1)}),
               IsEmpty());
 }
 
 TEST(SlotsTest, InfiniteRangeOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_THAT(OfferedSlots(rules, TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
                                                absl::InfiniteFuture()}),
               IsEmpty());
-  EXPECT_THAT(OfferedSlots(rules, TimeInterval{absl::InfinitePast(),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{absl::InfinitePast(),
                                                At(new_york, 2026, 1, 5, 0, 0)}),
               IsEmpty());
 }
 
 TEST(SlotsTest, NonPositiveDurationOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
+  const AvailabilityRules rules = NineToFiveWeekdays(new_york);
+  const TimeInterval monday = Day(new_york, absl::CivilDay(2026, 1, 5));
+  EXPECT_THAT(OfferedSlots(rules, absl::ZeroDuration(), monday), IsEmpty());
+  EXPECT_THAT(OfferedSlots(rules, -absl::Minutes(30), monday), IsEmpty());
+}
+
+TEST(SlotsTest, NonPositiveSlotIntervalOffersNoSlots) {
+  const absl::TimeZone new_york = Zone("America/New_York");
   AvailabilityRules rules = NineToFiveWeekdays(new_york);
   rules.duration = absl::ZeroDuration();
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, absl::Minutes(30),
+                           Day(new_york, absl::CivilDay(2026, 1, 5))),
               IsEmpty());
-  rules.duration = -absl::Minutes(30);
-  EXPECT_THAT(OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 1, 5))),
-              IsEmpty());
+}
+
+TEST(SlotsTest, DurationArgumentRatherThanRulesSetsSlotLength) {
+  const absl::TimeZone new_york = Zone("America/New_York");
+  // A 45-minute booking on a 30-minute calendar keeps the 30-minute grid.
+  const AvailabilityRules rules =
+      OneInterval(new_york, kMonday, 9 * 60, 11 * 60, absl::Minutes(30));
+  const absl::Duration length = absl::Minutes(45);
+  EXPECT_THAT(
+      OfferedSlots(rules, length, Day(new_york, absl::CivilDay(2026, 1, 5))),
+      ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), length),
+                  Slot(At(new_york, 2026, 1, 5, 9, 30), length),
+                  Slot(At(new_york, 2026, 1, 5, 10, 0), length)));
 }
 
 TEST(SlotsTest, HalfHourOffsetZoneFormatsWithItsOffset) {
   const absl::TimeZone kolkata = Zone("Asia/Kolkata");
   const std::vector<TimeInterval> slots = OfferedSlots(
-      NineToFiveWeekdays(kolkata), Day(kolkata, absl::CivilDay(2026, 1, 5)));
+      NineToFiveWeekdays(kolkata), absl::Minutes(30), Day(kolkata, absl::CivilDay(2026, 1, 5)));
 
   ASSERT_EQ(slots.size(), 16u);
   // 09:00 IST is 03:30 UTC.
@@ -342,7 +364,7 @@ TEST(SlotsTest, HalfHourOffsetZoneFormatsWithItsOffset) {
 TEST(SlotsTest, QuarterHourOffsetZoneFormatsWithItsOffset) {
   const absl::TimeZone kathmandu = Zone("Asia/Kathmandu");
   const std::vector<TimeInterval> slots =
-      OfferedSlots(NineToFiveWeekdays(kathmandu),
+      OfferedSlots(NineToFiveWeekdays(kathmandu), absl::Minutes(30),
                    Day(kathmandu, absl::CivilDay(2026, 1, 5)));
 
   ASSERT_EQ(slots.size(), 16u);
@@ -359,7 +381,7 @@ TEST(SlotsTest, RangeGivenAsAnotherZonesDayCrossesCalendarDates) {
   const absl::TimeZone kolkata = Zone("Asia/Kolkata");
   // Tuesday in Kolkata is Monday 13:30 to Tuesday 13:30 in New York.
   const std::vector<TimeInterval> slots = OfferedSlots(
-      NineToFiveWeekdays(new_york), Day(kolkata, absl::CivilDay(2026, 1, 6)));
+      NineToFiveWeekdays(new_york), absl::Minutes(30), Day(kolkata, absl::CivilDay(2026, 1, 6)));
 
   ASSERT_EQ(slots.size(), 7u + 9u);
   EXPECT_EQ(slots.front().start, At(new_york, 2026, 1, 5, 13, 30));
@@ -390,7 +412,7 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInNewYork) {
       OneInterval(new_york, kSunday, 1 * 60, 4 * 60, absl::Minutes(30));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 3, 8)));
+      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 3, 8)));
   // 01:00 EST is 06:00 UTC; 02:00-02:59 is skipped; 03:00 EDT is 07:00 UTC.
   const absl::Time first = absl::FromUnixSeconds(1772949600);
   const absl::Duration half_hour = absl::Minutes(30);
@@ -411,7 +433,7 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInLondon) {
       OneInterval(london, kSunday, 1 * 60, 4 * 60, absl::Minutes(30));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(london, absl::CivilDay(2026, 3, 29)));
+      OfferedSlots(rules, rules.duration, Day(london, absl::CivilDay(2026, 3, 29)));
   // 01:00-01:59 is skipped; the interval runs from 02:00 BST (01:00 UTC)
   // to 04:00 BST (03:00 UTC).
   const absl::Time first = absl::FromUnixSeconds(1774746000);
@@ -430,7 +452,7 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInLondon) {
 TEST(SlotsTest, IntervalInsideSkippedHourOffersNothing) {
   const absl::TimeZone new_york = Zone("America/New_York");
   EXPECT_THAT(OfferedSlots(OneInterval(new_york, kSunday, 2 * 60, 3 * 60,
-                                       absl::Minutes(30)),
+                                       absl::Minutes(30)), absl::Minutes(30),
                            Day(new_york, absl::CivilDay(2026, 3, 8))),
               IsEmpty());
 }
@@ -438,7 +460,7 @@ TEST(SlotsTest, IntervalInsideSkippedHourOffersNothing) {
 TEST(SlotsTest, IntervalStartingInSkippedHourStartsAtTransition) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const std::vector<TimeInterval> slots = OfferedSlots(
-      OneInterval(new_york, kSunday, 2 * 60 + 30, 4 * 60, absl::Minutes(30)),
+      OneInterval(new_york, kSunday, 2 * 60 + 30, 4 * 60, absl::Minutes(30)), absl::Minutes(30),
       Day(new_york, absl::CivilDay(2026, 3, 8)));
   EXPECT_THAT(
       LocalStarts(slots, new_york),
@@ -451,7 +473,7 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInNewYork) {
       OneInterval(new_york, kSunday, 0, 3 * 60, absl::Minutes(30));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(new_york, absl::CivilDay(2026, 11, 1)));
+      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 11, 1)));
   // 00:00 EDT is 04:00 UTC and 03:00 EST is 08:00 UTC: four hours.
   ASSERT_EQ(slots.size(), 8u);
   const absl::Time first = absl::FromUnixSeconds(1793505600);
@@ -475,7 +497,7 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInLondon) {
       OneInterval(london, kSunday, 0, 3 * 60, absl::Minutes(30));
 
   const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, Day(london, absl::CivilDay(2026, 10, 25)));
+      OfferedSlots(rules, rules.duration, Day(london, absl::CivilDay(2026, 10, 25)));
   // 00:00 BST is 23:00 UTC the day before; 03:00 GMT is 03:00 UTC.
   ASSERT_EQ(slots.size(), 8u);
   const absl::Time first = absl::FromUnixSeconds(1792882800);
@@ -496,7 +518,7 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInLondon) {
 TEST(SlotsTest, IntervalEndingInRepeatedHourEndsAtFirstOccurrence) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const std::vector<TimeInterval> slots = OfferedSlots(
-      OneInterval(new_york, kSunday, 0, 1 * 60 + 30, absl::Minutes(30)),
+      OneInterval(new_york, kSunday, 0, 1 * 60 + 30, absl::Minutes(30)), absl::Minutes(30),
       Day(new_york, absl::CivilDay(2026, 11, 1)));
   EXPECT_THAT(
       LocalStarts(slots, new_york),
@@ -509,7 +531,7 @@ TEST(SlotsTest, WholeDayHasFortySixSlotsOnSpringForwardAndFiftyOnFallBack) {
   const AvailabilityRules rules = AllDayEveryDay(new_york);
 
   const std::vector<TimeInterval> spring =
-      OfferedSlots(rules, TimeInterval{At(new_york, 2026, 3, 7, 0, 0),
+      OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 3, 7, 0, 0),
                                        At(new_york, 2026, 3, 10, 0, 0)});
   const std::map<absl::CivilDay, int> spring_counts = {
       {absl::CivilDay(2026, 3, 7), 48},
@@ -519,7 +541,7 @@ TEST(SlotsTest, WholeDayHasFortySixSlotsOnSpringForwardAndFiftyOnFallBack) {
   EXPECT_TRUE(StrictlyAscending(spring));
 
   const std::vector<TimeInterval> fall =
-      OfferedSlots(rules, TimeInterval{At(new_york, 2026, 10, 31, 0, 0),
+      OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 10, 31, 0, 0),
                                        At(new_york, 2026, 11, 3, 0, 0)});
   const std::map<absl::CivilDay, int> fall_counts = {
       {absl::CivilDay(2026, 10, 31), 48},
@@ -539,7 +561,7 @@ TEST(SlotsTest, WeekdaysAroundDstChangeKeepNormalCountAndLocalHours) {
           absl::StrCat(name, " week of ", absl::FormatCivilTime(monday)));
       // Two full weeks, so the DST Sunday is inside the range.
       const std::vector<TimeInterval> slots =
-          OfferedSlots(NineToFiveWeekdays(zone),
+          OfferedSlots(NineToFiveWeekdays(zone), absl::Minutes(30),
                        TimeInterval{absl::FromCivil(monday, zone),
                                     absl::FromCivil(monday + 14, zone)});
       ASSERT_EQ(slots.size(), 10u * 16u);
@@ -557,104 +579,152 @@ TEST(SlotsTest, WeekdaysAroundDstChangeKeepNormalCountAndLocalHours) {
   }
 }
 
+// A hostless event calendar: only its own bookings block its slots.
+Calendar HostlessEvent(const AvailabilityRules& rules) {
+  Calendar calendar;
+  calendar.pk = 1;
+  calendar.type = CalendarType::kEvent;
+  calendar.rules = rules;
+  return calendar;
+}
+
+BookingContext BookedOver(const std::vector<TimeInterval>& blocked) {
+  BookingContext context;
+  for (const TimeInterval& interval : blocked) {
+    context.calendar_bookings.push_back(
+        CalendarBooking{interval, interval, {}});
+  }
+  return context;
+}
+
+std::vector<TimeInterval> FreeIntervals(const Calendar& calendar,
+                                        TimeInterval range, absl::Time now,
+                                        const BookingContext& context) {
+  std::vector<TimeInterval> intervals;
+  for (const FreeSlot& free : ComputeFreeSlots(
+           calendar, calendar.rules.duration, range, now, context)) {
+    intervals.push_back(free.slot);
+  }
+  return intervals;
+}
+
+// The slot DecideBooking gives a booking at `start`, or its error.
+absl::StatusOr<TimeInterval> DecidedSlot(const AvailabilityRules& rules,
+                                         absl::Time start) {
+  absl::StatusOr<BookingDecision> decision =
+      DecideBooking(HostlessEvent(rules), rules.duration, start,
+                    absl::InfinitePast(), BookingContext{});
+  if (!decision.ok()) return decision.status();
+  return decision->slot;
+}
+
+bool NotASlotStart(const absl::StatusOr<TimeInterval>& decided) {
+  return absl::IsInvalidArgument(decided.status()) &&
+         FieldViolations(decided.status()).size() == 1 &&
+         FieldViolations(decided.status())[0].field == "start_time";
+}
+
 TEST(FreeSlotsTest, ExcludesSlotsStartingBeforeNow) {
   const absl::TimeZone new_york = Zone("America/New_York");
+  const Calendar calendar = HostlessEvent(NineToFiveWeekdays(new_york));
   const TimeInterval morning{At(new_york, 2026, 1, 5, 9, 0),
                              At(new_york, 2026, 1, 5, 11, 0)};
   const absl::Duration half_hour = absl::Minutes(30);
 
   // The 10:00 slot is under way at 10:15 and can no longer be booked.
-  EXPECT_THAT(FreeSlots(NineToFiveWeekdays(new_york), morning,
-                        At(new_york, 2026, 1, 5, 10, 15), {}),
+  EXPECT_THAT(FreeIntervals(calendar, morning,
+                            At(new_york, 2026, 1, 5, 10, 15), {}),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
   // A slot starting exactly now is still free.
-  EXPECT_THAT(FreeSlots(NineToFiveWeekdays(new_york), morning,
-                        At(new_york, 2026, 1, 5, 10, 0), {}),
+  EXPECT_THAT(FreeIntervals(calendar, morning,
+                            At(new_york, 2026, 1, 5, 10, 0), {}),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
 }
 
 TEST(FreeSlotsTest, NowAfterRangeLeavesNothing) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  EXPECT_THAT(FreeSlots(NineToFiveWeekdays(new_york),
-                        Day(new_york, absl::CivilDay(2026, 1, 5)),
-                        At(new_york, 2026, 1, 6, 0, 0), {}),
+  EXPECT_THAT(FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)),
+                            Day(new_york, absl::CivilDay(2026, 1, 5)),
+                            At(new_york, 2026, 1, 6, 0, 0), {}),
               IsEmpty());
 }
 
-TEST(FreeSlotsTest, ExcludesSlotsOverlappingBusyIntervals) {
+TEST(FreeSlotsTest, ExcludesSlotsOverlappingBookings) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time now = At(new_york, 2026, 1, 1, 0, 0);
   const TimeInterval range{At(new_york, 2026, 1, 5, 9, 0),
                            At(new_york, 2026, 1, 5, 14, 0)};
   // Unsorted and overlapping one another, as bookings from a store may be.
-  const std::vector<TimeInterval> busy = {
+  const BookingContext context = BookedOver({
       // Spans 12:00, 12:30 and 13:00 partially or wholly.
       {At(new_york, 2026, 1, 5, 12, 15), At(new_york, 2026, 1, 5, 13, 15)},
       // Exactly the 09:30 slot.
       {At(new_york, 2026, 1, 5, 9, 30), At(new_york, 2026, 1, 5, 10, 0)},
       // Ten minutes inside the 11:00 slot.
       {At(new_york, 2026, 1, 5, 11, 10), At(new_york, 2026, 1, 5, 11, 20)},
-      // Overlaps the first busy interval; adds nothing new.
+      // Overlaps the first booking; adds nothing new.
       {At(new_york, 2026, 1, 5, 12, 20), At(new_york, 2026, 1, 5, 12, 40)},
-  };
+  });
 
   const absl::Duration half_hour = absl::Minutes(30);
-  EXPECT_THAT(FreeSlots(NineToFiveWeekdays(new_york), range, now, busy),
-              ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
-                          Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
-                          Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour),
-                          Slot(At(new_york, 2026, 1, 5, 11, 30), half_hour),
-                          Slot(At(new_york, 2026, 1, 5, 13, 30), half_hour)));
+  EXPECT_THAT(
+      FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)), range, now,
+                    context),
+      ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
+                  Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
+                  Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour),
+                  Slot(At(new_york, 2026, 1, 5, 11, 30), half_hour),
+                  Slot(At(new_york, 2026, 1, 5, 13, 30), half_hour)));
 }
 
-TEST(FreeSlotsTest, AdjacentBusyIntervalsDoNotExcludeSlots) {
+TEST(FreeSlotsTest, AdjacentBookingsDoNotExcludeSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time now = At(new_york, 2026, 1, 1, 0, 0);
   const TimeInterval range{At(new_york, 2026, 1, 5, 10, 0),
                            At(new_york, 2026, 1, 5, 10, 30)};
-  // One busy interval ends as the 10:00 slot starts, one starts as it ends.
-  const std::vector<TimeInterval> busy = {
+  // One booking ends as the 10:00 slot starts, one starts as it ends.
+  const BookingContext context = BookedOver({
       {At(new_york, 2026, 1, 5, 10, 30), At(new_york, 2026, 1, 5, 11, 0)},
       {At(new_york, 2026, 1, 5, 9, 0), At(new_york, 2026, 1, 5, 10, 0)},
-  };
+  });
 
   EXPECT_THAT(
-      FreeSlots(NineToFiveWeekdays(new_york), range, now, busy),
+      FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)), range, now,
+                    context),
       ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30))));
 }
 
-TEST(FreeSlotsTest, LongBusyIntervalExcludesEverySlotItCovers) {
+TEST(FreeSlotsTest, LongBookingExcludesEverySlotItCovers) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time now = At(new_york, 2026, 1, 1, 0, 0);
-  const std::vector<TimeInterval> busy = {
-      {At(new_york, 2026, 1, 5, 9, 0), At(new_york, 2026, 1, 7, 16, 30)}};
+  const BookingContext context = BookedOver(
+      {{At(new_york, 2026, 1, 5, 9, 0), At(new_york, 2026, 1, 7, 16, 30)}});
 
   EXPECT_THAT(
-      FreeSlots(NineToFiveWeekdays(new_york),
-                TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
-                             At(new_york, 2026, 1, 8, 0, 0)},
-                now, busy),
+      FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)),
+                    TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
+                                 At(new_york, 2026, 1, 8, 0, 0)},
+                    now, context),
       ElementsAre(Slot(At(new_york, 2026, 1, 7, 16, 30), absl::Minutes(30))));
 }
 
-TEST(FreeSlotsTest, EmptyBusyIntervalBlocksNothing) {
+TEST(FreeSlotsTest, EmptyBlockedIntervalBlocksNothing) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time now = At(new_york, 2026, 1, 1, 0, 0);
   const absl::Time inside = At(new_york, 2026, 1, 5, 10, 10);
-  const std::vector<TimeInterval> busy = {{inside, inside}};
 
   EXPECT_THAT(
-      FreeSlots(NineToFiveWeekdays(new_york),
-                TimeInterval{At(new_york, 2026, 1, 5, 10, 0),
-                             At(new_york, 2026, 1, 5, 10, 30)},
-                now, busy),
+      FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)),
+                    TimeInterval{At(new_york, 2026, 1, 5, 10, 0),
+                                 At(new_york, 2026, 1, 5, 10, 30)},
+                    now, BookedOver({{inside, inside}})),
       ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30))));
 }
 
 TEST(FreeSlotsTest, MatchesBruteForceForManyRandomBookings) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  const AvailabilityRules rules = NineToFiveWeekdays(new_york);
+  const Calendar calendar = HostlessEvent(NineToFiveWeekdays(new_york));
   const TimeInterval range{At(new_york, 2026, 3, 1, 0, 0),
                            At(new_york, 2026, 3, 1, 0, 0) + kMaxSlotRange};
   const absl::Time now = At(new_york, 2026, 3, 4, 12, 10);
@@ -674,8 +744,10 @@ TEST(FreeSlotsTest, MatchesBruteForceForManyRandomBookings) {
     busy.push_back({start, start + length});
   }
 
+  const std::vector<TimeInterval> offered =
+      OfferedSlots(calendar.rules, calendar.rules.duration, range);
   std::vector<TimeInterval> expected;
-  for (const TimeInterval& slot : OfferedSlots(rules, range)) {
+  for (const TimeInterval& slot : offered) {
     if (slot.start < now) continue;
     const bool blocked =
         std::any_of(busy.begin(), busy.end(), [&](const TimeInterval& b) {
@@ -684,97 +756,91 @@ TEST(FreeSlotsTest, MatchesBruteForceForManyRandomBookings) {
     if (!blocked) expected.push_back(slot);
   }
 
-  const std::vector<TimeInterval> free = FreeSlots(rules, range, now, busy);
+  const std::vector<TimeInterval> free =
+      FreeIntervals(calendar, range, now, BookedOver(busy));
   EXPECT_EQ(free, expected);
   // Guards against a vacuous comparison.
   EXPECT_FALSE(free.empty());
-  EXPECT_LT(free.size(), OfferedSlots(rules, range).size() / 2);
+  EXPECT_LT(free.size(), offered.size() / 2);
 }
 
-TEST(FindOfferedSlotTest, FindsSlotStartingExactlyThere) {
+TEST(DecideBookingSlotTest, TakesSlotStartingExactlyThere) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  TimeInterval slot;
-  ASSERT_TRUE(FindOfferedSlot(NineToFiveWeekdays(new_york),
-                              At(new_york, 2026, 1, 5, 10, 0), &slot));
-  EXPECT_EQ(slot, Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30)));
+  EXPECT_EQ(DecidedSlot(NineToFiveWeekdays(new_york),
+                        At(new_york, 2026, 1, 5, 10, 0))
+                .value_or(TimeInterval{}),
+            Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30)));
 }
 
-TEST(FindOfferedSlotTest, FindsFirstAndLastSlotOfTheDay) {
-  const absl::TimeZone new_york = Zone("America/New_York");
-  TimeInterval slot;
-  EXPECT_TRUE(FindOfferedSlot(NineToFiveWeekdays(new_york),
-                              At(new_york, 2026, 1, 5, 9, 0), &slot));
-  EXPECT_TRUE(FindOfferedSlot(NineToFiveWeekdays(new_york),
-                              At(new_york, 2026, 1, 5, 16, 30), &slot));
-  EXPECT_EQ(slot.end, At(new_york, 2026, 1, 5, 17, 0));
-}
-
-TEST(FindOfferedSlotTest, RejectsOffGridStart) {
+TEST(DecideBookingSlotTest, TakesFirstAndLastSlotOfTheDay) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  TimeInterval slot;
-  EXPECT_FALSE(FindOfferedSlot(rules, At(new_york, 2026, 1, 5, 9, 7), &slot));
-  EXPECT_FALSE(FindOfferedSlot(
-      rules, At(new_york, 2026, 1, 5, 9, 0) + absl::Nanoseconds(1), &slot));
-  EXPECT_FALSE(FindOfferedSlot(
-      rules, At(new_york, 2026, 1, 5, 9, 30) - absl::Nanoseconds(1), &slot));
+  EXPECT_TRUE(DecidedSlot(rules, At(new_york, 2026, 1, 5, 9, 0)).ok());
+  const absl::StatusOr<TimeInterval> last =
+      DecidedSlot(rules, At(new_york, 2026, 1, 5, 16, 30));
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->end, At(new_york, 2026, 1, 5, 17, 0));
 }
 
-TEST(FindOfferedSlotTest, RejectsStartOutsideOpenHours) {
+TEST(DecideBookingSlotTest, RejectsOffGridStart) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  TimeInterval slot;
-  EXPECT_FALSE(FindOfferedSlot(rules, At(new_york, 2026, 1, 5, 8, 30), &slot));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 9, 7))));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(
+      rules, At(new_york, 2026, 1, 5, 9, 0) + absl::Nanoseconds(1))));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(
+      rules, At(new_york, 2026, 1, 5, 9, 30) - absl::Nanoseconds(1))));
+}
+
+TEST(DecideBookingSlotTest, RejectsStartOutsideOpenHours) {
+  const absl::TimeZone new_york = Zone("America/New_York");
+  const AvailabilityRules rules = NineToFiveWeekdays(new_york);
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 8, 30))));
   // 17:00 is where the open hours end, so no slot starts there.
-  EXPECT_FALSE(FindOfferedSlot(rules, At(new_york, 2026, 1, 5, 17, 0), &slot));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 17, 0))));
 }
 
-TEST(FindOfferedSlotTest, RejectsWeekend) {
+TEST(DecideBookingSlotTest, RejectsWeekend) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  TimeInterval slot;
-  EXPECT_FALSE(FindOfferedSlot(NineToFiveWeekdays(new_york),
-                               At(new_york, 2026, 1, 10, 10, 0), &slot));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(NineToFiveWeekdays(new_york),
+                                        At(new_york, 2026, 1, 10, 10, 0))));
 }
 
-TEST(FindOfferedSlotTest, FindsLastSlotOfIntervalEndingAtMidnight) {
+TEST(DecideBookingSlotTest, TakesLastSlotOfIntervalEndingAtMidnight) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = OneInterval(
       new_york, kSaturday, 23 * 60, kMinutesPerDay, absl::Minutes(30));
-  TimeInterval slot;
-  ASSERT_TRUE(FindOfferedSlot(rules, At(new_york, 2026, 1, 10, 23, 30), &slot));
-  EXPECT_EQ(slot.end, At(new_york, 2026, 1, 11, 0, 0));
-  EXPECT_FALSE(FindOfferedSlot(rules, At(new_york, 2026, 1, 11, 0, 0), &slot));
+  const absl::StatusOr<TimeInterval> last =
+      DecidedSlot(rules, At(new_york, 2026, 1, 10, 23, 30));
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->end, At(new_york, 2026, 1, 11, 0, 0));
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 11, 0, 0))));
 }
 
-TEST(FindOfferedSlotTest, FindsBothOccurrencesOfRepeatedHour) {
+TEST(DecideBookingSlotTest, TakesBothOccurrencesOfRepeatedHour) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules =
       OneInterval(new_york, kSunday, 0, 3 * 60, absl::Minutes(30));
-  TimeInterval slot;
   // 01:00 EDT and 01:00 EST.
-  EXPECT_TRUE(FindOfferedSlot(rules, Utc(2026, 11, 1, 5, 0), &slot));
-  EXPECT_TRUE(FindOfferedSlot(rules, Utc(2026, 11, 1, 6, 0), &slot));
-  EXPECT_EQ(slot, Slot(Utc(2026, 11, 1, 6, 0), absl::Minutes(30)));
+  EXPECT_EQ(DecidedSlot(rules, Utc(2026, 11, 1, 5, 0)).value_or(TimeInterval{}),
+            Slot(Utc(2026, 11, 1, 5, 0), absl::Minutes(30)));
+  EXPECT_EQ(DecidedSlot(rules, Utc(2026, 11, 1, 6, 0)).value_or(TimeInterval{}),
+            Slot(Utc(2026, 11, 1, 6, 0), absl::Minutes(30)));
 }
 
-TEST(FindOfferedSlotTest, FindsSlotAfterSkippedHour) {
+TEST(DecideBookingSlotTest, TakesSlotAfterSkippedHour) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules =
       OneInterval(new_york, kSunday, 1 * 60, 4 * 60, absl::Minutes(30));
-  TimeInterval slot;
   // 03:00 EDT, right after the gap.
-  ASSERT_TRUE(FindOfferedSlot(rules, Utc(2026, 3, 8, 7, 0), &slot));
-  EXPECT_EQ(FormatLocalTime(slot.start, new_york), "2026-03-08T03:00:00-04:00");
-}
-
-TEST(FindOfferedSlotTest, LeavesSlotUntouchedWhenNotFound) {
-  const absl::TimeZone new_york = Zone("America/New_York");
-  const TimeInterval sentinel{absl::FromUnixSeconds(1),
-                              absl::FromUnixSeconds(2)};
-  TimeInterval slot = sentinel;
-  EXPECT_FALSE(FindOfferedSlot(NineToFiveWeekdays(new_york),
-                               At(new_york, 2026, 1, 5, 9, 7), &slot));
-  EXPECT_EQ(slot, sentinel);
+  const absl::StatusOr<TimeInterval> slot =
+      DecidedSlot(rules, Utc(2026, 3, 8, 7, 0));
+  ASSERT_TRUE(slot.ok()) << slot.status();
+  EXPECT_EQ(FormatLocalTime(slot->start, new_york),
+            "2026-03-08T03:00:00-04:00");
+  // 02:30 EST would be 07:30 UTC, which is 03:30 EDT: on the grid.
+  EXPECT_TRUE(DecidedSlot(rules, Utc(2026, 3, 8, 7, 30)).ok());
+  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, Utc(2026, 3, 8, 6, 45))));
 }
 
 }  // namespace

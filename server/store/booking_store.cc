@@ -1,0 +1,581 @@
+#include "server/store/booking_store.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/domain/errors.h"
+#include "server/domain/secrets.h"
+#include "server/store/rows.h"
+#include "server/store/sql_values.h"
+#include "server/store/transaction.h"
+
+namespace scheduling::store {
+namespace booking_internal {
+namespace {
+
+// The longest a booking's blocked interval can be (24 h slot plus 24 h
+// buffers each side): bounds index range scans from below.
+constexpr absl::Duration kMaxBlockedSpan = absl::Hours(72);
+
+absl::Time TruncateToMicros(absl::Time time) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(time));
+}
+
+// "?, ?, ?" for `count` placeholders.
+std::string Placeholders(size_t count) {
+  std::vector<std::string> marks(count, "?");
+  return absl::StrJoin(marks, ", ");
+}
+
+// Seat of a booking in the one_booking_per_seat key (see migration 0002).
+std::optional<std::string> SeatKey(const domain::Calendar& calendar,
+                                   const std::vector<std::string>& members) {
+  switch (calendar.type) {
+    case domain::CalendarType::kClassBooking:
+      return std::nullopt;
+    case domain::CalendarType::kRoundRobin:
+      return members.empty() ? "-" : members.front();
+    default:
+      return "-";
+  }
+}
+
+void LockMembers(Lease& lease, const std::string& location_id,
+                 std::vector<std::string> members) {
+  if (members.empty()) return;
+  // Sorted, so two transactions never wait for each other in a circle.
+  std::sort(members.begin(), members.end());
+  std::vector<std::string> rows(members.size(), "(?, ?)");
+  sql::PreparedStatement& lock = lease.Prepare(absl::StrCat(
+      "INSERT INTO member_locks (location_id, member_id) VALUES ",
+      absl::StrJoin(rows, ", "),
+      " ON DUPLICATE KEY UPDATE bookings = bookings + 1"));
+  for (size_t i = 0; i < members.size(); ++i) {
+    lock.setString(static_cast<unsigned>(2 * i + 1), location_id);
+    lock.setString(static_cast<unsigned>(2 * i + 2), members[i]);
+  }
+  lock.executeUpdate();
+}
+
+void InsertMemberRows(Lease& lease, const domain::Calendar& calendar,
+                      int64_t booking_pk, const domain::BookingDecision& d) {
+  if (d.members.empty()) return;
+  std::vector<std::string> rows(d.members.size(), "(?, ?, ?, ?, ?, ?, ?)");
+  sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
+      "INSERT INTO member_bookings (location_id, member_id, booking_pk, "
+      "calendar_pk, slot_start, blocked_start, blocked_end) VALUES ",
+      absl::StrJoin(rows, ", ")));
+  unsigned column = 1;
+  for (const std::string& member : d.members) {
+    insert.setString(column++, calendar.location_id);
+    insert.setString(column++, member);
+    insert.setInt64(column++, booking_pk);
+    insert.setInt64(column++, calendar.pk);
+    insert.setDateTime(column++, ToSqlDateTime(d.slot.start));
+    insert.setDateTime(column++, ToSqlDateTime(d.blocked.start));
+    insert.setDateTime(column++, ToSqlDateTime(d.blocked.end));
+  }
+  insert.executeUpdate();
+}
+
+int64_t LastInsertId(Lease& lease) {
+  sql::PreparedStatement& select = lease.Prepare("SELECT LAST_INSERT_ID()");
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  row->next();
+  return row->getInt64(1);
+}
+
+absl::Status SlotTaken() {
+  return domain::FailedPreconditionWithReason(
+      domain::kReasonSlotUnavailable,
+      "This time slot was just booked. Please choose another one.");
+}
+
+}  // namespace
+
+absl::StatusOr<domain::Calendar> LockCalendar(Lease& lease,
+                                              int64_t calendar_pk) {
+  // Lock the calendar row alone: a join would also lock its group's row
+  // and serialise every calendar of the group.
+  sql::PreparedStatement& lock =
+      lease.Prepare("SELECT c.pk FROM calendars c WHERE c.pk = ? FOR UPDATE");
+  lock.setInt64(1, calendar_pk);
+  {
+    std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+    if (!row->next()) return absl::NotFoundError("calendar does not exist");
+  }
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT ", kCalendarColumns, " FROM ", kCalendarFrom, " WHERE c.pk = ?"));
+  sql::PreparedStatement& select = lease.Prepare(*sql);
+  select.setInt64(1, calendar_pk);
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return absl::NotFoundError("calendar does not exist");
+  return ReadCalendar(*row, 1);
+}
+
+absl::StatusOr<domain::BookingContext> LoadContext(
+    Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
+    domain::TimeInterval range, int64_t exclude_booking_pk) {
+  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
+  const domain::TimeInterval window{range.start - margin, range.end + margin};
+  domain::BookingContext context;
+
+  sql::PreparedStatement& bookings = lease.Prepare(
+      "SELECT start_time, end_time, blocked_start, blocked_end, members "
+      "FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
+      "blocked_start >= ? AND blocked_start < ? AND blocked_end > ? AND "
+      "pk <> ?");
+  bookings.setInt64(1, calendar.pk);
+  bookings.setDateTime(2, ToSqlDateTime(window.start - kMaxBlockedSpan));
+  bookings.setDateTime(3, ToSqlDateTime(window.end));
+  bookings.setDateTime(4, ToSqlDateTime(window.start));
+  bookings.setInt64(5, exclude_booking_pk);
+  {
+    std::unique_ptr<sql::ResultSet> rows(bookings.executeQuery());
+    while (rows->next()) {
+      auto start = ReadTime(*rows, 1);
+      auto end = ReadTime(*rows, 2);
+      auto blocked_start = ReadTime(*rows, 3);
+      auto blocked_end = ReadTime(*rows, 4);
+      for (const auto* t : {&start, &end, &blocked_start, &blocked_end}) {
+        if (!t->ok()) return t->status();
+      }
+      context.calendar_bookings.push_back(
+          {{*start, *end},
+           {*blocked_start, *blocked_end},
+           DecodeIdList(std::string(rows->getString(5)))});
+    }
+  }
+
+  if (!calendar.members.empty()) {
+    sql::PreparedStatement& busy = lease.Prepare(absl::StrCat(
+        "SELECT member_id, blocked_start, blocked_end, calendar_pk, "
+        "slot_start FROM member_bookings WHERE location_id = ? AND "
+        "member_id IN (",
+        Placeholders(calendar.members.size()),
+        ") AND blocked_start >= ? AND blocked_start < ? AND blocked_end > ? "
+        "AND booking_pk <> ?"));
+    unsigned column = 1;
+    busy.setString(column++, calendar.location_id);
+    for (const std::string& member : calendar.members) {
+      busy.setString(column++, member);
+    }
+    busy.setDateTime(column++, ToSqlDateTime(window.start - kMaxBlockedSpan));
+    busy.setDateTime(column++, ToSqlDateTime(window.end));
+    busy.setDateTime(column++, ToSqlDateTime(window.start));
+    busy.setInt64(column++, exclude_booking_pk);
+    std::unique_ptr<sql::ResultSet> rows(busy.executeQuery());
+    while (rows->next()) {
+      auto blocked_start = ReadTime(*rows, 2);
+      auto blocked_end = ReadTime(*rows, 3);
+      auto slot_start = ReadTime(*rows, 5);
+      for (const auto* t : {&blocked_start, &blocked_end, &slot_start}) {
+        if (!t->ok()) return t->status();
+      }
+      context.member_busy.push_back({std::string(rows->getString(1)),
+                                     {*blocked_start, *blocked_end},
+                                     rows->getInt64(4),
+                                     *slot_start});
+    }
+  }
+
+  if (calendar.type == domain::CalendarType::kRoundRobin) {
+    sql::PreparedStatement& load = lease.Prepare(
+        "SELECT members, COUNT(*), MAX(create_time) FROM bookings "
+        "WHERE calendar_pk = ? AND holds_slot = 1 AND pk <> ? "
+        "GROUP BY members");
+    load.setInt64(1, calendar.pk);
+    load.setInt64(2, exclude_booking_pk);
+    std::unique_ptr<sql::ResultSet> rows(load.executeQuery());
+    while (rows->next()) {
+      auto last = ReadTime(*rows, 3);
+      if (!last.ok()) return last.status();
+      context.member_load[std::string(rows->getString(1))] = {rows->getInt(2),
+                                                              *last};
+    }
+  }
+  return context;
+}
+
+absl::StatusOr<domain::Booking> BookOnLockedCalendar(
+    Lease& lease, const domain::Calendar& calendar,
+    const BookingRequest& request, int64_t link_pk, absl::Time now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<absl::Duration> duration =
+      domain::ChooseDuration(calendar, request.duration);
+  if (!duration.ok()) return duration.status();
+  LockMembers(lease, calendar.location_id, calendar.members);
+  absl::StatusOr<domain::BookingContext> context = LoadContext(
+      lease, calendar, *duration, {request.start, request.start + absl::Nanoseconds(1)});
+  if (!context.ok()) return context.status();
+  absl::StatusOr<domain::BookingDecision> decision = domain::DecideBooking(
+      calendar, *duration, request.start, now, *context);
+  if (!decision.ok()) return decision.status();
+
+  domain::Booking booking;
+  booking.location_id = calendar.location_id;
+  booking.calendar_id = calendar.calendar_id;
+  booking.booking_id = domain::GenerateResourceId();
+  booking.start_time = decision->slot.start;
+  booking.end_time = decision->slot.end;
+  booking.blocked_start = decision->blocked.start;
+  booking.blocked_end = decision->blocked.end;
+  booking.invitee = request.invitee;
+  booking.create_time = now;
+  booking.members = decision->members;
+  booking.request_id = request.request_id;
+  sql::PreparedStatement& insert = lease.Prepare(
+      "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
+      "invitee_name, invitee_email, one_time_link_pk, create_time, members, "
+      "seat_key, blocked_start, blocked_end, request_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.setInt64(1, calendar.pk);
+  insert.setString(2, booking.booking_id);
+  insert.setDateTime(3, ToSqlDateTime(booking.start_time));
+  insert.setDateTime(4, ToSqlDateTime(booking.end_time));
+  insert.setString(5, booking.invitee.display_name);
+  insert.setString(6, booking.invitee.email);
+  if (link_pk != 0) {
+    insert.setInt64(7, link_pk);
+  } else {
+    insert.setNull(7, 0);
+  }
+  insert.setDateTime(8, ToSqlDateTime(now));
+  insert.setString(9, EncodeIdList(booking.members));
+  std::optional<std::string> seat = SeatKey(calendar, booking.members);
+  if (seat.has_value()) {
+    insert.setString(10, *seat);
+  } else {
+    insert.setNull(10, 0);
+  }
+  insert.setDateTime(11, ToSqlDateTime(booking.blocked_start));
+  insert.setDateTime(12, ToSqlDateTime(booking.blocked_end));
+  if (request.request_id.empty()) {
+    insert.setNull(13, 0);
+  } else {
+    insert.setString(13, request.request_id);
+  }
+  try {
+    insert.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != kErrDuplicateKey) throw;
+    return SlotTaken();
+  }
+  booking.pk = LastInsertId(lease);
+  InsertMemberRows(lease, calendar, booking.pk, *decision);
+  return booking;
+}
+
+}  // namespace booking_internal
+
+namespace {
+
+using booking_internal::LoadContext;
+using booking_internal::LockCalendar;
+
+absl::Time TruncateToMicros(absl::Time time) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(time));
+}
+
+absl::Status CalendarNotFound(absl::string_view location_id,
+                              absl::string_view calendar_id) {
+  return absl::NotFoundError(absl::StrCat("calendar locations/", location_id,
+                                          "/calendars/", calendar_id,
+                                          " does not exist"));
+}
+
+absl::Status BookingNotFound(absl::string_view location_id,
+                             absl::string_view calendar_id,
+                             absl::string_view booking_id) {
+  return absl::NotFoundError(absl::StrCat("booking locations/", location_id,
+                                          "/calendars/", calendar_id,
+                                          "/bookings/", booking_id,
+                                          " does not exist"));
+}
+
+// The pk of a live calendar, read without a lock.
+absl::StatusOr<int64_t> LiveCalendarPk(Lease& lease,
+                                       absl::string_view location_id,
+                                       absl::string_view calendar_id) {
+  sql::PreparedStatement& select = lease.Prepare(
+      "SELECT pk FROM calendars WHERE location_id = ? AND calendar_id = ? "
+      "AND live = 1");
+  select.setString(1, std::string(location_id));
+  select.setString(2, std::string(calendar_id));
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return CalendarNotFound(location_id, calendar_id);
+  return row->getInt64(1);
+}
+
+// Reads one booking by calendar pk and a condition on `b`.
+absl::StatusOr<domain::Booking> SelectBooking(Lease& lease,
+                                              int64_t calendar_pk,
+                                              absl::string_view condition,
+                                              const std::string& value,
+                                              bool for_update) {
+  sql::PreparedStatement& select = lease.Prepare(absl::StrCat(
+      "SELECT ", kBookingColumns, " FROM ", kBookingFrom,
+      " WHERE b.calendar_pk = ? AND ", condition,
+      for_update ? " FOR UPDATE" : ""));
+  select.setInt64(1, calendar_pk);
+  select.setString(2, value);
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return absl::NotFoundError("booking does not exist");
+  return ReadBooking(*row, 1);
+}
+
+}  // namespace
+
+absl::StatusOr<domain::Booking> BookingStore::Create(
+    absl::string_view location_id, absl::string_view calendar_id,
+    const BookingRequest& request, absl::Time now) {
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunTransaction(pool_, "create booking", [&](Lease& lease) {
+    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
+    if (!pk.ok()) return pk.status();
+    absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
+    if (!calendar.ok()) return calendar.status();
+    if (!request.request_id.empty()) {
+      // Under the calendar lock, so a retry racing the first call waits
+      // for it and then finds its booking.
+      absl::StatusOr<domain::Booking> earlier = SelectBooking(
+          lease, *pk, "b.request_id = ?", request.request_id, false);
+      if (earlier.ok()) {
+        result = *std::move(earlier);
+        return absl::OkStatus();
+      }
+    }
+    result = booking_internal::BookOnLockedCalendar(lease, *calendar, request,
+                                                    /*link_pk=*/0, now);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::Get(absl::string_view location_id,
+                                                  absl::string_view calendar_id,
+                                                  absl::string_view booking_id) {
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunStatements(pool_, "get booking", [&](Lease& lease) {
+    static const std::string* sql = new std::string(absl::StrCat(
+        "SELECT ", kBookingColumns, " FROM ", kBookingFrom,
+        " WHERE bc.location_id = ? AND bc.calendar_id = ? AND "
+        "b.booking_id = ?"));
+    sql::PreparedStatement& select = lease.Prepare(*sql);
+    select.setString(1, std::string(location_id));
+    select.setString(2, std::string(calendar_id));
+    select.setString(3, std::string(booking_id));
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    result = row->next() ? ReadBooking(*row, 1)
+                         : BookingNotFound(location_id, calendar_id, booking_id);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<BookingPage> BookingStore::List(
+    const BookingListOptions& options) {
+  BookingPage page;
+  absl::Status status = RunStatements(pool_, "list bookings", [&](Lease& lease) {
+    absl::StatusOr<int64_t> pk =
+        LiveCalendarPk(lease, options.location_id, options.calendar_id);
+    if (!pk.ok()) return pk.status();
+    std::string sql = absl::StrCat("SELECT ", kBookingColumns, " FROM ",
+                                   kBookingFrom, " WHERE b.calendar_pk = ?");
+    if (!options.show_cancelled) absl::StrAppend(&sql, " AND b.state = 1");
+    if (options.ends_after) absl::StrAppend(&sql, " AND b.end_time > ?");
+    if (options.starts_before) absl::StrAppend(&sql, " AND b.start_time < ?");
+    if (options.after) {
+      absl::StrAppend(&sql,
+                      " AND (b.start_time > ? OR (b.start_time = ? AND "
+                      "b.pk > ?))");
+    }
+    absl::StrAppend(&sql, " ORDER BY b.start_time, b.pk LIMIT ?");
+    sql::PreparedStatement& select = lease.Prepare(sql);
+    unsigned column = 1;
+    select.setInt64(column++, *pk);
+    if (options.ends_after) {
+      select.setDateTime(column++, ToSqlDateTime(*options.ends_after));
+    }
+    if (options.starts_before) {
+      select.setDateTime(column++, ToSqlDateTime(*options.starts_before));
+    }
+    if (options.after) {
+      select.setDateTime(column++, ToSqlDateTime(options.after->first));
+      select.setDateTime(column++, ToSqlDateTime(options.after->first));
+      select.setInt64(column++, options.after->second);
+    }
+    select.setInt(column++, options.page_size + 1);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    while (rows->next()) {
+      if (static_cast<int>(page.bookings.size()) == options.page_size) {
+        page.has_more = true;
+        break;
+      }
+      absl::StatusOr<domain::Booking> booking = ReadBooking(*rows, 1);
+      if (!booking.ok()) return booking.status();
+      page.bookings.push_back(*std::move(booking));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::Cancel(
+    absl::string_view location_id, absl::string_view calendar_id,
+    absl::string_view booking_id, absl::string_view reason, absl::Time now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
+    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
+    if (!pk.ok()) return pk.status();
+    result = SelectBooking(lease, *pk, "b.booking_id = ?",
+                           std::string(booking_id), /*for_update=*/true);
+    if (!result.ok()) return BookingNotFound(location_id, calendar_id, booking_id);
+    if (result->state == domain::BookingState::kCancelled) {
+      return absl::OkStatus();
+    }
+    sql::PreparedStatement& update = lease.Prepare(
+        "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = ?, "
+        "cancel_reason = ? WHERE pk = ?");
+    update.setDateTime(1, ToSqlDateTime(now));
+    update.setString(2, std::string(reason));
+    update.setInt64(3, result->pk);
+    update.executeUpdate();
+    sql::PreparedStatement& free_members =
+        lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+    free_members.setInt64(1, result->pk);
+    free_members.executeUpdate();
+    result->state = domain::BookingState::kCancelled;
+    result->cancel_time = now;
+    result->cancel_reason = std::string(reason);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::Reschedule(
+    absl::string_view location_id, absl::string_view calendar_id,
+    absl::string_view booking_id, absl::Time start, absl::Time now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
+    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
+    if (!pk.ok()) return pk.status();
+    absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
+    if (!calendar.ok()) return calendar.status();
+    result = SelectBooking(lease, *pk, "b.booking_id = ?",
+                           std::string(booking_id), /*for_update=*/true);
+    if (!result.ok()) return BookingNotFound(location_id, calendar_id, booking_id);
+    if (result->state != domain::BookingState::kConfirmed) {
+      return domain::FailedPreconditionWithReason(
+          "BOOKING_CANCELLED", "A cancelled booking cannot be rescheduled.");
+    }
+    const absl::Duration duration = result->end_time - result->start_time;
+    booking_internal::LockMembers(lease, calendar->location_id,
+                                  calendar->members);
+    absl::StatusOr<domain::BookingContext> context =
+        LoadContext(lease, *calendar, duration,
+                    {start, start + absl::Nanoseconds(1)}, result->pk);
+    if (!context.ok()) return context.status();
+    absl::StatusOr<domain::BookingDecision> decision =
+        domain::DecideBooking(*calendar, duration, start, now, *context);
+    if (!decision.ok()) return decision.status();
+    // A round-robin booking keeps its member when the member is free at
+    // the new time: the invitee keeps the host they were promised.
+    if (calendar->type == domain::CalendarType::kRoundRobin &&
+        !result->members.empty()) {
+      for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
+               *calendar, duration, {start, start + absl::Nanoseconds(1)}, now,
+               *context)) {
+        if (std::find(free.free_members.begin(), free.free_members.end(),
+                      result->members.front()) != free.free_members.end()) {
+          decision->members = {result->members.front()};
+        }
+      }
+    }
+    sql::PreparedStatement& update = lease.Prepare(
+        "UPDATE bookings SET start_time = ?, end_time = ?, blocked_start = ?, "
+        "blocked_end = ?, members = ?, seat_key = ?, reschedule_time = ? "
+        "WHERE pk = ?");
+    update.setDateTime(1, ToSqlDateTime(decision->slot.start));
+    update.setDateTime(2, ToSqlDateTime(decision->slot.end));
+    update.setDateTime(3, ToSqlDateTime(decision->blocked.start));
+    update.setDateTime(4, ToSqlDateTime(decision->blocked.end));
+    update.setString(5, EncodeIdList(decision->members));
+    std::optional<std::string> seat =
+        booking_internal::SeatKey(*calendar, decision->members);
+    if (seat.has_value()) {
+      update.setString(6, *seat);
+    } else {
+      update.setNull(6, 0);
+    }
+    update.setDateTime(7, ToSqlDateTime(now));
+    update.setInt64(8, result->pk);
+    try {
+      update.executeUpdate();
+    } catch (const sql::SQLException& error) {
+      if (error.getErrorCode() != kErrDuplicateKey) throw;
+      return booking_internal::SlotTaken();
+    }
+    sql::PreparedStatement& free_members =
+        lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+    free_members.setInt64(1, result->pk);
+    free_members.executeUpdate();
+    booking_internal::InsertMemberRows(lease, *calendar, result->pk, *decision);
+    result->start_time = decision->slot.start;
+    result->end_time = decision->slot.end;
+    result->blocked_start = decision->blocked.start;
+    result->blocked_end = decision->blocked.end;
+    result->members = decision->members;
+    result->reschedule_time = now;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
+    absl::string_view location_id, absl::string_view calendar_id,
+    std::optional<absl::Duration> duration, domain::TimeInterval range) {
+  CalendarWithContext result;
+  absl::Status status = RunStatements(pool_, "read calendar and bookings", [&](Lease& lease) {
+    static const std::string* sql = new std::string(
+        absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
+                     " WHERE c.location_id = ? AND c.calendar_id = ? AND "
+                     "c.live = 1"));
+    sql::PreparedStatement& select = lease.Prepare(*sql);
+    select.setString(1, std::string(location_id));
+    select.setString(2, std::string(calendar_id));
+    {
+      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+      if (!row->next()) return CalendarNotFound(location_id, calendar_id);
+      absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
+      if (!calendar.ok()) return calendar.status();
+      result.calendar = *std::move(calendar);
+    }
+    absl::StatusOr<absl::Duration> chosen =
+        domain::ChooseDuration(result.calendar, duration);
+    if (!chosen.ok()) return chosen.status();
+    absl::StatusOr<domain::BookingContext> context =
+        LoadContext(lease, result.calendar, *chosen, range);
+    if (!context.ok()) return context.status();
+    result.context = *std::move(context);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace scheduling::store

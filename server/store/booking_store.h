@@ -1,0 +1,121 @@
+// Bookings in MySQL, and the one booking procedure every path shares.
+//
+// Every booking transaction takes its locks in one order: the one-time
+// link (if any), then the calendar row, then the booking being changed (if
+// any), then the rows of the members involved, sorted by id. Under those
+// locks it reads what the slot engine needs, lets the domain decide, and
+// writes. So a calendar's seats and daily maximum are counted by one
+// transaction at a time, and a member's time is checked and taken by one
+// transaction at a time across every calendar of the location.
+//
+// Thread-safety: thread-safe; every call leases its own connection.
+#ifndef SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
+#define SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/domain/booking.h"
+#include "server/domain/calendar.h"
+#include "server/domain/slots.h"
+#include "server/store/connection_pool.h"
+
+namespace scheduling::store {
+
+// What a caller asks to book.
+struct BookingRequest {
+  absl::Time start;
+  std::optional<absl::Duration> duration;  // kService: the chosen one
+  domain::Invitee invitee;
+  std::string request_id;  // idempotency key; empty for none
+};
+
+struct BookingPage {
+  std::vector<domain::Booking> bookings;
+  bool has_more = false;
+};
+
+// Which bookings ListBookings returns.
+struct BookingListOptions {
+  std::string location_id;
+  std::string calendar_id;
+  std::optional<absl::Time> ends_after;
+  std::optional<absl::Time> starts_before;
+  bool show_cancelled = false;
+  int page_size = 50;
+  // Keyset position: bookings after (start_time, pk).
+  std::optional<std::pair<absl::Time, int64_t>> after;
+};
+
+class BookingStore {
+ public:
+  explicit BookingStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // Books through the calendar's permanent link. With a request_id, a
+  // booking already made with it is returned instead.
+  absl::StatusOr<domain::Booking> Create(absl::string_view location_id,
+                                         absl::string_view calendar_id,
+                                         const BookingRequest& request,
+                                         absl::Time now);
+
+  absl::StatusOr<domain::Booking> Get(absl::string_view location_id,
+                                      absl::string_view calendar_id,
+                                      absl::string_view booking_id);
+
+  absl::StatusOr<BookingPage> List(const BookingListOptions& options);
+
+  // Cancels; cancelling a cancelled booking returns it unchanged.
+  absl::StatusOr<domain::Booking> Cancel(absl::string_view location_id,
+                                         absl::string_view calendar_id,
+                                         absl::string_view booking_id,
+                                         absl::string_view reason,
+                                         absl::Time now);
+
+  // Moves a confirmed booking to the slot starting at `start`.
+  absl::StatusOr<domain::Booking> Reschedule(absl::string_view location_id,
+                                             absl::string_view calendar_id,
+                                             absl::string_view booking_id,
+                                             absl::Time start, absl::Time now);
+
+  // The calendar and what decides its free slots for `duration` in
+  // `range`. NOT_FOUND for a missing or deleted calendar.
+  struct CalendarWithContext {
+    domain::Calendar calendar;
+    domain::BookingContext context;
+  };
+  absl::StatusOr<CalendarWithContext> GetWithContext(
+      absl::string_view location_id, absl::string_view calendar_id,
+      std::optional<absl::Duration> duration, domain::TimeInterval range);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+// The building blocks of booking transactions, for the stores' own use.
+namespace booking_internal {
+
+// Locks the calendar row `calendar_pk` and reads the calendar.
+absl::StatusOr<domain::Calendar> LockCalendar(Lease& lease,
+                                              int64_t calendar_pk);
+
+// Everything DecideBooking/ComputeFreeSlots needs for slots of `duration`
+// starting in `range`, ignoring the booking `exclude_booking_pk`.
+absl::StatusOr<domain::BookingContext> LoadContext(
+    Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
+    domain::TimeInterval range, int64_t exclude_booking_pk = 0);
+
+// Inside a transaction that holds the calendar lock: locks the members,
+// decides and writes the booking. `link_pk` 0 means no link.
+absl::StatusOr<domain::Booking> BookOnLockedCalendar(
+    Lease& lease, const domain::Calendar& calendar,
+    const BookingRequest& request, int64_t link_pk, absl::Time now);
+
+}  // namespace booking_internal
+}  // namespace scheduling::store
+
+#endif  // SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
