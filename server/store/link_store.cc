@@ -49,8 +49,8 @@ absl::StatusOr<LinkWithCalendar> ReadLinkWithCalendar(sql::ResultSet& row) {
 const std::string& SelectByNameSql(bool for_update) {
   static const std::string* plain = new std::string(absl::StrCat(
       "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-      " FROM one_time_links l JOIN ", kCalendarFrom,
-      " ON c.pk = l.calendar_pk WHERE c.location_id = ? AND "
+      " FROM one_time_links l JOIN (", kCalendarFrom,
+      ") ON c.pk = l.calendar_pk WHERE c.location_id = ? AND "
       "c.calendar_id = ? AND l.link_id = ?"));
   // Lock the link row alone (not its calendar's or group's): revoking must
   // not queue behind bookings of other links.
@@ -93,9 +93,9 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Create(
   absl::Status status =
       RunStatements(pool_, "create one-time link", [&](Lease& lease) {
         static const std::string* select_calendar = new std::string(
-            absl::StrCat("SELECT ", kCalendarColumns,
-                         " FROM calendars c WHERE c.location_id = ? AND "
-                         "c.calendar_id = ?"));
+            absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
+                         " WHERE c.location_id = ? AND c.calendar_id = ? AND "
+                         "c.live = 1"));
         sql::PreparedStatement& select = lease.Prepare(*select_calendar);
         select.setString(1, std::string(location_id));
         select.setString(2, std::string(calendar_id));
@@ -163,8 +163,8 @@ absl::StatusOr<LinkWithCalendar> LinkStore::GetByTokenHash(
       RunStatements(pool_, "resolve one-time link", [&](Lease& lease) {
         static const std::string* sql = new std::string(absl::StrCat(
             "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-            " FROM one_time_links l JOIN calendars c ON c.pk = l.calendar_pk "
-            "WHERE l.token_hash = ?"));
+            " FROM one_time_links l JOIN (", kCalendarFrom,
+            ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
         sql::PreparedStatement& select = lease.Prepare(*sql);
         select.setString(1, std::string(token_hash));
         std::unique_ptr<sql::ResultSet> row(select.executeQuery());
