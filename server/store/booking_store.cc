@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "server/domain/errors.h"
 #include "server/domain/secrets.h"
 #include "server/store/rows.h"
@@ -102,22 +103,38 @@ absl::Status SlotTaken() {
 
 absl::StatusOr<domain::Calendar> LockCalendar(Lease& lease,
                                               int64_t calendar_pk) {
-  // Lock the calendar row alone: a join would also lock its group's row
-  // and serialise every calendar of the group.
-  sql::PreparedStatement& lock =
-      lease.Prepare("SELECT c.pk FROM calendars c WHERE c.pk = ? FOR UPDATE");
+  // Lock the calendar row alone, reading it in the same round trip: a join
+  // would also lock its group's row and serialise every calendar of the
+  // group, so the group's state is read apart, and only when there is one.
+  static const std::string* lock_sql = new std::string(absl::StrCat(
+      "SELECT ",
+      absl::StrReplaceAll(kCalendarColumns,
+                          {{"g.group_id, g.enabled", "NULL, NULL"}}),
+      ", c.group_pk FROM calendars c WHERE c.pk = ? FOR UPDATE"));
+  sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
   lock.setInt64(1, calendar_pk);
+  absl::StatusOr<domain::Calendar> calendar;
+  int64_t group_pk = 0;
   {
     std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
     if (!row->next()) return absl::NotFoundError("calendar does not exist");
+    calendar = ReadCalendar(*row, 1);
+    if (!calendar.ok()) return calendar.status();
+    if (!row->isNull(kCalendarColumnCount + 1)) {
+      group_pk = row->getInt64(kCalendarColumnCount + 1);
+    }
   }
-  static const std::string* sql = new std::string(absl::StrCat(
-      "SELECT ", kCalendarColumns, " FROM ", kCalendarFrom, " WHERE c.pk = ?"));
-  sql::PreparedStatement& select = lease.Prepare(*sql);
-  select.setInt64(1, calendar_pk);
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) return absl::NotFoundError("calendar does not exist");
-  return ReadCalendar(*row, 1);
+  if (group_pk != 0) {
+    sql::PreparedStatement& group = lease.Prepare(
+        "SELECT group_id, enabled FROM calendar_groups WHERE pk = ?");
+    group.setInt64(1, group_pk);
+    std::unique_ptr<sql::ResultSet> row(group.executeQuery());
+    if (row->next()) {
+      calendar->group_id = row->getString(1);
+      calendar->group_enabled = row->getInt(2) != 0;
+    }
+  }
+  return calendar;
 }
 
 absl::StatusOr<domain::BookingContext> LoadContext(
@@ -268,8 +285,11 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
     if (error.getErrorCode() != kErrDuplicateKey) throw;
     return SlotTaken();
   }
-  booking.pk = LastInsertId(lease);
-  InsertMemberRows(lease, calendar, booking.pk, *decision);
+  if (!decision->members.empty()) {
+    // Only member rows need the new key; spare the round trip otherwise.
+    booking.pk = LastInsertId(lease);
+    InsertMemberRows(lease, calendar, booking.pk, *decision);
+  }
   return booking;
 }
 
