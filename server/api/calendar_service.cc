@@ -167,9 +167,10 @@ grpc::Status CalendarServiceImpl::DuplicateCalendar(
   domain::Calendar copy = *source;
   copy.calendar_id = input->calendar_id.empty() ? domain::GenerateResourceId()
                                                 : input->calendar_id;
-  copy.display_name = input->display_name.empty()
-                          ? TruncateDisplayName(source->display_name + " (copy)")
-                          : input->display_name;
+  copy.display_name =
+      input->display_name.empty()
+          ? TruncateDisplayName(source->display_name + " (copy)")
+          : input->display_name;
   absl::StatusOr<domain::Calendar> created;
   const int attempts = input->slug.empty() ? kDuplicateSlugAttempts : 1;
   for (int n = 0; n < attempts; ++n) {
@@ -191,10 +192,9 @@ grpc::Status CalendarServiceImpl::MoveCalendarToGroup(
     v1::Calendar* response) {
   absl::StatusOr<MoveInput> input = ValidateMoveCalendarToGroup(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
-  absl::StatusOr<domain::Calendar> calendar =
-      calendars_.MoveToGroup(input->calendar.location_id,
-                             input->calendar.calendar_id, input->group_id,
-                             clock_());
+  absl::StatusOr<domain::Calendar> calendar = calendars_.MoveToGroup(
+      input->calendar.location_id, input->calendar.calendar_id, input->group_id,
+      clock_());
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
   CalendarToProto(*calendar, response);
   return grpc::Status::OK;
@@ -336,8 +336,8 @@ grpc::Status CalendarServiceImpl::DeleteGroup(
   absl::StatusOr<std::optional<int64_t>> expected =
       ExpectedVersion(request->etag());
   if (!expected.ok()) return ToGrpcStatus(expected.status());
-  return ToGrpcStatus(calendars_.DeleteGroup(
-      name->location_id, name->group_id, request->force(), *expected));
+  return ToGrpcStatus(calendars_.DeleteGroup(name->location_id, name->group_id,
+                                             request->force(), *expected));
 }
 
 grpc::Status CalendarServiceImpl::SetGroupEnabled(absl::string_view name,
@@ -374,8 +374,8 @@ grpc::Status CalendarServiceImpl::CreateBooking(
   store::BookingRequest booking_request{input->start_time, input->duration,
                                         input->invitee, input->request_id};
   absl::StatusOr<domain::Booking> booking =
-      bookings_.Create(input->calendar.location_id,
-                       input->calendar.calendar_id, booking_request, now);
+      bookings_.Create(input->calendar.location_id, input->calendar.calendar_id,
+                       booking_request, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   BookingToProto(*booking, response);
   return grpc::Status::OK;

@@ -117,14 +117,13 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
                                link->calendar.calendar_id, std::nullopt,
                                query->range);
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  FreeSlotsToProto(
-      domain::ComputeFreeSlots(calendar->calendar,
-                               calendar->calendar.rules.duration, query->range,
-                               now, calendar->context),
-      query->zone.value_or(calendar->calendar.rules.zone),
-      query->zone.has_value() ? query->zone_name
-                              : calendar->calendar.time_zone_name,
-      response);
+  FreeSlotsToProto(domain::ComputeFreeSlots(
+                       calendar->calendar, calendar->calendar.rules.duration,
+                       query->range, now, calendar->context),
+                   query->zone.value_or(calendar->calendar.rules.zone),
+                   query->zone.has_value() ? query->zone_name
+                                           : calendar->calendar.time_zone_name,
+                   response);
   return grpc::Status::OK;
 }
 

@@ -18,8 +18,7 @@ namespace scheduling::api {
 class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
  public:
   // `public_base_url` prefixes every link URL, e.g. "https://book.example".
-  OneTimeLinkServiceImpl(store::LinkStore& links,
-                         store::BookingStore& bookings,
+  OneTimeLinkServiceImpl(store::LinkStore& links, store::BookingStore& bookings,
                          std::string public_base_url, Clock clock);
 
   grpc::Status CreateOneTimeLink(grpc::ServerContext* context,

@@ -36,7 +36,6 @@ class Violations {
   std::vector<domain::FieldViolation> list_;
 };
 
-
 bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
   return timestamp.seconds() >= kMinTimestampSeconds &&
          timestamp.seconds() <= kMaxTimestampSeconds &&
@@ -279,11 +278,12 @@ absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
     violations.Add(violation.field, violation.description);
   }
   input.token = request.token();
-  input.start_time = CheckFutureStart(
-                         "start_time",
-                         request.has_start_time() ? &request.start_time() : nullptr,
-                         now, violations)
-                         .value_or(absl::InfinitePast());
+  input.start_time =
+      CheckFutureStart(
+          "start_time",
+          request.has_start_time() ? &request.start_time() : nullptr, now,
+          violations)
+          .value_or(absl::InfinitePast());
   CheckInvitee(request.has_invitee(), request.invitee(), &input.invitee,
                violations);
   if (!violations.empty()) return violations.ToStatus();
@@ -314,11 +314,12 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
         "parent",
         "must be a calendar name: locations/{location}/calendars/{calendar}");
   }
-  input.start_time = CheckFutureStart(
-                         "start_time",
-                         request.has_start_time() ? &request.start_time() : nullptr,
-                         now, violations)
-                         .value_or(absl::InfinitePast());
+  input.start_time =
+      CheckFutureStart(
+          "start_time",
+          request.has_start_time() ? &request.start_time() : nullptr, now,
+          violations)
+          .value_or(absl::InfinitePast());
   CheckInvitee(request.has_invitee(), request.invitee(), &input.invitee,
                violations);
   if (request.has_duration()) {
@@ -326,8 +327,7 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
   }
   if (!request.request_id().empty()) {
     const std::string& id = request.request_id();
-    if (id.size() > 63 ||
-        !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
+    if (id.size() > 63 || !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
       violations.Add("request_id",
                      "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
     } else {
@@ -346,15 +346,17 @@ absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
           domain::ParseBookingName(request.name())) {
     input.booking = *name;
   } else {
-    violations.Add("name",
-                   "must be a booking name: "
-                   "locations/{location}/calendars/{calendar}/bookings/{booking}");
+    violations.Add(
+        "name",
+        "must be a booking name: "
+        "locations/{location}/calendars/{calendar}/bookings/{booking}");
   }
-  input.start_time = CheckFutureStart(
-                         "start_time",
-                         request.has_start_time() ? &request.start_time() : nullptr,
-                         now, violations)
-                         .value_or(absl::InfinitePast());
+  input.start_time =
+      CheckFutureStart(
+          "start_time",
+          request.has_start_time() ? &request.start_time() : nullptr, now,
+          violations)
+          .value_or(absl::InfinitePast());
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }
@@ -414,7 +416,8 @@ absl::StatusOr<DuplicateInput> ValidateDuplicateCalendar(
   }
   constexpr char kIdRule[] =
       "must be 1 to 63 characters of a-z, 0-9 and -, not starting with -";
-  if (!request.calendar_id().empty() && !domain::IsValidId(request.calendar_id())) {
+  if (!request.calendar_id().empty() &&
+      !domain::IsValidId(request.calendar_id())) {
     violations.Add("calendar_id", kIdRule);
   }
   if (!request.slug().empty() && !domain::IsValidId(request.slug())) {
@@ -445,8 +448,8 @@ absl::StatusOr<MoveInput> ValidateMoveCalendarToGroup(
   if (!request.group().empty()) {
     std::optional<GroupName> group = ParseGroupName(request.group());
     if (!group.has_value()) {
-      violations.Add("group",
-                     "must be a group name: locations/{location}/groups/{group}");
+      violations.Add(
+          "group", "must be a group name: locations/{location}/groups/{group}");
     } else if (group->location_id != input.calendar.location_id) {
       violations.Add("group", "must belong to the calendar's location");
     } else {

@@ -54,8 +54,8 @@ absl::StatusOr<FreeSlotsQuery> ValidateFreeSlotsRange(
     const google::protobuf::Duration* duration = nullptr);
 
 // A booking resource name in `field`.
-absl::StatusOr<domain::BookingName> ValidateBookingName(
-    absl::string_view field, absl::string_view name);
+absl::StatusOr<domain::BookingName> ValidateBookingName(absl::string_view field,
+                                                        absl::string_view name);
 
 struct CreateBookingInput {
   domain::CalendarName calendar;

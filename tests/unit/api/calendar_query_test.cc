@@ -19,8 +19,7 @@ using ::testing::UnorderedElementsAre;
 MATCHER_P(ViolationOf, field, "") { return arg.field == field; }
 
 MATCHER_P2(ViolationSaying, field, text, "") {
-  return arg.field == field &&
-         arg.description.find(text) != std::string::npos;
+  return arg.field == field && arg.description.find(text) != std::string::npos;
 }
 
 std::vector<domain::FieldViolation> Violations(const absl::Status& status) {
@@ -76,9 +75,9 @@ TEST(ValidateListCalendarsRequestTest, ChecksParentAndPageSize) {
   EXPECT_EQ(ValidateListCalendarsRequest(request)->page_size, 7);
   request.set_page_size(-1);
   request.set_parent("locations/acme/calendars/x");
-  EXPECT_THAT(Violations(ValidateListCalendarsRequest(request).status()),
-              UnorderedElementsAre(ViolationOf("parent"),
-                                   ViolationOf("page_size")));
+  EXPECT_THAT(
+      Violations(ValidateListCalendarsRequest(request).status()),
+      UnorderedElementsAre(ViolationOf("parent"), ViolationOf("page_size")));
 }
 
 TEST(ValidateListCalendarsRequestTest, ParsesEachCondition) {
@@ -101,9 +100,9 @@ TEST(ValidateListCalendarsRequestTest, ParsesEachCondition) {
 }
 
 TEST(ValidateListCalendarsRequestTest, JoinsConditionsWithAndInAnySpacing) {
-  const CalendarFilter filter =
-      Filter(" display_name : \"Demo: \\\"A\\\" \\\\ B\"AND\tgroup=\"\"\n"
-             "AND calendar_type=SERVICE   AND status =INACTIVE ");
+  const CalendarFilter filter = Filter(
+      " display_name : \"Demo: \\\"A\\\" \\\\ B\"AND\tgroup=\"\"\n"
+      "AND calendar_type=SERVICE   AND status =INACTIVE ");
   EXPECT_EQ(filter.display_name_contains, "Demo: \"A\" \\ B");
   EXPECT_EQ(filter.group_id, "");
   EXPECT_EQ(filter.type, domain::CalendarType::kService);
@@ -190,9 +189,9 @@ TEST(ValidateListCalendarsRequestTest, ParsesOrderBy) {
     EXPECT_EQ(query->order, c.order) << c.order_by;
     EXPECT_EQ(query->descending, c.descending) << c.order_by;
   }
-  for (const char* bad : {"name", "display_name asc", "display_name DESC",
-                          "display_name desc desc", "display_name,update_time",
-                          "desc"}) {
+  for (const char* bad :
+       {"name", "display_name asc", "display_name DESC",
+        "display_name desc desc", "display_name,update_time", "desc"}) {
     EXPECT_THAT(
         Violations(
             ValidateListCalendarsRequest(ListCalendars("", bad)).status()),
@@ -359,9 +358,9 @@ TEST(ValidateListGroupsTest, ChecksParentAndPageSize) {
   EXPECT_EQ(ValidateListGroups(request)->page_size, kMaxPageSize);
   request.set_parent("locations/Acme");
   request.set_page_size(-5);
-  EXPECT_THAT(Violations(ValidateListGroups(request).status()),
-              UnorderedElementsAre(ViolationOf("parent"),
-                                   ViolationOf("page_size")));
+  EXPECT_THAT(
+      Violations(ValidateListGroups(request).status()),
+      UnorderedElementsAre(ViolationOf("parent"), ViolationOf("page_size")));
 }
 
 TEST(GroupPageTokenTest, RoundTripsAndIsBoundToTheLocation) {
@@ -436,11 +435,10 @@ TEST(ValidateListBookingsTest, ReportsEveryViolation) {
   request.mutable_start_time()->set_nanos(-1);
   request.mutable_end_time()->set_seconds(300'000'000'000);
   request.set_page_size(-1);
-  EXPECT_THAT(Violations(ValidateListBookings(request).status()),
-              UnorderedElementsAre(ViolationOf("parent"),
-                                   ViolationOf("start_time"),
-                                   ViolationOf("end_time"),
-                                   ViolationOf("page_size")));
+  EXPECT_THAT(
+      Violations(ValidateListBookings(request).status()),
+      UnorderedElementsAre(ViolationOf("parent"), ViolationOf("start_time"),
+                           ViolationOf("end_time"), ViolationOf("page_size")));
   request = ListBookings();
   request.mutable_end_time()->set_seconds(1'800'000'000);
   EXPECT_THAT(Violations(ValidateListBookings(request).status()),

@@ -21,8 +21,7 @@ using ::testing::UnorderedElementsAre;
 MATCHER_P(ViolationOf, field, "") { return arg.field == field; }
 
 MATCHER_P2(ViolationSaying, field, text, "") {
-  return arg.field == field &&
-         arg.description.find(text) != std::string::npos;
+  return arg.field == field && arg.description.find(text) != std::string::npos;
 }
 
 std::vector<domain::FieldViolation> Violations(const absl::Status& status) {
@@ -106,7 +105,8 @@ domain::Calendar Created(Change change) {
 }
 
 TEST(ValidateNewCalendarTest, AcceptsAMinimalCalendarWithDefaults) {
-  absl::StatusOr<domain::Calendar> calendar = ValidateNewCalendar(ValidCreate());
+  absl::StatusOr<domain::Calendar> calendar =
+      ValidateNewCalendar(ValidCreate());
   ASSERT_TRUE(calendar.ok()) << calendar.status();
   EXPECT_EQ(calendar->location_id, "acme");
   EXPECT_TRUE(calendar->calendar_id.empty());
@@ -122,10 +122,10 @@ TEST(ValidateNewCalendarTest, AcceptsAMinimalCalendarWithDefaults) {
   EXPECT_EQ(rules.zone.name(), "Europe/London");
   EXPECT_EQ(rules.duration, absl::Minutes(30));
   EXPECT_EQ(rules.slot_interval, absl::ZeroDuration());
-  EXPECT_THAT(rules.weekly_hours,
-              ElementsAre(domain::OpenInterval{absl::Weekday::monday, 540, 1440},
-                          domain::OpenInterval{absl::Weekday::friday, 780,
-                                               1020}));
+  EXPECT_THAT(
+      rules.weekly_hours,
+      ElementsAre(domain::OpenInterval{absl::Weekday::monday, 540, 1440},
+                  domain::OpenInterval{absl::Weekday::friday, 780, 1020}));
   EXPECT_THAT(rules.date_overrides, IsEmpty());
   EXPECT_EQ(rules.buffer_before, absl::ZeroDuration());
   EXPECT_EQ(rules.buffer_after, absl::ZeroDuration());
@@ -168,11 +168,11 @@ TEST(ValidateNewCalendarTest, ReadsEveryRuleOfAFullyPopulatedCalendar) {
   EXPECT_EQ(rules.booking_horizon_days, 60);
   EXPECT_EQ(rules.max_bookings_per_day, 8);
   EXPECT_EQ(rules.seats_per_slot, 12);
-  EXPECT_THAT(rules.date_overrides,
-              ElementsAre(domain::DateOverride{absl::CivilDay(2026, 12, 24),
-                                               {{540, 720}}},
-                          domain::DateOverride{absl::CivilDay(2026, 12, 25),
-                                               {}}));
+  EXPECT_THAT(
+      rules.date_overrides,
+      ElementsAre(
+          domain::DateOverride{absl::CivilDay(2026, 12, 24), {{540, 720}}},
+          domain::DateOverride{absl::CivilDay(2026, 12, 25), {}}));
 }
 
 TEST(ValidateNewCalendarTest, RequiresTheCalendar) {
@@ -247,8 +247,7 @@ TEST(ValidateNewCalendarTest, SlugIsAResourceId) {
         << slug;
   }
   EXPECT_EQ(
-      Created([](v1::Calendar& in) { in.set_slug(std::string(63, 'a')); })
-          .slug,
+      Created([](v1::Calendar& in) { in.set_slug(std::string(63, 'a')); }).slug,
       std::string(63, 'a'));
 }
 
@@ -256,8 +255,8 @@ TEST(ValidateNewCalendarTest, DurationIsWholeMinutesFrom5MinutesTo24Hours) {
   EXPECT_THAT(CreateViolations([](v1::Calendar& in) { in.clear_duration(); }),
               ElementsAre(ViolationSaying("calendar.duration", "is required")));
   for (const google::protobuf::Duration& bad :
-       {Seconds(4 * 60), Seconds(24 * 3600 + 60), Seconds(90),
-        Seconds(1800, 1), Seconds(-1800), Seconds(0)}) {
+       {Seconds(4 * 60), Seconds(24 * 3600 + 60), Seconds(90), Seconds(1800, 1),
+        Seconds(-1800), Seconds(0)}) {
     EXPECT_THAT(CreateViolations(
                     [&](v1::Calendar& in) { *in.mutable_duration() = bad; }),
                 ElementsAre(ViolationOf("calendar.duration")))
@@ -277,7 +276,8 @@ TEST(ValidateNewCalendarTest, TimeZoneIsAKnownIanaZone) {
   EXPECT_THAT(
       CreateViolations([](v1::Calendar& in) { in.clear_time_zone(); }),
       ElementsAre(ViolationSaying("calendar.time_zone", "is required")));
-  for (const char* zone : {"Mars/Olympus", "../../etc/passwd", "Europe/London "}) {
+  for (const char* zone :
+       {"Mars/Olympus", "../../etc/passwd", "Europe/London "}) {
     EXPECT_THAT(
         CreateViolations([&](v1::Calendar& in) { in.set_time_zone(zone); }),
         ElementsAre(ViolationSaying("calendar.time_zone", "unknown")))
@@ -292,10 +292,10 @@ TEST(ValidateNewCalendarTest, TimeZoneIsAKnownIanaZone) {
 TEST(ValidateNewCalendarTest, RejectsBadAndOverlappingWeeklyHours) {
   EXPECT_THAT(
       CreateViolations([](v1::Calendar& in) {
-        AddHours(in, google::type::MONDAY, 23, 24);   // [2] overlaps
-        AddHours(in, google::type::TUESDAY, 10, 9);   // [3] inverted
+        AddHours(in, google::type::MONDAY, 23, 24);  // [2] overlaps
+        AddHours(in, google::type::TUESDAY, 10, 9);  // [3] inverted
         AddHours(in, google::type::DAY_OF_WEEK_UNSPECIFIED, 10, 11);  // [4]
-        v1::OpenInterval* seconds = in.add_weekly_hours();  // [5]
+        v1::OpenInterval* seconds = in.add_weekly_hours();            // [5]
         seconds->set_day_of_week(google::type::SUNDAY);
         *seconds->mutable_start_time() = At(10);
         seconds->mutable_start_time()->set_seconds(30);
@@ -334,27 +334,26 @@ TEST(ValidateNewCalendarTest, SortsDateOverridesAndTheirIntervals) {
   });
   EXPECT_THAT(
       calendar.rules.date_overrides,
-      ElementsAre(
-          domain::DateOverride{absl::CivilDay(2026, 12, 31), {}},
-          domain::DateOverride{absl::CivilDay(2027, 1, 2),
-                               {{480, 570}, {840, 1440}}},
-          domain::DateOverride{absl::CivilDay(2028, 2, 29), {{0, 5}}}));
+      ElementsAre(domain::DateOverride{absl::CivilDay(2026, 12, 31), {}},
+                  domain::DateOverride{absl::CivilDay(2027, 1, 2),
+                                       {{480, 570}, {840, 1440}}},
+                  domain::DateOverride{absl::CivilDay(2028, 2, 29), {{0, 5}}}));
 }
 
 TEST(ValidateNewCalendarTest, DateOverridesNeedRealDistinctDates) {
   EXPECT_THAT(
       CreateViolations([](v1::Calendar& in) {
-        in.add_date_overrides();              // [0] no date
-        AddOverride(in, 2027, 2, 29);         // [1] not a leap year
-        AddOverride(in, 2026, 13, 1);         // [2]
-        AddOverride(in, 0, 1, 1);             // [3] year missing
-        AddOverride(in, 10000, 1, 1);         // [4]
-        AddOverride(in, 2026, 1, 0);          // [5] day missing
-        AddOverride(in, 2026, 4, 31);         // [6]
-        AddOverride(in, 2026, 5, 1);          // [7]
-        AddOverride(in, 2026, 5, 1);          // [8] repeats [7]
-        AddOverride(in, 1, 1, 1);             // [9] fine
-        AddOverride(in, 9999, 12, 31);        // [10] fine
+        in.add_date_overrides();        // [0] no date
+        AddOverride(in, 2027, 2, 29);   // [1] not a leap year
+        AddOverride(in, 2026, 13, 1);   // [2]
+        AddOverride(in, 0, 1, 1);       // [3] year missing
+        AddOverride(in, 10000, 1, 1);   // [4]
+        AddOverride(in, 2026, 1, 0);    // [5] day missing
+        AddOverride(in, 2026, 4, 31);   // [6]
+        AddOverride(in, 2026, 5, 1);    // [7]
+        AddOverride(in, 2026, 5, 1);    // [8] repeats [7]
+        AddOverride(in, 1, 1, 1);       // [9] fine
+        AddOverride(in, 9999, 12, 31);  // [10] fine
       }),
       UnorderedElementsAre(
           ViolationSaying("calendar.date_overrides[0].date", "is required"),
@@ -372,9 +371,9 @@ TEST(ValidateNewCalendarTest, DateOverrideIntervalsFollowTimeRangeRules) {
   EXPECT_THAT(
       CreateViolations([](v1::Calendar& in) {
         v1::DateOverride* date_override = AddOverride(in, 2026, 12, 24);
-        AddRange(*date_override, At(9), At(12));    // [0] fine
-        AddRange(*date_override, At(11), At(13));   // [1] overlaps [0]
-        AddRange(*date_override, At(15), At(14));   // [2] inverted
+        AddRange(*date_override, At(9), At(12));   // [0] fine
+        AddRange(*date_override, At(11), At(13));  // [1] overlaps [0]
+        AddRange(*date_override, At(15), At(14));  // [2] inverted
         google::type::TimeOfDay with_seconds = At(16);
         with_seconds.set_seconds(1);
         AddRange(*date_override, with_seconds, At(17));  // [3]
@@ -398,23 +397,21 @@ TEST(ValidateNewCalendarTest, DateOverrideIntervalsFollowTimeRangeRules) {
 TEST(ValidateNewCalendarTest, DateOverridesAreLimitedInNumberAndIntervals) {
   EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
                 for (int i = 0; i <= kMaxDateOverrides; ++i) {
-                  const absl::CivilDay day =
-                      absl::CivilDay(2026, 1, 1) + i;
+                  const absl::CivilDay day = absl::CivilDay(2026, 1, 1) + i;
                   AddOverride(in, static_cast<int>(day.year()), day.month(),
                               day.day());
                 }
               }),
               ElementsAre(ViolationSaying("calendar.date_overrides", "1000")));
-  EXPECT_THAT(
-      CreateViolations([](v1::Calendar& in) {
-        v1::DateOverride* date_override = AddOverride(in, 2026, 12, 24);
-        for (int i = 0; i <= kMaxIntervalsPerDateOverride; ++i) {
-          AddRange(*date_override, At(i / 6, i % 6 * 10),
-                   At(i / 6, i % 6 * 10 + 5));
-        }
-      }),
-      ElementsAre(
-          ViolationSaying("calendar.date_overrides[0].open_intervals", "100")));
+  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
+                v1::DateOverride* date_override = AddOverride(in, 2026, 12, 24);
+                for (int i = 0; i <= kMaxIntervalsPerDateOverride; ++i) {
+                  AddRange(*date_override, At(i / 6, i % 6 * 10),
+                           At(i / 6, i % 6 * 10 + 5));
+                }
+              }),
+              ElementsAre(ViolationSaying(
+                  "calendar.date_overrides[0].open_intervals", "100")));
   EXPECT_EQ(Created([](v1::Calendar& in) {
               for (int i = 0; i < kMaxDateOverrides; ++i) {
                 const absl::CivilDay day = absl::CivilDay(2026, 1, 1) + i;
@@ -454,18 +451,18 @@ TEST(ValidateNewCalendarTest, TeamMembersAreDistinctIdsInTheirOrder) {
                 in.add_team_members("adam");
               }).members,
               ElementsAre("zoe", "adam"));
-  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
-                in.set_calendar_type(v1::Calendar::COLLECTIVE);
-                in.add_team_members("zoe");
-                in.add_team_members("Adam");
-                in.add_team_members("zoe");
-                in.add_team_members("");
-              }),
-              UnorderedElementsAre(
-                  ViolationSaying("calendar.team_members[1]", "member id"),
-                  ViolationSaying("calendar.team_members[2]",
-                                  "team_members[0]"),
-                  ViolationOf("calendar.team_members[3]")));
+  EXPECT_THAT(
+      CreateViolations([](v1::Calendar& in) {
+        in.set_calendar_type(v1::Calendar::COLLECTIVE);
+        in.add_team_members("zoe");
+        in.add_team_members("Adam");
+        in.add_team_members("zoe");
+        in.add_team_members("");
+      }),
+      UnorderedElementsAre(
+          ViolationSaying("calendar.team_members[1]", "member id"),
+          ViolationSaying("calendar.team_members[2]", "team_members[0]"),
+          ViolationOf("calendar.team_members[3]")));
   EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
                 in.set_calendar_type(v1::Calendar::ROUND_ROBIN);
                 for (int i = 0; i <= kMaxTeamMembers; ++i) {
@@ -476,13 +473,11 @@ TEST(ValidateNewCalendarTest, TeamMembersAreDistinctIdsInTheirOrder) {
 }
 
 TEST(ValidateNewCalendarTest, TeamSizeDependsOnTheType) {
-  for (v1::Calendar::Type type :
-       {v1::Calendar::EVENT, v1::Calendar::SERVICE,
-        v1::Calendar::CLASS_BOOKING}) {
-    EXPECT_THAT(Created([&](v1::Calendar& in) {
-                  in.set_calendar_type(type);
-                }).members,
-                IsEmpty());
+  for (v1::Calendar::Type type : {v1::Calendar::EVENT, v1::Calendar::SERVICE,
+                                  v1::Calendar::CLASS_BOOKING}) {
+    EXPECT_THAT(
+        Created([&](v1::Calendar& in) { in.set_calendar_type(type); }).members,
+        IsEmpty());
     EXPECT_THAT(Created([&](v1::Calendar& in) {
                   in.set_calendar_type(type);
                   in.add_team_members("host");
@@ -499,10 +494,10 @@ TEST(ValidateNewCalendarTest, TeamSizeDependsOnTheType) {
   }
   for (v1::Calendar::Type type :
        {v1::Calendar::ROUND_ROBIN, v1::Calendar::COLLECTIVE}) {
-    EXPECT_THAT(CreateViolations(
-                    [&](v1::Calendar& in) { in.set_calendar_type(type); }),
-                ElementsAre(ViolationSaying("calendar.team_members",
-                                            "at least one member")))
+    EXPECT_THAT(
+        CreateViolations([&](v1::Calendar& in) { in.set_calendar_type(type); }),
+        ElementsAre(
+            ViolationSaying("calendar.team_members", "at least one member")))
         << v1::Calendar::Type_Name(type);
   }
 }
@@ -513,9 +508,9 @@ TEST(ValidateNewCalendarTest, ServiceAllowsItsDurationAmongSortedChoices) {
     *in.add_allowed_durations() = Seconds(3600);
     *in.add_allowed_durations() = Seconds(900);
   });
-  EXPECT_THAT(service.allowed_durations,
-              ElementsAre(absl::Minutes(15), absl::Minutes(30),
-                          absl::Minutes(60)));
+  EXPECT_THAT(
+      service.allowed_durations,
+      ElementsAre(absl::Minutes(15), absl::Minutes(30), absl::Minutes(60)));
   EXPECT_THAT(Created([](v1::Calendar& in) {
                 in.set_calendar_type(v1::Calendar::SERVICE);
               }).allowed_durations,
@@ -540,21 +535,22 @@ TEST(ValidateNewCalendarTest, AllowedDurationsAreValidDistinctAndServiceOnly) {
                   ViolationSaying("calendar.allowed_durations[2]",
                                   "allowed_durations[0]"),
                   ViolationOf("calendar.allowed_durations[3]")));
-  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
-                in.set_calendar_type(v1::Calendar::SERVICE);
-                for (int i = 0; i < 101; ++i) {
-                  *in.add_allowed_durations() = Seconds((5 + i) * 60);
-                }
-              }),
-              ElementsAre(ViolationSaying("calendar.allowed_durations", "100")));
+  EXPECT_THAT(
+      CreateViolations([](v1::Calendar& in) {
+        in.set_calendar_type(v1::Calendar::SERVICE);
+        for (int i = 0; i < 101; ++i) {
+          *in.add_allowed_durations() = Seconds((5 + i) * 60);
+        }
+      }),
+      ElementsAre(ViolationSaying("calendar.allowed_durations", "100")));
   for (v1::Calendar::Type type :
        {v1::Calendar::EVENT, v1::Calendar::CLASS_BOOKING}) {
-    EXPECT_THAT(CreateViolations([&](v1::Calendar& in) {
-                  in.set_calendar_type(type);
-                  *in.add_allowed_durations() = Seconds(1800);
-                }),
-                ElementsAre(ViolationSaying("calendar.allowed_durations",
-                                            "SERVICE")));
+    EXPECT_THAT(
+        CreateViolations([&](v1::Calendar& in) {
+          in.set_calendar_type(type);
+          *in.add_allowed_durations() = Seconds(1800);
+        }),
+        ElementsAre(ViolationSaying("calendar.allowed_durations", "SERVICE")));
   }
 }
 
@@ -620,20 +616,20 @@ TEST(ValidateNewCalendarTest, HorizonAndDailyMaximumHaveLimits) {
   });
   EXPECT_EQ(calendar.rules.booking_horizon_days, 3650);
   EXPECT_EQ(calendar.rules.max_bookings_per_day, 100000);
-  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
-                in.set_booking_horizon_days(3651);
-                in.set_max_bookings_per_day(100001);
-              }),
-              UnorderedElementsAre(
-                  ViolationOf("calendar.booking_horizon_days"),
-                  ViolationOf("calendar.max_bookings_per_day")));
-  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
-                in.set_booking_horizon_days(-1);
-                in.set_max_bookings_per_day(-1);
-              }),
-              UnorderedElementsAre(
-                  ViolationOf("calendar.booking_horizon_days"),
-                  ViolationOf("calendar.max_bookings_per_day")));
+  EXPECT_THAT(
+      CreateViolations([](v1::Calendar& in) {
+        in.set_booking_horizon_days(3651);
+        in.set_max_bookings_per_day(100001);
+      }),
+      UnorderedElementsAre(ViolationOf("calendar.booking_horizon_days"),
+                           ViolationOf("calendar.max_bookings_per_day")));
+  EXPECT_THAT(
+      CreateViolations([](v1::Calendar& in) {
+        in.set_booking_horizon_days(-1);
+        in.set_max_bookings_per_day(-1);
+      }),
+      UnorderedElementsAre(ViolationOf("calendar.booking_horizon_days"),
+                           ViolationOf("calendar.max_bookings_per_day")));
 }
 
 TEST(ValidateNewCalendarTest, SeatsAreOneUnlessAClass) {
@@ -655,13 +651,13 @@ TEST(ValidateNewCalendarTest, SeatsAreOneUnlessAClass) {
                 in.set_seats_per_slot(10001);
               }),
               ElementsAre(ViolationSaying("calendar.seats_per_slot", "10000")));
-  EXPECT_THAT(CreateViolations([](v1::Calendar& in) {
-                in.set_calendar_type(v1::Calendar::ROUND_ROBIN);
-                in.add_team_members("a");
-                in.set_seats_per_slot(2);
-              }),
-              ElementsAre(ViolationSaying("calendar.seats_per_slot",
-                                          "CLASS_BOOKING")));
+  EXPECT_THAT(
+      CreateViolations([](v1::Calendar& in) {
+        in.set_calendar_type(v1::Calendar::ROUND_ROBIN);
+        in.add_team_members("a");
+        in.set_seats_per_slot(2);
+      }),
+      ElementsAre(ViolationSaying("calendar.seats_per_slot", "CLASS_BOOKING")));
 }
 
 TEST(ValidateNewCalendarTest, GroupIsAGroupOfTheSameLocation) {
@@ -673,18 +669,18 @@ TEST(ValidateNewCalendarTest, GroupIsAGroupOfTheSameLocation) {
                 in.set_group("locations/other/groups/sales");
               }),
               ElementsAre(ViolationSaying("calendar.group", "locations/acme")));
-  for (const char* bad : {"sales", "locations/acme/calendars/sales",
-                          "locations/acme/groups/Sales",
-                          "locations/acme/groups/sales/x"}) {
-    EXPECT_THAT(
-        CreateViolations([&](v1::Calendar& in) { in.set_group(bad); }),
-        ElementsAre(ViolationSaying("calendar.group", "group name")))
+  for (const char* bad :
+       {"sales", "locations/acme/calendars/sales",
+        "locations/acme/groups/Sales", "locations/acme/groups/sales/x"}) {
+    EXPECT_THAT(CreateViolations([&](v1::Calendar& in) { in.set_group(bad); }),
+                ElementsAre(ViolationSaying("calendar.group", "group name")))
         << bad;
   }
 }
 
 domain::Calendar Existing() {
-  absl::StatusOr<domain::Calendar> calendar = ValidateNewCalendar(ValidCreate());
+  absl::StatusOr<domain::Calendar> calendar =
+      ValidateNewCalendar(ValidCreate());
   domain::Calendar existing = *calendar;
   existing.pk = 17;
   existing.calendar_id = "intro";
@@ -780,12 +776,9 @@ TEST(ApplyCalendarUpdateTest, RequiresAMask) {
 
 TEST(ApplyCalendarUpdateTest, RefusesPathsThatAreNotWritable) {
   const std::vector<std::pair<const char*, const char*>> refused = {
-      {"name", "identifies"},
-      {"create_time", "output only"},
-      {"update_time", "output only"},
-      {"etag", "output only"},
-      {"group", "MoveCalendarToGroup"},
-      {"calendar_type", "fixed"},
+      {"name", "identifies"},           {"create_time", "output only"},
+      {"update_time", "output only"},   {"etag", "output only"},
+      {"group", "MoveCalendarToGroup"}, {"calendar_type", "fixed"},
       {"status", "ActivateCalendar"},
   };
   for (const auto& [path, reason] : refused) {
@@ -801,15 +794,14 @@ TEST(ApplyCalendarUpdateTest, RefusesPathsThatAreNotWritable) {
 
 TEST(ApplyCalendarUpdateTest, RefusesUnknownPathsNamingTheWritableOnes) {
   EXPECT_THAT(
-      Violations(ApplyCalendarUpdate(Existing(),
-                                     Update({"displayName", "display_name",
-                                             "weekly_hours.day_of_week"}))
-                     .status()),
-      ElementsAre(AllOf(ViolationSaying("update_mask",
-                                        "unknown field \"displayName\""),
-                        ViolationSaying("update_mask", "seats_per_slot")),
-                  ViolationSaying("update_mask",
-                                  "\"weekly_hours.day_of_week\"")));
+      Violations(
+          ApplyCalendarUpdate(Existing(), Update({"displayName", "display_name",
+                                                  "weekly_hours.day_of_week"}))
+              .status()),
+      ElementsAre(
+          AllOf(ViolationSaying("update_mask", "unknown field \"displayName\""),
+                ViolationSaying("update_mask", "seats_per_slot")),
+          ViolationSaying("update_mask", "\"weekly_hours.day_of_week\"")));
 }
 
 TEST(ApplyCalendarUpdateTest, RefusesMoreThan100Paths) {
@@ -849,19 +841,18 @@ TEST(ApplyCalendarUpdateTest, ChecksTypeRulesOnTheResult) {
   request.mutable_calendar()->add_team_members("b");
   request.mutable_calendar()->set_seats_per_slot(3);
   *request.mutable_calendar()->add_allowed_durations() = Seconds(3600);
-  EXPECT_THAT(
-      Violations(ApplyCalendarUpdate(Existing(), request).status()),
-      UnorderedElementsAre(ViolationOf("calendar.team_members"),
-                           ViolationOf("calendar.seats_per_slot"),
-                           ViolationOf("calendar.allowed_durations")));
+  EXPECT_THAT(Violations(ApplyCalendarUpdate(Existing(), request).status()),
+              UnorderedElementsAre(ViolationOf("calendar.team_members"),
+                                   ViolationOf("calendar.seats_per_slot"),
+                                   ViolationOf("calendar.allowed_durations")));
 
   domain::Calendar round_robin = Existing();
   round_robin.type = domain::CalendarType::kRoundRobin;
   round_robin.members = {"a", "b"};
   request = Update({"team_members"});
-  EXPECT_THAT(Violations(ApplyCalendarUpdate(round_robin, request).status()),
-              ElementsAre(ViolationSaying("calendar.team_members",
-                                          "ROUND_ROBIN")));
+  EXPECT_THAT(
+      Violations(ApplyCalendarUpdate(round_robin, request).status()),
+      ElementsAre(ViolationSaying("calendar.team_members", "ROUND_ROBIN")));
 }
 
 TEST(ApplyCalendarUpdateTest, AddsANewDurationToAServicesChoices) {
@@ -873,9 +864,9 @@ TEST(ApplyCalendarUpdateTest, AddsANewDurationToAServicesChoices) {
   absl::StatusOr<domain::Calendar> updated =
       ApplyCalendarUpdate(service, request);
   ASSERT_TRUE(updated.ok()) << updated.status();
-  EXPECT_THAT(updated->allowed_durations,
-              ElementsAre(absl::Minutes(30), absl::Minutes(45),
-                          absl::Minutes(60)));
+  EXPECT_THAT(
+      updated->allowed_durations,
+      ElementsAre(absl::Minutes(30), absl::Minutes(45), absl::Minutes(60)));
 
   request = Update({"allowed_durations"});
   *request.mutable_calendar()->add_allowed_durations() = Seconds(20 * 60);
@@ -929,11 +920,11 @@ TEST(ValidateNewGroupTest, ReportsEveryViolation) {
   request.set_group_id("Sales");
   request.mutable_group()->set_display_name("");
   request.mutable_group()->set_description(std::string(2001, 'x'));
-  EXPECT_THAT(Violations(ValidateNewGroup(request).status()),
-              UnorderedElementsAre(
-                  ViolationOf("parent"), ViolationOf("group_id"),
-                  ViolationSaying("group.display_name", "is required"),
-                  ViolationSaying("group.description", "2000")));
+  EXPECT_THAT(
+      Violations(ValidateNewGroup(request).status()),
+      UnorderedElementsAre(ViolationOf("parent"), ViolationOf("group_id"),
+                           ViolationSaying("group.display_name", "is required"),
+                           ViolationSaying("group.description", "2000")));
   request.mutable_group()->set_description("bell\a");
   request.mutable_group()->set_display_name("tab\tname");
   EXPECT_THAT(Violations(ValidateNewGroup(request).status()),
