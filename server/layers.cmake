@@ -51,6 +51,7 @@ target_compile_options(scheduling_store PRIVATE ${SCHEDULING_WARNINGS})
 file(GLOB SCHEDULING_API_MAPPING_SOURCES CONFIGURE_DEPENDS
   api/calendar_query.cc
   api/calendar_validation.cc
+  api/link_conversion.cc
   api/proto_conversion.cc
   api/request_validation.cc
   api/status_mapping.cc)
@@ -62,6 +63,7 @@ target_compile_options(scheduling_api_mapping PRIVATE ${SCHEDULING_WARNINGS})
 # The gRPC handlers: validate, call the store and the domain, map errors.
 add_library(scheduling_api
   api/calendar_service.cc
+  api/event_notifier.cc
   api/one_time_link_service.cc
 )
 target_link_libraries(scheduling_api PUBLIC scheduling_api_mapping

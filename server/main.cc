@@ -4,8 +4,9 @@
 //   scheduling_server migrate [--dsn=...]          only migrate, then exit
 //
 // Every flag can also come from the environment (SCHEDULING_LISTEN,
-// SCHEDULING_DSN, SCHEDULING_PUBLIC_BASE_URL, SCHEDULING_DB_POOL_SIZE,
-// SCHEDULING_GRACE_PERIOD); a flag on the command line wins.
+// SCHEDULING_DSN, SCHEDULING_PUBLIC_BASE_URL, SCHEDULING_TOKEN_SECRET,
+// SCHEDULING_DB_POOL_SIZE, SCHEDULING_GRACE_PERIOD); a flag on the command
+// line wins.
 #include <signal.h>
 
 #include <cstdio>
@@ -50,6 +51,9 @@ ABSL_FLAG(std::string, dsn, EnvOr("SCHEDULING_DSN", ""),
 ABSL_FLAG(std::string, public_base_url,
           EnvOr("SCHEDULING_PUBLIC_BASE_URL", "http://localhost:8080"),
           "prefix of one-time link URLs (env SCHEDULING_PUBLIC_BASE_URL)");
+ABSL_FLAG(std::string, token_secret, EnvOr("SCHEDULING_TOKEN_SECRET", ""),
+          "secret that derives one-time link tokens; the same on every "
+          "replica and across restarts (env SCHEDULING_TOKEN_SECRET)");
 ABSL_FLAG(int, db_pool_size, EnvIntOr("SCHEDULING_DB_POOL_SIZE", 16),
           "database connections (env SCHEDULING_DB_POOL_SIZE)");
 ABSL_FLAG(absl::Duration, grace_period,
@@ -111,6 +115,7 @@ int main(int argc, char** argv) {
   options.dsn = absl::GetFlag(FLAGS_dsn);
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  options.token_secret = absl::GetFlag(FLAGS_token_secret);
   absl::StatusOr<std::unique_ptr<scheduling::SchedulingServer>> server =
       scheduling::SchedulingServer::Start(options);
   if (!server.ok()) {

@@ -12,6 +12,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/domain/secrets.h"
 #include "server/rpc_logging.h"
 #include "server/store/dsn.h"
 #include "server/store/migrations.h"
@@ -69,9 +70,17 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   server->link_store_ = std::make_unique<store::LinkStore>(*server->pool_);
   server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
       *server->calendar_store_, *server->booking_store_, options.clock);
+  if (options.token_secret.empty()) {
+    std::fprintf(stderr,
+                 "warning: no token secret configured (--token_secret or "
+                 "SCHEDULING_TOKEN_SECRET); using a random one, so retried "
+                 "link creations only get their token back from this "
+                 "process\n");
+    options.token_secret = domain::GenerateSecret();
+  }
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
       *server->link_store_, *server->booking_store_, options.public_base_url,
-      options.clock);
+      options.token_secret, options.clock);
 
   // Reflection clients (buf curl, grpcurl) can only list the health
   // service if its descriptors are linked in: reference one.
@@ -108,6 +117,7 @@ void SchedulingServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   SetServing(*server_, false);
+  link_service_->StopWatchers();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

@@ -28,6 +28,10 @@ struct ServerOptions {
   std::string dsn;
   // Prefix of one-time link URLs.
   std::string public_base_url = "http://localhost:8080";
+  // Derives link tokens (domain/secrets.h). Every replica needs the same
+  // one, kept across restarts, for retried link creations to get their
+  // first token back. Empty: a random one for this process.
+  std::string token_secret;
   int db_pool_size = 16;
   // Apply pending schema migrations before serving.
   bool migrate = true;

@@ -25,7 +25,8 @@ bool IsAbslOwnFlag(absl::string_view name) {
 
 }  // namespace
 
-std::string CheckFlagArguments(int argc, char* argv[]) {
+std::string CheckFlagArguments(int argc, char* argv[],
+                               std::set<std::string>* named) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--") break;
@@ -45,11 +46,15 @@ std::string CheckFlagArguments(int argc, char* argv[]) {
       absl::string_view positive = name;
       if (!has_value && absl::ConsumePrefix(&positive, "no")) {
         absl::CommandLineFlag* negated = absl::FindCommandLineFlag(positive);
-        if (negated != nullptr && negated->IsOfType<bool>()) continue;
+        if (negated != nullptr && negated->IsOfType<bool>()) {
+          if (named != nullptr) named->emplace(positive);
+          continue;
+        }
       }
       return absl::StrCat("unknown flag --", name);
     }
 
+    if (named != nullptr) named->emplace(name);
     absl::string_view value = name_value.second;
     if (!has_value) {
       if (flag->IsOfType<bool>()) continue;

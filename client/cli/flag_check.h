@@ -8,6 +8,7 @@
 #ifndef SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
 #define SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
 
+#include <set>
 #include <string>
 
 namespace scheduling::cli {
@@ -16,7 +17,12 @@ namespace scheduling::cli {
 // lacks a value or has a value its type rejects, or "" if there is none.
 // Checking stops at "--" (positional arguments follow) and at absl's own
 // flags (--flagfile, --helpfull, ...), which absl handles.
-std::string CheckFlagArguments(int argc, char* argv[]);
+//
+// If `named` is not null, adds to it the name of every flag checked (a
+// false boolean --nofoo as "foo"), whatever its value: the flags the command
+// line sets explicitly, up to where checking stopped.
+std::string CheckFlagArguments(int argc, char* argv[],
+                               std::set<std::string>* named = nullptr);
 
 }  // namespace scheduling::cli
 

@@ -1,9 +1,14 @@
 #include "client/cli/output.h"
 
 #include <algorithm>
+#include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "client/cli/date_overrides.h"
 #include "client/cli/proto_time.h"
 #include "client/cli/weekly_hours.h"
 
@@ -14,6 +19,17 @@ constexpr absl::string_view kUtcFormat = "%Y-%m-%dT%H:%M:%SZ";
 
 bool IsSet(const google::protobuf::Timestamp& timestamp) {
   return timestamp.seconds() != 0 || timestamp.nanos() != 0;
+}
+
+// The list joined with ", ", or "-" if it is empty.
+template <typename Strings>
+std::string ListOrDash(const Strings& strings) {
+  return strings.empty() ? "-" : absl::StrJoin(strings, ", ");
+}
+
+// A count where 0 means no limit.
+std::string Limit(int value) {
+  return value == 0 ? "0 (no limit)" : absl::StrCat(value);
 }
 
 }  // namespace
@@ -43,11 +59,62 @@ void FieldPrinter::Print(std::ostream& out) const {
   }
 }
 
+TablePrinter::TablePrinter(std::vector<std::string> header) {
+  rows_.push_back(std::move(header));
+}
+
+TablePrinter& TablePrinter::AddRow(std::vector<std::string> cells) {
+  cells.resize(rows_.front().size());
+  rows_.push_back(std::move(cells));
+  return *this;
+}
+
+void TablePrinter::Print(std::ostream& out) const {
+  std::vector<size_t> widths(rows_.front().size(), 0);
+  for (const std::vector<std::string>& row : rows_) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  for (const std::vector<std::string>& row : rows_) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      absl::StrAppend(
+          &line, i == 0 ? "" : "  ",
+          absl::StrFormat("%-*s", static_cast<int>(widths[i]), row[i]));
+    }
+    out << absl::StripTrailingAsciiWhitespace(line) << "\n";
+  }
+}
+
+std::string FormatUtc(const google::protobuf::Timestamp& timestamp) {
+  return IsSet(timestamp)
+             ? absl::FormatTime(kUtcFormat, TimeFromProto(timestamp),
+                                absl::UTCTimeZone())
+             : "-";
+}
+
+std::string FormatDuration(const google::protobuf::Duration& duration) {
+  return absl::FormatDuration(DurationFromProto(duration));
+}
+
+std::string ResourceId(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name
+                                                      : name.substr(slash + 1));
+}
+
 std::string FormatInstant(absl::Time time, absl::TimeZone zone) {
   return absl::StrCat(absl::FormatTime(kUtcFormat, time, absl::UTCTimeZone()),
                       " (",
                       absl::FormatTime("%a %Y-%m-%d %H:%M %Ez", time, zone),
-                      " ", zone.name(), ")");
+                      " ", ZoneLabel(zone), ")");
+}
+
+std::string ZoneLabel(absl::TimeZone zone) {
+  // absl names the local zone by its file ("/etc/localtime") when TZ is
+  // unset.
+  return absl::StartsWith(zone.name(), "/") ? "local" : zone.name();
 }
 
 absl::TimeZone ZoneOr(absl::string_view name, absl::TimeZone fallback) {
@@ -56,20 +123,69 @@ absl::TimeZone ZoneOr(absl::string_view name, absl::TimeZone fallback) {
   return zone;
 }
 
-void AddCalendar(const scheduling::v1::Calendar& calendar,
-                 FieldPrinter* fields) {
+void AddCalendar(const scheduling::v1::Calendar& calendar, FieldPrinter* fields,
+                 Detail detail) {
+  using scheduling::v1::Calendar;
   const absl::TimeZone zone = ZoneOr(calendar.time_zone(), absl::UTCTimeZone());
+  if (detail == Detail::kBasic) {
+    fields->Add("name", calendar.name())
+        .Add("display_name", calendar.display_name())
+        .Add("slug", calendar.slug())
+        .Add("duration", FormatDuration(calendar.duration()))
+        .Add("time_zone", calendar.time_zone())
+        .Add("weekly_hours", FormatWeeklyHours(calendar.weekly_hours()))
+        .Add("status", Calendar::Status_Name(calendar.status()))
+        .AddTime("create_time", calendar.create_time(), zone)
+        .AddTime("update_time", calendar.update_time(), zone)
+        .Add("etag", calendar.etag());
+    return;
+  }
+
+  std::vector<std::string> allowed_durations;
+  for (const google::protobuf::Duration& duration :
+       calendar.allowed_durations()) {
+    allowed_durations.push_back(FormatDuration(duration));
+  }
+  const bool default_interval =
+      DurationFromProto(calendar.slot_interval()) == absl::ZeroDuration();
   fields->Add("name", calendar.name())
       .Add("display_name", calendar.display_name())
       .Add("slug", calendar.slug())
-      .Add("duration",
-           absl::FormatDuration(DurationFromProto(calendar.duration())))
+      .Add("calendar_type", Calendar::Type_Name(calendar.calendar_type()))
+      .Add("group", calendar.group().empty() ? "-" : calendar.group())
+      .Add("status", Calendar::Status_Name(calendar.status()))
+      .Add("duration", FormatDuration(calendar.duration()))
+      .Add("allowed_durations", ListOrDash(allowed_durations))
+      .Add("slot_interval",
+           default_interval ? absl::StrCat(FormatDuration(calendar.duration()),
+                                           " (the duration)")
+                            : FormatDuration(calendar.slot_interval()))
       .Add("time_zone", calendar.time_zone())
       .Add("weekly_hours", FormatWeeklyHours(calendar.weekly_hours()))
-      .Add("status", scheduling::v1::Calendar::Status_Name(calendar.status()))
+      .Add("date_overrides", FormatDateOverrides(calendar.date_overrides()))
+      .Add("team_members", ListOrDash(calendar.team_members()))
+      .Add("buffer_before", FormatDuration(calendar.buffer_before()))
+      .Add("buffer_after", FormatDuration(calendar.buffer_after()))
+      .Add("minimum_notice", FormatDuration(calendar.minimum_notice()))
+      .Add("booking_horizon_days", Limit(calendar.booking_horizon_days()))
+      .Add("max_bookings_per_day", Limit(calendar.max_bookings_per_day()))
+      .Add("seats_per_slot", absl::StrCat(calendar.seats_per_slot()))
       .AddTime("create_time", calendar.create_time(), zone)
       .AddTime("update_time", calendar.update_time(), zone)
       .Add("etag", calendar.etag());
+}
+
+void AddGroup(const scheduling::v1::Group& group, absl::TimeZone zone,
+              FieldPrinter* fields) {
+  fields->Add("name", group.name())
+      .Add("display_name", group.display_name())
+      .Add("description",
+           group.description().empty() ? "-" : group.description())
+      .Add("state", scheduling::v1::Group::State_Name(group.state()))
+      .Add("calendar_count", absl::StrCat(group.calendar_count()))
+      .AddTime("create_time", group.create_time(), zone)
+      .AddTime("update_time", group.update_time(), zone)
+      .Add("etag", group.etag());
 }
 
 void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
@@ -93,15 +209,29 @@ void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
 }
 
 void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
-                FieldPrinter* fields) {
-  fields->Add("name", booking.name())
-      .AddTime("start_time", booking.start_time(), zone)
+                FieldPrinter* fields, Detail detail) {
+  fields->Add("name", booking.name());
+  if (detail == Detail::kFull) {
+    fields->Add("state", scheduling::v1::Booking::State_Name(booking.state()));
+  }
+  fields->AddTime("start_time", booking.start_time(), zone)
       .AddTime("end_time", booking.end_time(), zone)
       .Add("invitee", absl::StrCat(booking.invitee().display_name(), " <",
                                    booking.invitee().email(), ">"))
       .Add("one_time_link",
            booking.one_time_link().empty() ? "-" : booking.one_time_link())
       .AddTime("create_time", booking.create_time(), zone);
+  if (detail == Detail::kBasic) return;
+  fields->Add("members", ListOrDash(booking.members()));
+  if (IsSet(booking.reschedule_time())) {
+    fields->AddTime("reschedule_time", booking.reschedule_time(), zone);
+  }
+  if (booking.state() == scheduling::v1::Booking::CANCELLED ||
+      IsSet(booking.cancel_time())) {
+    fields->AddTime("cancel_time", booking.cancel_time(), zone)
+        .Add("cancel_reason",
+             booking.cancel_reason().empty() ? "-" : booking.cancel_reason());
+  }
 }
 
 void AddResolvedLink(const scheduling::v1::ResolveOneTimeLinkResponse& resolved,
@@ -123,7 +253,8 @@ void AddResolvedLink(const scheduling::v1::ResolveOneTimeLinkResponse& resolved,
 
 void PrintSlots(
     const google::protobuf::RepeatedPtrField<scheduling::v1::Slot>& slots,
-    absl::string_view zone_name, int indent, int limit, std::ostream& out) {
+    absl::string_view zone_name, int indent, int limit, std::ostream& out,
+    SlotExtras extras) {
   absl::TimeZone zone;
   const bool zone_known = absl::LoadTimeZone(zone_name, &zone);
   const int shown = std::min(limit, slots.size());
@@ -139,9 +270,21 @@ void PrintSlots(
                            absl::FormatTime(" %Ez", start, zone))
             : absl::StrCat(slot.local_start_time(), " - ",
                            slot.local_end_time());
-    out << absl::StrFormat(
-        "%*s%3d  %s  %s\n", indent, "", i + 1,
+    std::string line = absl::StrFormat(
+        "%*s%3d  %s  %s", indent, "", i + 1,
         absl::FormatTime(kUtcFormat, start, absl::UTCTimeZone()), local);
+    if (extras.seats) {
+      // "seat" keeps the column of what follows with a trailing space.
+      absl::StrAppend(&line,
+                      absl::StrFormat("  %3d %s", slot.remaining_seats(),
+                                      slot.remaining_seats() != 1 ? "seats"
+                                      : extras.members            ? "seat "
+                                                                  : "seat"));
+    }
+    if (extras.members) {
+      absl::StrAppend(&line, "  free: ", ListOrDash(slot.free_members()));
+    }
+    out << line << "\n";
   }
   if (shown < slots.size()) {
     out << absl::StrFormat("%*s     ... and %d more\n", indent, "",

@@ -3,30 +3,40 @@
 // Exit status: 0 on success, 1 when a call fails (or health is not SERVING,
 // or the demo saw something unexpected), 2 on a usage mistake.
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "client/cli/date_overrides.h"
 #include "client/cli/demo.h"
 #include "client/cli/flag_check.h"
 #include "client/cli/output.h"
 #include "client/cli/proto_time.h"
 #include "client/cli/services.h"
 #include "client/cli/weekly_hours.h"
+#include "google/protobuf/empty.pb.h"
 #include "scheduling/client/error_details.h"
 
 ABSL_FLAG(std::string, server, "",
@@ -35,39 +45,101 @@ ABSL_FLAG(std::string, server, "",
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "deadline of each call");
 ABSL_FLAG(std::string, location, "",
           "location (tenant): an id or locations/{location}");
-ABSL_FLAG(std::string, name, "", "resource name of a calendar or link");
+ABSL_FLAG(std::string, name, "",
+          "resource name of a calendar, group, booking or link");
 ABSL_FLAG(std::string, calendar, "", "resource name of a calendar");
-ABSL_FLAG(std::string, slug, "", "URL slug of a new calendar");
+ABSL_FLAG(std::string, slug, "", "URL slug of a calendar");
 ABSL_FLAG(std::string, display_name, "", "name invitees see");
-ABSL_FLAG(absl::Duration, duration, absl::Minutes(30), "length of one booking");
+ABSL_FLAG(absl::Duration, duration, absl::Minutes(30),
+          "length of one booking; for free-slots and create-booking of a "
+          "SERVICE calendar, the chosen one of its allowed durations");
 ABSL_FLAG(std::string, time_zone, "",
           "IANA zone: a new calendar's, or the one to show times in");
 ABSL_FLAG(std::string, hours, "",
           "weekly open hours, e.g. \"mon-fri 09:00-17:00; sat 10:00-12:00\"");
 ABSL_FLAG(std::string, calendar_id, "",
           "id of a new calendar; generated if empty");
-ABSL_FLAG(int, page_size, 0, "most calendars per page; 0 for the default");
+ABSL_FLAG(int, page_size, 0, "most items per page; 0 for the default");
 ABSL_FLAG(std::string, page_token, "", "next_page_token of the previous page");
 ABSL_FLAG(std::string, from, "",
-          "RFC 3339 start of the slot range; now if empty");
+          "RFC 3339 start of the range: of slots (now if empty), or of "
+          "bookings (those ending after it; no bound if empty)");
+ABSL_FLAG(std::string, to, "",
+          "RFC 3339 end of the booking range (those starting before it); no "
+          "bound if empty");
 ABSL_FLAG(int, days, 7, "length of the slot range in days, 1 to 31");
 ABSL_FLAG(absl::Duration, expire_in, absl::Hours(48),
           "lifetime of a new link; 0 for no expiry");
 ABSL_FLAG(std::string, token, "", "token of a one-time link, from its URL");
-ABSL_FLAG(std::string, start, "", "RFC 3339 start of the slot to book");
+ABSL_FLAG(std::string, start, "",
+          "RFC 3339 start of the slot to book or to reschedule to");
 ABSL_FLAG(std::string, invitee_name, "", "name of who books");
 ABSL_FLAG(std::string, invitee_email, "", "e-mail of who books");
+ABSL_FLAG(std::string, request_id, "",
+          "idempotency key of a booking: a retry with it returns the first "
+          "booking; 1 to 63 of A-Z a-z 0-9 - _");
+ABSL_FLAG(bool, show_cancelled, false, "also list cancelled bookings");
+ABSL_FLAG(std::string, reason, "", "why a booking is cancelled");
+ABSL_FLAG(std::string, type, "",
+          "type of a new calendar: event (default), round_robin, collective, "
+          "class_booking or service");
+ABSL_FLAG(std::string, members, "",
+          "team member ids, comma-separated, e.g. \"alice,bob\"");
+ABSL_FLAG(std::string, allowed_durations, "",
+          "SERVICE: the durations an invitee may choose, e.g. \"30m,60m\"");
+ABSL_FLAG(absl::Duration, slot_interval, absl::ZeroDuration(),
+          "time between slot starts; 0 for the duration");
+ABSL_FLAG(absl::Duration, buffer_before, absl::ZeroDuration(),
+          "time kept free before each booking");
+ABSL_FLAG(absl::Duration, buffer_after, absl::ZeroDuration(),
+          "time kept free after each booking");
+ABSL_FLAG(absl::Duration, minimum_notice, absl::ZeroDuration(),
+          "how long before its start a slot can still be booked");
+ABSL_FLAG(int, horizon_days, 0,
+          "how many days ahead bookings open; 0 for no limit");
+ABSL_FLAG(int, max_per_day, 0, "most bookings per day; 0 for no limit");
+ABSL_FLAG(int, seats, 0, "CLASS_BOOKING: seats per slot; 0 for 1");
+ABSL_FLAG(std::string, overrides, "",
+          "date overrides, e.g. \"2026-12-24=09:00-12:00; 2026-12-25=closed\"");
+ABSL_FLAG(std::string, group, "",
+          "a group: its resource name, or its id in the location at hand");
+ABSL_FLAG(std::string, group_id, "", "id of a new group; generated if empty");
+ABSL_FLAG(std::string, description, "", "description of a group");
+ABSL_FLAG(bool, force, false,
+          "delete a group even if it holds calendars (they become ungrouped)");
+ABSL_FLAG(std::string, etag, "",
+          "refuse the change if the resource's etag is no longer this");
+ABSL_FLAG(std::string, filter, "",
+          "calendars to list, e.g. 'display_name:\"intro\" AND status = "
+          "ACTIVE'");
+ABSL_FLAG(std::string, order_by, "",
+          "calendar order: create_time (default), display_name or "
+          "update_time, each optionally followed by \" desc\"");
 
 namespace scheduling::cli {
 namespace {
+
+using scheduling::v1::Calendar;
 
 constexpr int kCallFailed = 1;
 constexpr int kUsageError = 2;
 constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 constexpr int kMaxSlotDays = 31;
+constexpr int kMaxHorizonDays = 3650;
+constexpr int kMaxSeats = 10000;
+constexpr int kMaxIdLength = 63;
+constexpr int kMaxReasonLength = 500;
 constexpr absl::string_view kShortUsage =
     "usage: schedctl [--server=HOST:PORT] [--timeout=5s] <command> [flags]\n"
     "(schedctl --help lists the commands)\n";
+// What [SETTINGS] stands for in the calendar commands' synopses.
+constexpr absl::string_view kSettingsSynopsis =
+    "SETTINGS: [--members=a,b] [--allowed_durations=30m,60m] "
+    "[--slot_interval=15m]\n"
+    "          [--buffer_before=10m] [--buffer_after=10m] "
+    "[--minimum_notice=2h]\n"
+    "          [--horizon_days=30] [--max_per_day=8] [--seats=10] "
+    "[--overrides=O]\n";
 
 struct Command;
 
@@ -77,9 +149,14 @@ struct Invocation {
   int UsageError(absl::string_view message) const;
   // Prints the failed call; returns the exit status.
   int CallFailed(const grpc::Status& status) const;
+  // Whether the command line sets `flag` (even to its default), or it
+  // differs from its default.
+  bool Given(absl::string_view flag) const;
 
   const Command& command;
   const Services& services;
+  // The flags named on the command line.
+  const std::set<std::string>& named;
 };
 
 struct Command {
@@ -89,15 +166,34 @@ struct Command {
   // Flags that must not be empty, separated by spaces.
   absl::string_view required_flags;
   int (*run)(const Invocation& call);
+  // Heading printed above the command in the usage text, if it starts a
+  // section.
+  absl::string_view section = "";
 };
 
 int RunHealth(const Invocation& call);
 int RunCreateCalendar(const Invocation& call);
 int RunGetCalendar(const Invocation& call);
 int RunListCalendars(const Invocation& call);
+int RunUpdateCalendar(const Invocation& call);
+int RunDeleteCalendar(const Invocation& call);
+int RunDuplicateCalendar(const Invocation& call);
+int RunMoveCalendar(const Invocation& call);
 int RunActivateCalendar(const Invocation& call);
 int RunDeactivateCalendar(const Invocation& call);
+int RunCreateGroup(const Invocation& call);
+int RunGetGroup(const Invocation& call);
+int RunListGroups(const Invocation& call);
+int RunUpdateGroup(const Invocation& call);
+int RunDeleteGroup(const Invocation& call);
+int RunEnableGroup(const Invocation& call);
+int RunDisableGroup(const Invocation& call);
 int RunFreeSlots(const Invocation& call);
+int RunCreateBooking(const Invocation& call);
+int RunGetBooking(const Invocation& call);
+int RunListBookings(const Invocation& call);
+int RunCancelBooking(const Invocation& call);
+int RunRescheduleBooking(const Invocation& call);
 int RunCreateLink(const Invocation& call);
 int RunGetLink(const Invocation& call);
 int RunRevokeLink(const Invocation& call);
@@ -107,21 +203,67 @@ int RunBook(const Invocation& call);
 int RunDemoCommand(const Invocation& call);
 
 constexpr Command kCommands[] = {
-    {"health", "", "", RunHealth},
+    {"health", "", "", RunHealth, "service"},
+    {"demo", "--location=L", "location", RunDemoCommand},
+
     {"create-calendar",
      "--location=L --slug=S --display_name=N --time_zone=Z --hours=H "
-     "[--duration=30m] [--calendar_id=ID]",
-     "location slug display_name time_zone hours", RunCreateCalendar},
+     "[--duration=30m] [--type=T] [--group=G] [--calendar_id=ID] [SETTINGS]",
+     "location slug display_name time_zone hours", RunCreateCalendar,
+     "calendars"},
     {"get-calendar", "--name=CALENDAR", "name", RunGetCalendar},
-    {"list-calendars", "--location=L [--page_size=N] [--page_token=T]",
+    {"list-calendars",
+     "--location=L [--filter=F] [--order_by=O] [--page_size=N] "
+     "[--page_token=T]",
      "location", RunListCalendars},
+    {"update-calendar",
+     "--name=CALENDAR [--etag=E] [--display_name=N] [--slug=S] [--duration=D] "
+     "[--time_zone=Z] [--hours=H] [SETTINGS]",
+     "name", RunUpdateCalendar},
+    {"delete-calendar", "--name=CALENDAR [--etag=E]", "name",
+     RunDeleteCalendar},
+    {"duplicate-calendar",
+     "--name=CALENDAR [--slug=S] [--display_name=N] [--calendar_id=ID]", "name",
+     RunDuplicateCalendar},
+    {"move-calendar", "--name=CALENDAR --group=G (--group= to ungroup)", "name",
+     RunMoveCalendar},
     {"activate-calendar", "--name=CALENDAR", "name", RunActivateCalendar},
     {"deactivate-calendar", "--name=CALENDAR", "name", RunDeactivateCalendar},
+
+    {"create-group",
+     "--location=L --display_name=N [--description=D] [--group_id=ID]",
+     "location display_name", RunCreateGroup, "groups"},
+    {"get-group", "--name=GROUP", "name", RunGetGroup},
+    {"list-groups", "--location=L [--page_size=N] [--page_token=T]", "location",
+     RunListGroups},
+    {"update-group",
+     "--name=GROUP [--etag=E] [--display_name=N] [--description=D]", "name",
+     RunUpdateGroup},
+    {"delete-group", "--name=GROUP [--force] [--etag=E]", "name",
+     RunDeleteGroup},
+    {"enable-group", "--name=GROUP", "name", RunEnableGroup},
+    {"disable-group", "--name=GROUP", "name", RunDisableGroup},
+
     {"free-slots",
-     "--calendar=CALENDAR [--from=RFC3339] [--days=7] [--time_zone=Z]",
-     "calendar", RunFreeSlots},
+     "--calendar=CALENDAR [--from=RFC3339] [--days=7] [--time_zone=Z] "
+     "[--duration=D]",
+     "calendar", RunFreeSlots, "free slots and bookings"},
+    {"create-booking",
+     "--calendar=CALENDAR --start=RFC3339 --invitee_name=N --invitee_email=E "
+     "[--duration=D] [--request_id=R] [--time_zone=Z]",
+     "calendar start invitee_name invitee_email", RunCreateBooking},
+    {"get-booking", "--name=BOOKING [--time_zone=Z]", "name", RunGetBooking},
+    {"list-bookings",
+     "--calendar=CALENDAR [--from=RFC3339] [--to=RFC3339] [--show_cancelled] "
+     "[--page_size=N] [--page_token=T] [--time_zone=Z]",
+     "calendar", RunListBookings},
+    {"cancel-booking", "--name=BOOKING [--reason=R] [--time_zone=Z]", "name",
+     RunCancelBooking},
+    {"reschedule-booking", "--name=BOOKING --start=RFC3339 [--time_zone=Z]",
+     "name start", RunRescheduleBooking},
+
     {"create-link", "--calendar=CALENDAR [--expire_in=48h] [--time_zone=Z]",
-     "calendar", RunCreateLink},
+     "calendar", RunCreateLink, "one-time links"},
     {"get-link", "--name=LINK [--time_zone=Z]", "name", RunGetLink},
     {"revoke-link", "--name=LINK [--time_zone=Z]", "name", RunRevokeLink},
     {"resolve", "--token=T", "token", RunResolve},
@@ -131,30 +273,58 @@ constexpr Command kCommands[] = {
      "--token=T --start=RFC3339 --invitee_name=N --invitee_email=E "
      "[--time_zone=Z]",
      "token start invitee_name invitee_email", RunBook},
-    {"demo", "--location=L", "location", RunDemoCommand},
 };
 
 std::string CommandUsage(const Command& command) {
-  return absl::StrCat("usage: schedctl [--server=HOST:PORT] [--timeout=5s] ",
-                      command.name, command.synopsis.empty() ? "" : " ",
-                      command.synopsis, "\n");
+  std::string usage = absl::StrCat(
+      "usage: schedctl [--server=HOST:PORT] [--timeout=5s] ", command.name,
+      command.synopsis.empty() ? "" : " ", command.synopsis, "\n");
+  if (absl::StrContains(command.synopsis, "[SETTINGS]")) {
+    absl::StrAppend(&usage, kSettingsSynopsis);
+  }
+  return usage;
 }
 
 std::string Usage() {
   std::string usage =
-      "usage: schedctl [--server=HOST:PORT] [--timeout=5s] <command> [flags]\n"
-      "\ncommands:\n";
+      "usage: schedctl [--server=HOST:PORT] [--timeout=5s] <command> [flags]\n";
   for (const Command& command : kCommands) {
+    if (!command.section.empty()) {
+      absl::StrAppend(&usage, "\n", command.section, ":\n");
+    }
     const std::string line =
         absl::StrFormat("  %-20s %s", command.name, command.synopsis);
     absl::StrAppend(&usage, absl::StripTrailingAsciiWhitespace(line), "\n");
   }
   absl::StrAppend(
-      &usage, "\nThe server defaults to $SCHEDULING_SERVER, else ",
-      kDefaultServer,
-      ".\nTimes are RFC 3339 (2026-12-01T09:00:00Z), durations like 30m or "
-      "48h.\nHours: \"mon-fri 09:00-17:00; sat 10:00-12:00,13:00-15:00\" "
-      "(24:00 may end a day).\n");
+      &usage, "\n", kSettingsSynopsis,
+      "\nThe server defaults to $SCHEDULING_SERVER, else ", kDefaultServer,
+      ".\n"
+      "Names are resource names (locations/L/calendars/C, "
+      "locations/L/groups/G,\n"
+      "locations/L/calendars/C/bookings/B); --location and --group also take "
+      "a bare id.\n"
+      "Times are RFC 3339 (2026-12-01T09:00:00Z), durations like 30m or "
+      "48h.\n"
+      "Hours: \"mon-fri 09:00-17:00; sat 10:00-12:00,13:00-15:00\" "
+      "(24:00 may end a day).\n"
+      "Overrides: \"2026-12-24=09:00-12:00; 2026-12-25=closed\".\n"
+      "Types (--type): event, round_robin, collective, class_booking, "
+      "service.\n"
+      "update-calendar and update-group change exactly the fields whose flags "
+      "are given\n"
+      "(--hours= closes every day, --members= clears the team); --etag "
+      "refuses a change\n"
+      "over someone else's.\n"
+      "--filter: conditions joined by AND, each one of display_name:\"text\",\n"
+      "group = \"locations/L/groups/G\" (\"\" for none), calendar_type = "
+      "ROUND_ROBIN,\n"
+      "status = ACTIVE. --order_by: create_time, display_name or "
+      "update_time, each\n"
+      "optionally followed by \" desc\".\n"
+      "book books through a one-time link (--token); create-booking books a "
+      "calendar\n"
+      "directly, as its permanent scheduling link does.\n");
   return usage;
 }
 
@@ -168,6 +338,13 @@ int Invocation::CallFailed(const grpc::Status& status) const {
   std::cerr << "schedctl " << command.name << ": "
             << scheduling::client::DescribeStatus(status) << "\n";
   return kCallFailed;
+}
+
+bool Invocation::Given(absl::string_view flag) const {
+  if (named.count(std::string(flag)) > 0) return true;
+  const absl::CommandLineFlag* reflection = absl::FindCommandLineFlag(flag);
+  return reflection != nullptr &&
+         reflection->CurrentValue() != reflection->DefaultValue();
 }
 
 const Command* FindCommand(absl::string_view name) {
@@ -227,25 +404,54 @@ absl::StatusOr<SlotRange> SlotRangeFromFlags() {
   return SlotRange{*from, *from + days * absl::Hours(24)};
 }
 
+// The extras of `slots` worth a column: free members where the server
+// names them; remaining seats where some slot has more than 1 (for every
+// type, 1 just means one more booking fits).
+SlotExtras ExtrasOf(
+    const google::protobuf::RepeatedPtrField<scheduling::v1::Slot>& slots) {
+  SlotExtras extras;
+  for (const scheduling::v1::Slot& slot : slots) {
+    extras.seats = extras.seats || slot.remaining_seats() > 1;
+    extras.members = extras.members || !slot.free_members().empty();
+  }
+  return extras;
+}
+
 template <typename Response>
 void PrintSlotsResponse(const std::string& subject_key,
                         const std::string& subject, const SlotRange& range,
-                        const Response& response) {
+                        absl::string_view duration, const Response& response) {
   const absl::TimeZone zone = ZoneOr(response.time_zone(), absl::UTCTimeZone());
-  FieldPrinter()
-      .Add(subject_key, subject)
+  FieldPrinter fields;
+  fields.Add(subject_key, subject)
       .Add("from", FormatInstant(range.from, zone))
       .Add("to", FormatInstant(range.to, zone))
-      .Add("time_zone", response.time_zone())
-      .Add("free_slots", absl::StrCat(response.slots_size()))
+      .Add("time_zone", response.time_zone());
+  if (!duration.empty()) fields.Add("duration", duration);
+  fields.Add("free_slots", absl::StrCat(response.slots_size()))
       .Print(std::cout);
   PrintSlots(response.slots(), response.time_zone(), 0,
-             std::numeric_limits<int>::max(), std::cout);
+             std::numeric_limits<int>::max(), std::cout,
+             ExtrasOf(response.slots()));
 }
 
-int PrintCalendar(const scheduling::v1::Calendar& calendar) {
+int PrintCalendar(const Calendar& calendar) {
   FieldPrinter fields;
-  AddCalendar(calendar, &fields);
+  AddCalendar(calendar, &fields, Detail::kFull);
+  fields.Print(std::cout);
+  return 0;
+}
+
+int PrintGroup(const scheduling::v1::Group& group) {
+  FieldPrinter fields;
+  AddGroup(group, DisplayZone(), &fields);
+  fields.Print(std::cout);
+  return 0;
+}
+
+int PrintBooking(const scheduling::v1::Booking& booking) {
+  FieldPrinter fields;
+  AddBooking(booking, DisplayZone(), &fields, Detail::kFull);
   fields.Print(std::cout);
   return 0;
 }
@@ -255,6 +461,294 @@ int PrintLink(const scheduling::v1::OneTimeLink& link) {
   AddOneTimeLink(link, DisplayZone(), &fields);
   fields.Print(std::cout);
   return 0;
+}
+
+// Prints the footer of a page of a list.
+void PrintPageFooter(absl::string_view items, int count,
+                     const std::string& next_page_token) {
+  FieldPrinter()
+      .Add(items, absl::StrCat(count))
+      .Add("next_page_token",
+           next_page_token.empty() ? "- (last page)" : next_page_token)
+      .Print(std::cout);
+}
+
+// A group's resource name from --group: a name stays as it is; a bare id is
+// taken to be in the location of `within` (a location or any resource name
+// under it). Empty stays empty.
+std::string GroupName(const std::string& group, absl::string_view within) {
+  if (group.empty() || absl::StrContains(group, '/')) return group;
+  const std::vector<absl::string_view> parts = absl::StrSplit(within, '/');
+  if (parts.size() < 2 || parts[0] != "locations") return group;
+  return absl::StrCat("locations/", parts[1], "/groups/", group);
+}
+
+// Characters of UTF-8 `text`.
+size_t CharacterCount(absl::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+// Checks a duration flag's value: whole minutes, positive or (if
+// `zero_allowed`) zero.
+absl::Status CheckMinutes(absl::string_view flag, absl::Duration value,
+                          bool zero_allowed) {
+  if (value < absl::ZeroDuration() ||
+      (value == absl::ZeroDuration() && !zero_allowed)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag,
+        zero_allowed ? " must not be negative" : " must be positive"));
+  }
+  if (value % absl::Minutes(1) != absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " must be whole minutes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRange(absl::string_view flag, int value, int min, int max,
+                        absl::string_view zero_means) {
+  if (value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " must be ", min, " to ", max,
+                     zero_means.empty() ? "" : " (0 means ", zero_means,
+                     zero_means.empty() ? "" : ")"));
+  }
+  return absl::OkStatus();
+}
+
+// Parses --type: a Calendar.Type in any case, '-' for '_'.
+absl::StatusOr<Calendar::Type> ParseCalendarType(absl::string_view text) {
+  std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  absl::StrReplaceAll({{"-", "_"}}, &upper);
+  Calendar::Type type = Calendar::TYPE_UNSPECIFIED;
+  if (!Calendar::Type_Parse(upper, &type) ||
+      type == Calendar::TYPE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--type \"", text,
+                     "\" is none of event, round_robin, collective, "
+                     "class_booking, service"));
+  }
+  return type;
+}
+
+// Parses --members: comma-separated ids of a-z, 0-9 and -, each once.
+absl::StatusOr<std::vector<std::string>> ParseMembers(absl::string_view text) {
+  std::vector<std::string> members;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (part.empty()) continue;
+    const bool valid =
+        part.size() <= kMaxIdLength &&
+        std::all_of(part.begin(), part.end(), [](char c) {
+          return absl::ascii_islower(static_cast<unsigned char>(c)) ||
+                 absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-';
+        });
+    if (!valid) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--members: \"", part, "\" is not a member id (1 to ",
+                       kMaxIdLength, " of a-z, 0-9 and -)"));
+    }
+    if (std::find(members.begin(), members.end(), part) != members.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--members: \"", part, "\" appears twice"));
+    }
+    members.emplace_back(part);
+  }
+  return members;
+}
+
+// Parses --allowed_durations: comma-separated durations, each once.
+absl::StatusOr<std::vector<absl::Duration>> ParseDurations(
+    absl::string_view text) {
+  std::vector<absl::Duration> durations;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (part.empty()) continue;
+    absl::Duration duration;
+    if (!absl::ParseDuration(part, &duration)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--allowed_durations: \"", part,
+                       "\" is not a duration like 30m or 1h30m"));
+    }
+    if (absl::Status status =
+            CheckMinutes("allowed_durations", duration, false);
+        !status.ok()) {
+      return status;
+    }
+    if (std::find(durations.begin(), durations.end(), duration) !=
+        durations.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--allowed_durations: ", absl::FormatDuration(duration),
+                       " appears twice"));
+    }
+    durations.push_back(duration);
+  }
+  return durations;
+}
+
+absl::Status NotEmpty(absl::string_view flag, const std::string& value) {
+  return value.empty() ? absl::InvalidArgumentError(
+                             absl::StrCat("--", flag, " must not be empty"))
+                       : absl::OkStatus();
+}
+
+// The setting flags of create-calendar and update-calendar: each reads its
+// flag into the calendar, or describes why its value is wrong.
+absl::Status ApplyDisplayName(Calendar* calendar) {
+  calendar->set_display_name(absl::GetFlag(FLAGS_display_name));
+  return NotEmpty("display_name", calendar->display_name());
+}
+
+absl::Status ApplySlug(Calendar* calendar) {
+  calendar->set_slug(absl::GetFlag(FLAGS_slug));
+  return NotEmpty("slug", calendar->slug());
+}
+
+absl::Status ApplyDuration(Calendar* calendar) {
+  const absl::Duration duration = absl::GetFlag(FLAGS_duration);
+  *calendar->mutable_duration() = DurationToProto(duration);
+  return CheckMinutes("duration", duration, false);
+}
+
+absl::Status ApplyTimeZone(Calendar* calendar) {
+  calendar->set_time_zone(absl::GetFlag(FLAGS_time_zone));
+  return NotEmpty("time_zone", calendar->time_zone());
+}
+
+absl::Status ApplyHours(Calendar* calendar) {
+  absl::StatusOr<std::vector<scheduling::v1::OpenInterval>> hours =
+      ParseWeeklyHours(absl::GetFlag(FLAGS_hours));
+  if (!hours.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--hours: ", hours.status().message()));
+  }
+  for (scheduling::v1::OpenInterval& interval : *hours) {
+    *calendar->add_weekly_hours() = std::move(interval);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyMembers(Calendar* calendar) {
+  absl::StatusOr<std::vector<std::string>> members =
+      ParseMembers(absl::GetFlag(FLAGS_members));
+  if (!members.ok()) return members.status();
+  for (std::string& member : *members) {
+    calendar->add_team_members(std::move(member));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyAllowedDurations(Calendar* calendar) {
+  absl::StatusOr<std::vector<absl::Duration>> durations =
+      ParseDurations(absl::GetFlag(FLAGS_allowed_durations));
+  if (!durations.ok()) return durations.status();
+  for (absl::Duration duration : *durations) {
+    *calendar->add_allowed_durations() = DurationToProto(duration);
+  }
+  return absl::OkStatus();
+}
+
+// Sets a duration field that may be zero; zero leaves it unset.
+absl::Status ApplyOptionalMinutes(absl::string_view flag, absl::Duration value,
+                                  google::protobuf::Duration* field) {
+  if (absl::Status status = CheckMinutes(flag, value, true); !status.ok()) {
+    return status;
+  }
+  if (value != absl::ZeroDuration()) *field = DurationToProto(value);
+  return absl::OkStatus();
+}
+
+absl::Status ApplySlotInterval(Calendar* calendar) {
+  return ApplyOptionalMinutes("slot_interval",
+                              absl::GetFlag(FLAGS_slot_interval),
+                              calendar->mutable_slot_interval());
+}
+
+absl::Status ApplyOverrides(Calendar* calendar) {
+  absl::StatusOr<std::vector<scheduling::v1::DateOverride>> overrides =
+      ParseDateOverrides(absl::GetFlag(FLAGS_overrides));
+  if (!overrides.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--overrides: ", overrides.status().message()));
+  }
+  for (scheduling::v1::DateOverride& date_override : *overrides) {
+    *calendar->add_date_overrides() = std::move(date_override);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyBufferBefore(Calendar* calendar) {
+  return ApplyOptionalMinutes("buffer_before",
+                              absl::GetFlag(FLAGS_buffer_before),
+                              calendar->mutable_buffer_before());
+}
+
+absl::Status ApplyBufferAfter(Calendar* calendar) {
+  return ApplyOptionalMinutes("buffer_after", absl::GetFlag(FLAGS_buffer_after),
+                              calendar->mutable_buffer_after());
+}
+
+absl::Status ApplyMinimumNotice(Calendar* calendar) {
+  return ApplyOptionalMinutes("minimum_notice",
+                              absl::GetFlag(FLAGS_minimum_notice),
+                              calendar->mutable_minimum_notice());
+}
+
+absl::Status ApplyHorizonDays(Calendar* calendar) {
+  calendar->set_booking_horizon_days(absl::GetFlag(FLAGS_horizon_days));
+  return CheckRange("horizon_days", calendar->booking_horizon_days(), 0,
+                    kMaxHorizonDays, "no limit");
+}
+
+absl::Status ApplyMaxPerDay(Calendar* calendar) {
+  calendar->set_max_bookings_per_day(absl::GetFlag(FLAGS_max_per_day));
+  return CheckRange("max_per_day", calendar->max_bookings_per_day(), 0,
+                    std::numeric_limits<int>::max(), "no limit");
+}
+
+absl::Status ApplySeats(Calendar* calendar) {
+  calendar->set_seats_per_slot(absl::GetFlag(FLAGS_seats));
+  return CheckRange("seats", calendar->seats_per_slot(), 0, kMaxSeats, "1");
+}
+
+// A flag that sets one writable field of a calendar.
+struct SettingFlag {
+  absl::string_view flag;
+  // The field's path in an update_mask.
+  absl::string_view path;
+  absl::Status (*apply)(Calendar* calendar);
+};
+
+constexpr SettingFlag kSettingFlags[] = {
+    {"display_name", "display_name", ApplyDisplayName},
+    {"slug", "slug", ApplySlug},
+    {"duration", "duration", ApplyDuration},
+    {"time_zone", "time_zone", ApplyTimeZone},
+    {"hours", "weekly_hours", ApplyHours},
+    {"members", "team_members", ApplyMembers},
+    {"allowed_durations", "allowed_durations", ApplyAllowedDurations},
+    {"slot_interval", "slot_interval", ApplySlotInterval},
+    {"overrides", "date_overrides", ApplyOverrides},
+    {"buffer_before", "buffer_before", ApplyBufferBefore},
+    {"buffer_after", "buffer_after", ApplyBufferAfter},
+    {"minimum_notice", "minimum_notice", ApplyMinimumNotice},
+    {"horizon_days", "booking_horizon_days", ApplyHorizonDays},
+    {"max_per_day", "max_bookings_per_day", ApplyMaxPerDay},
+    {"seats", "seats_per_slot", ApplySeats},
+};
+
+// The duration a SERVICE invitee chose, if --duration is given.
+absl::StatusOr<std::optional<absl::Duration>> ChosenDuration(
+    const Invocation& call) {
+  if (!call.Given("duration")) return std::nullopt;
+  const absl::Duration duration = absl::GetFlag(FLAGS_duration);
+  if (absl::Status status = CheckMinutes("duration", duration, false);
+      !status.ok()) {
+    return status;
+  }
+  return duration;
 }
 
 int RunHealth(const Invocation& call) {
@@ -277,29 +771,23 @@ int RunHealth(const Invocation& call) {
 }
 
 int RunCreateCalendar(const Invocation& call) {
-  absl::StatusOr<std::vector<scheduling::v1::OpenInterval>> hours =
-      ParseWeeklyHours(absl::GetFlag(FLAGS_hours));
-  if (!hours.ok()) {
-    return call.UsageError(absl::StrCat("--hours: ", hours.status().message()));
-  }
-  const absl::Duration duration = absl::GetFlag(FLAGS_duration);
-  if (duration <= absl::ZeroDuration()) {
-    return call.UsageError("--duration must be positive");
-  }
-
   scheduling::v1::CreateCalendarRequest request;
   request.set_parent(LocationName(absl::GetFlag(FLAGS_location)));
   request.set_calendar_id(absl::GetFlag(FLAGS_calendar_id));
-  scheduling::v1::Calendar& calendar = *request.mutable_calendar();
-  calendar.set_slug(absl::GetFlag(FLAGS_slug));
-  calendar.set_display_name(absl::GetFlag(FLAGS_display_name));
-  *calendar.mutable_duration() = DurationToProto(duration);
-  calendar.set_time_zone(absl::GetFlag(FLAGS_time_zone));
-  for (scheduling::v1::OpenInterval& interval : *hours) {
-    *calendar.add_weekly_hours() = std::move(interval);
+  Calendar& calendar = *request.mutable_calendar();
+  for (const SettingFlag& setting : kSettingFlags) {
+    if (absl::Status status = setting.apply(&calendar); !status.ok()) {
+      return call.UsageError(status.message());
+    }
   }
+  if (const std::string type = absl::GetFlag(FLAGS_type); !type.empty()) {
+    absl::StatusOr<Calendar::Type> parsed = ParseCalendarType(type);
+    if (!parsed.ok()) return call.UsageError(parsed.status().message());
+    calendar.set_calendar_type(*parsed);
+  }
+  calendar.set_group(GroupName(absl::GetFlag(FLAGS_group), request.parent()));
 
-  scheduling::v1::Calendar created;
+  Calendar created;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
   const grpc::Status status =
@@ -311,7 +799,7 @@ int RunCreateCalendar(const Invocation& call) {
 int RunGetCalendar(const Invocation& call) {
   scheduling::v1::GetCalendarRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  scheduling::v1::Calendar calendar;
+  Calendar calendar;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
   const grpc::Status status =
@@ -328,6 +816,8 @@ int RunListCalendars(const Invocation& call) {
   request.set_parent(LocationName(absl::GetFlag(FLAGS_location)));
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  request.set_filter(absl::GetFlag(FLAGS_filter));
+  request.set_order_by(absl::GetFlag(FLAGS_order_by));
   scheduling::v1::ListCalendarsResponse response;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
@@ -335,23 +825,112 @@ int RunListCalendars(const Invocation& call) {
       call.services.calendars->ListCalendars(&context, request, &response);
   if (!status.ok()) return call.CallFailed(status);
 
-  for (const scheduling::v1::Calendar& calendar : response.calendars()) {
-    PrintCalendar(calendar);
+  if (!response.calendars().empty()) {
+    TablePrinter table({"NAME", "DISPLAY NAME", "GROUP", "TYPE", "DURATION",
+                        "STATUS", "UPDATED (UTC)"});
+    for (const Calendar& calendar : response.calendars()) {
+      table.AddRow(
+          {calendar.name(), calendar.display_name(),
+           calendar.group().empty() ? "-" : ResourceId(calendar.group()),
+           Calendar::Type_Name(calendar.calendar_type()),
+           FormatDuration(calendar.duration()),
+           Calendar::Status_Name(calendar.status()),
+           FormatUtc(calendar.update_time())});
+    }
+    table.Print(std::cout);
     std::cout << "\n";
   }
-  FieldPrinter()
-      .Add("calendars", absl::StrCat(response.calendars_size()))
-      .Add("next_page_token", response.next_page_token().empty()
-                                  ? "- (last page)"
-                                  : response.next_page_token())
-      .Print(std::cout);
+  PrintPageFooter("calendars", response.calendars_size(),
+                  response.next_page_token());
   return 0;
+}
+
+int RunUpdateCalendar(const Invocation& call) {
+  if (call.Given("type")) {
+    return call.UsageError(
+        "--type cannot be changed: a calendar keeps the type it was created "
+        "with");
+  }
+  if (call.Given("group")) {
+    return call.UsageError("--group is changed with move-calendar");
+  }
+  scheduling::v1::UpdateCalendarRequest request;
+  Calendar& calendar = *request.mutable_calendar();
+  calendar.set_name(absl::GetFlag(FLAGS_name));
+  calendar.set_etag(absl::GetFlag(FLAGS_etag));
+  for (const SettingFlag& setting : kSettingFlags) {
+    if (!call.Given(setting.flag)) continue;
+    if (absl::Status status = setting.apply(&calendar); !status.ok()) {
+      return call.UsageError(status.message());
+    }
+    request.mutable_update_mask()->add_paths(std::string(setting.path));
+  }
+  if (request.update_mask().paths().empty()) {
+    return call.UsageError(
+        "nothing to update: give at least one setting flag, e.g. "
+        "--display_name or --hours");
+  }
+
+  Calendar updated;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->UpdateCalendar(&context, request, &updated);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintCalendar(updated);
+}
+
+int RunDeleteCalendar(const Invocation& call) {
+  scheduling::v1::DeleteCalendarRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  google::protobuf::Empty empty;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->DeleteCalendar(&context, request, &empty);
+  if (!status.ok()) return call.CallFailed(status);
+  FieldPrinter().Add("deleted", request.name()).Print(std::cout);
+  return 0;
+}
+
+int RunDuplicateCalendar(const Invocation& call) {
+  scheduling::v1::DuplicateCalendarRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  request.set_calendar_id(absl::GetFlag(FLAGS_calendar_id));
+  request.set_slug(absl::GetFlag(FLAGS_slug));
+  request.set_display_name(absl::GetFlag(FLAGS_display_name));
+  Calendar copy;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->DuplicateCalendar(&context, request, &copy);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintCalendar(copy);
+}
+
+int RunMoveCalendar(const Invocation& call) {
+  // An empty group ungroups: it must be asked for, not left out.
+  if (!call.Given("group")) {
+    return call.UsageError(
+        "--group is required (--group= takes the calendar out of its group)");
+  }
+  scheduling::v1::MoveCalendarToGroupRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  request.set_group(GroupName(absl::GetFlag(FLAGS_group), request.name()));
+  Calendar calendar;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status = call.services.calendars->MoveCalendarToGroup(
+      &context, request, &calendar);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintCalendar(calendar);
 }
 
 int RunActivateCalendar(const Invocation& call) {
   scheduling::v1::ActivateCalendarRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  scheduling::v1::Calendar calendar;
+  Calendar calendar;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
   const grpc::Status status =
@@ -363,7 +942,7 @@ int RunActivateCalendar(const Invocation& call) {
 int RunDeactivateCalendar(const Invocation& call) {
   scheduling::v1::DeactivateCalendarRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  scheduling::v1::Calendar calendar;
+  Calendar calendar;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
   const grpc::Status status =
@@ -372,22 +951,295 @@ int RunDeactivateCalendar(const Invocation& call) {
   return PrintCalendar(calendar);
 }
 
+int RunCreateGroup(const Invocation& call) {
+  scheduling::v1::CreateGroupRequest request;
+  request.set_parent(LocationName(absl::GetFlag(FLAGS_location)));
+  request.set_group_id(absl::GetFlag(FLAGS_group_id));
+  request.mutable_group()->set_display_name(absl::GetFlag(FLAGS_display_name));
+  request.mutable_group()->set_description(absl::GetFlag(FLAGS_description));
+  scheduling::v1::Group group;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->CreateGroup(&context, request, &group);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintGroup(group);
+}
+
+int RunGetGroup(const Invocation& call) {
+  scheduling::v1::GetGroupRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  scheduling::v1::Group group;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->GetGroup(&context, request, &group);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintGroup(group);
+}
+
+int RunListGroups(const Invocation& call) {
+  if (absl::GetFlag(FLAGS_page_size) < 0) {
+    return call.UsageError("--page_size must not be negative");
+  }
+  scheduling::v1::ListGroupsRequest request;
+  request.set_parent(LocationName(absl::GetFlag(FLAGS_location)));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  scheduling::v1::ListGroupsResponse response;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->ListGroups(&context, request, &response);
+  if (!status.ok()) return call.CallFailed(status);
+
+  if (!response.groups().empty()) {
+    TablePrinter table(
+        {"NAME", "DISPLAY NAME", "STATE", "CALENDARS", "UPDATED (UTC)"});
+    for (const scheduling::v1::Group& group : response.groups()) {
+      table.AddRow({group.name(), group.display_name(),
+                    scheduling::v1::Group::State_Name(group.state()),
+                    absl::StrCat(group.calendar_count()),
+                    FormatUtc(group.update_time())});
+    }
+    table.Print(std::cout);
+    std::cout << "\n";
+  }
+  PrintPageFooter("groups", response.groups_size(), response.next_page_token());
+  return 0;
+}
+
+int RunUpdateGroup(const Invocation& call) {
+  scheduling::v1::UpdateGroupRequest request;
+  scheduling::v1::Group& group = *request.mutable_group();
+  group.set_name(absl::GetFlag(FLAGS_name));
+  group.set_etag(absl::GetFlag(FLAGS_etag));
+  if (call.Given("display_name")) {
+    group.set_display_name(absl::GetFlag(FLAGS_display_name));
+    if (absl::Status status = NotEmpty("display_name", group.display_name());
+        !status.ok()) {
+      return call.UsageError(status.message());
+    }
+    request.mutable_update_mask()->add_paths("display_name");
+  }
+  if (call.Given("description")) {
+    group.set_description(absl::GetFlag(FLAGS_description));
+    request.mutable_update_mask()->add_paths("description");
+  }
+  if (request.update_mask().paths().empty()) {
+    return call.UsageError(
+        "nothing to update: give --display_name, --description or both");
+  }
+  scheduling::v1::Group updated;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->UpdateGroup(&context, request, &updated);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintGroup(updated);
+}
+
+int RunDeleteGroup(const Invocation& call) {
+  scheduling::v1::DeleteGroupRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  request.set_force(absl::GetFlag(FLAGS_force));
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  google::protobuf::Empty empty;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->DeleteGroup(&context, request, &empty);
+  if (!status.ok()) return call.CallFailed(status);
+  FieldPrinter().Add("deleted", request.name()).Print(std::cout);
+  return 0;
+}
+
+int RunEnableGroup(const Invocation& call) {
+  scheduling::v1::EnableGroupRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  scheduling::v1::Group group;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->EnableGroup(&context, request, &group);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintGroup(group);
+}
+
+int RunDisableGroup(const Invocation& call) {
+  scheduling::v1::DisableGroupRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  scheduling::v1::Group group;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->DisableGroup(&context, request, &group);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintGroup(group);
+}
+
 int RunFreeSlots(const Invocation& call) {
   absl::StatusOr<SlotRange> range = SlotRangeFromFlags();
   if (!range.ok()) return call.UsageError(range.status().message());
+  absl::StatusOr<std::optional<absl::Duration>> duration = ChosenDuration(call);
+  if (!duration.ok()) return call.UsageError(duration.status().message());
   scheduling::v1::ListFreeSlotsRequest request;
   request.set_calendar(absl::GetFlag(FLAGS_calendar));
   *request.mutable_start_time() = TimeToProto(range->from);
   *request.mutable_end_time() = TimeToProto(range->to);
   request.set_time_zone(absl::GetFlag(FLAGS_time_zone));
+  if (duration->has_value()) {
+    *request.mutable_duration() = DurationToProto(**duration);
+  }
   scheduling::v1::ListFreeSlotsResponse response;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
   const grpc::Status status =
       call.services.calendars->ListFreeSlots(&context, request, &response);
   if (!status.ok()) return call.CallFailed(status);
-  PrintSlotsResponse("calendar", request.calendar(), *range, response);
+  PrintSlotsResponse(
+      "calendar", request.calendar(), *range,
+      duration->has_value() ? absl::FormatDuration(**duration) : "", response);
   return 0;
+}
+
+int RunCreateBooking(const Invocation& call) {
+  absl::StatusOr<absl::Time> start =
+      ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
+  if (!start.ok()) return call.UsageError(start.status().message());
+  absl::StatusOr<std::optional<absl::Duration>> duration = ChosenDuration(call);
+  if (!duration.ok()) return call.UsageError(duration.status().message());
+  const std::string request_id = absl::GetFlag(FLAGS_request_id);
+  if (request_id.size() > kMaxIdLength ||
+      !std::all_of(request_id.begin(), request_id.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+               c == '_';
+      })) {
+    return call.UsageError(absl::StrCat("--request_id must be 1 to ",
+                                        kMaxIdLength,
+                                        " of A-Z, a-z, 0-9, - and _"));
+  }
+  scheduling::v1::CreateBookingRequest request;
+  request.set_parent(absl::GetFlag(FLAGS_calendar));
+  *request.mutable_start_time() = TimeToProto(*start);
+  request.mutable_invitee()->set_display_name(
+      absl::GetFlag(FLAGS_invitee_name));
+  request.mutable_invitee()->set_email(absl::GetFlag(FLAGS_invitee_email));
+  if (duration->has_value()) {
+    *request.mutable_duration() = DurationToProto(**duration);
+  }
+  request.set_request_id(request_id);
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->CreateBooking(&context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
+int RunGetBooking(const Invocation& call) {
+  scheduling::v1::GetBookingRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->GetBooking(&context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
+int RunListBookings(const Invocation& call) {
+  if (absl::GetFlag(FLAGS_page_size) < 0) {
+    return call.UsageError("--page_size must not be negative");
+  }
+  scheduling::v1::ListBookingsRequest request;
+  request.set_parent(absl::GetFlag(FLAGS_calendar));
+  std::optional<absl::Time> from;
+  if (const std::string text = absl::GetFlag(FLAGS_from); !text.empty()) {
+    absl::StatusOr<absl::Time> time = ParseInstantFlag("from", text);
+    if (!time.ok()) return call.UsageError(time.status().message());
+    from = *time;
+    *request.mutable_start_time() = TimeToProto(*time);
+  }
+  if (const std::string text = absl::GetFlag(FLAGS_to); !text.empty()) {
+    absl::StatusOr<absl::Time> time = ParseInstantFlag("to", text);
+    if (!time.ok()) return call.UsageError(time.status().message());
+    if (from.has_value() && *time <= *from) {
+      return call.UsageError("--to must be after --from");
+    }
+    *request.mutable_end_time() = TimeToProto(*time);
+  }
+  request.set_show_cancelled(absl::GetFlag(FLAGS_show_cancelled));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  scheduling::v1::ListBookingsResponse response;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->ListBookings(&context, request, &response);
+  if (!status.ok()) return call.CallFailed(status);
+
+  if (!response.bookings().empty()) {
+    const absl::TimeZone zone = DisplayZone();
+    TablePrinter table({"NAME", "STATE", "START (UTC)",
+                        absl::StrCat("LOCAL (", ZoneLabel(zone), ")"),
+                        "INVITEE", "MEMBERS"});
+    for (const scheduling::v1::Booking& booking : response.bookings()) {
+      const absl::Time start = TimeFromProto(booking.start_time());
+      const absl::Time end = TimeFromProto(booking.end_time());
+      table.AddRow(
+          {booking.name(), scheduling::v1::Booking::State_Name(booking.state()),
+           FormatUtc(booking.start_time()),
+           absl::StrCat(absl::FormatTime("%a %Y-%m-%d %H:%M", start, zone),
+                        absl::FormatTime("-%H:%M", end, zone),
+                        absl::FormatTime(" %Ez", start, zone)),
+           absl::StrCat(booking.invitee().display_name(), " <",
+                        booking.invitee().email(), ">"),
+           booking.members().empty() ? "-"
+                                     : absl::StrJoin(booking.members(), ",")});
+    }
+    table.Print(std::cout);
+    std::cout << "\n";
+  }
+  PrintPageFooter("bookings", response.bookings_size(),
+                  response.next_page_token());
+  return 0;
+}
+
+int RunCancelBooking(const Invocation& call) {
+  const std::string reason = absl::GetFlag(FLAGS_reason);
+  if (CharacterCount(reason) > kMaxReasonLength) {
+    return call.UsageError(absl::StrCat("--reason must be at most ",
+                                        kMaxReasonLength, " characters"));
+  }
+  scheduling::v1::CancelBookingRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  request.set_reason(reason);
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->CancelBooking(&context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
+int RunRescheduleBooking(const Invocation& call) {
+  absl::StatusOr<absl::Time> start =
+      ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
+  if (!start.ok()) return call.UsageError(start.status().message());
+  scheduling::v1::RescheduleBookingRequest request;
+  request.set_name(absl::GetFlag(FLAGS_name));
+  *request.mutable_start_time() = TimeToProto(*start);
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->RescheduleBooking(&context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
 }
 
 int RunCreateLink(const Invocation& call) {
@@ -463,7 +1315,7 @@ int RunLinkSlots(const Invocation& call) {
   const grpc::Status status = call.services.links->ListOneTimeLinkFreeSlots(
       &context, request, &response);
   if (!status.ok()) return call.CallFailed(status);
-  PrintSlotsResponse("token", request.token(), *range, response);
+  PrintSlotsResponse("token", request.token(), *range, "", response);
   return 0;
 }
 
@@ -483,10 +1335,7 @@ int RunBook(const Invocation& call) {
   const grpc::Status status =
       call.services.links->BookOneTimeLink(&context, request, &booking);
   if (!status.ok()) return call.CallFailed(status);
-  FieldPrinter fields;
-  AddBooking(booking, DisplayZone(), &fields);
-  fields.Print(std::cout);
-  return 0;
+  return PrintBooking(booking);
 }
 
 int RunDemoCommand(const Invocation& call) {
@@ -505,6 +1354,18 @@ bool WantsHelp(int argc, char* argv[]) {
 
 // Checks what applies to every command before anything is called.
 std::string CheckCommonFlags(const Command& command) {
+  // The two ways to book are easy to mix up.
+  if (command.name == "book" && absl::GetFlag(FLAGS_token).empty() &&
+      !absl::GetFlag(FLAGS_calendar).empty()) {
+    return "book takes a one-time link's --token; book a calendar with "
+           "create-booking --calendar=...";
+  }
+  if (command.name == "create-booking" &&
+      absl::GetFlag(FLAGS_calendar).empty() &&
+      !absl::GetFlag(FLAGS_token).empty()) {
+    return "create-booking takes --calendar; book through a one-time link "
+           "with book --token=...";
+  }
   for (absl::string_view flag :
        absl::StrSplit(command.required_flags, ' ', absl::SkipEmpty())) {
     if (absl::FindCommandLineFlag(flag)->CurrentValue().empty()) {
@@ -530,7 +1391,8 @@ int Main(int argc, char* argv[]) {
     std::cout << usage;
     return 0;
   }
-  if (const std::string error = CheckFlagArguments(argc, argv);
+  std::set<std::string> named;
+  if (const std::string error = CheckFlagArguments(argc, argv, &named);
       !error.empty()) {
     std::cerr << "schedctl: " << error << "\n" << kShortUsage;
     return kUsageError;
@@ -548,7 +1410,7 @@ int Main(int argc, char* argv[]) {
 
   const Services services =
       Services::Connect(ServerAddress(), absl::GetFlag(FLAGS_timeout));
-  const Invocation call{*command, services};
+  const Invocation call{*command, services, named};
   if (args.size() > 2) {
     return call.UsageError(
         absl::StrCat("unexpected argument \"", args[2], "\""));

@@ -81,22 +81,8 @@ bool ParseClock(absl::string_view text, int* minutes) {
   return true;
 }
 
-google::type::TimeOfDay ToTimeOfDay(int minutes) {
-  google::type::TimeOfDay time;
-  time.set_hours(minutes / 60);
-  time.set_minutes(minutes % 60);
-  return time;
-}
-
-int ToMinutes(const google::type::TimeOfDay& time) {
-  return time.hours() * 60 + time.minutes();
-}
-
 std::string FormatInterval(const OpenInterval& interval) {
-  return absl::StrFormat("%02d:%02d-%02d:%02d", interval.start_time().hours(),
-                         interval.start_time().minutes(),
-                         interval.end_time().hours(),
-                         interval.end_time().minutes());
+  return FormatClockInterval(interval.start_time(), interval.end_time());
 }
 
 }  // namespace
@@ -120,33 +106,22 @@ absl::StatusOr<std::vector<OpenInterval>> ParseWeeklyHours(
     }
     for (absl::string_view range :
          absl::StrSplit(group.substr(space + 1), ',')) {
-      const std::pair<absl::string_view, absl::string_view> ends =
-          absl::StrSplit(range, absl::MaxSplits('-', 1));
-      int start = 0;
-      int end = 0;
-      if (!ParseClock(ends.first, &start) || !ParseClock(ends.second, &end)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("\"", absl::StripAsciiWhitespace(range),
-                         "\" is not an interval like 09:00-17:00"));
-      }
-      if (end <= start) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("interval \"", absl::StripAsciiWhitespace(range),
-                         "\" must end after it starts"));
-      }
+      absl::StatusOr<ClockInterval> clock = ParseClockInterval(range);
+      if (!clock.ok()) return clock.status();
       for (int day : days) {
         OpenInterval& interval = intervals.emplace_back();
         interval.set_day_of_week(static_cast<google::type::DayOfWeek>(day));
-        *interval.mutable_start_time() = ToTimeOfDay(start);
-        *interval.mutable_end_time() = ToTimeOfDay(end);
+        *interval.mutable_start_time() =
+            TimeOfDayFromMinutes(clock->start_minutes);
+        *interval.mutable_end_time() = TimeOfDayFromMinutes(clock->end_minutes);
       }
     }
   }
 
   auto key = [](const OpenInterval& interval) {
     return std::make_tuple(static_cast<int>(interval.day_of_week()),
-                           ToMinutes(interval.start_time()),
-                           ToMinutes(interval.end_time()));
+                           MinutesFromTimeOfDay(interval.start_time()),
+                           MinutesFromTimeOfDay(interval.end_time()));
   };
   std::sort(intervals.begin(), intervals.end(),
             [&](const OpenInterval& a, const OpenInterval& b) {
@@ -156,13 +131,49 @@ absl::StatusOr<std::vector<OpenInterval>> ParseWeeklyHours(
     const OpenInterval& before = intervals[i - 1];
     const OpenInterval& after = intervals[i];
     if (before.day_of_week() == after.day_of_week() &&
-        ToMinutes(after.start_time()) < ToMinutes(before.end_time())) {
+        MinutesFromTimeOfDay(after.start_time()) <
+            MinutesFromTimeOfDay(before.end_time())) {
       return absl::InvalidArgumentError(absl::StrCat(
           kShortDayNames[before.day_of_week() - 1], " ", FormatInterval(before),
           " overlaps ", FormatInterval(after)));
     }
   }
   return intervals;
+}
+
+absl::StatusOr<ClockInterval> ParseClockInterval(absl::string_view text) {
+  const std::pair<absl::string_view, absl::string_view> ends =
+      absl::StrSplit(text, absl::MaxSplits('-', 1));
+  ClockInterval interval;
+  if (!ParseClock(ends.first, &interval.start_minutes) ||
+      !ParseClock(ends.second, &interval.end_minutes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", absl::StripAsciiWhitespace(text),
+                     "\" is not an interval like 09:00-17:00"));
+  }
+  if (interval.end_minutes <= interval.start_minutes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("interval \"", absl::StripAsciiWhitespace(text),
+                     "\" must end after it starts"));
+  }
+  return interval;
+}
+
+std::string FormatClockInterval(const google::type::TimeOfDay& start,
+                                const google::type::TimeOfDay& end) {
+  return absl::StrFormat("%02d:%02d-%02d:%02d", start.hours(), start.minutes(),
+                         end.hours(), end.minutes());
+}
+
+google::type::TimeOfDay TimeOfDayFromMinutes(int minutes) {
+  google::type::TimeOfDay time;
+  time.set_hours(minutes / 60);
+  time.set_minutes(minutes % 60);
+  return time;
+}
+
+int MinutesFromTimeOfDay(const google::type::TimeOfDay& time) {
+  return time.hours() * 60 + time.minutes();
 }
 
 std::string FormatWeeklyHours(
@@ -174,12 +185,13 @@ std::string FormatWeeklyHours(
       sorted.push_back(&interval);
     }
   }
-  std::sort(
-      sorted.begin(), sorted.end(),
-      [](const OpenInterval* a, const OpenInterval* b) {
-        return std::make_pair(a->day_of_week(), ToMinutes(a->start_time())) <
-               std::make_pair(b->day_of_week(), ToMinutes(b->start_time()));
-      });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const OpenInterval* a, const OpenInterval* b) {
+              return std::make_pair(a->day_of_week(),
+                                    MinutesFromTimeOfDay(a->start_time())) <
+                     std::make_pair(b->day_of_week(),
+                                    MinutesFromTimeOfDay(b->start_time()));
+            });
   // Indexed by day - 1: that day's intervals, e.g. "09:00-12:00,13:00-17:00".
   std::array<std::string, 7> hours;
   for (const OpenInterval* interval : sorted) {

@@ -34,6 +34,25 @@ std::string FormatWeeklyHours(
     const google::protobuf::RepeatedPtrField<scheduling::v1::OpenInterval>&
         intervals);
 
+// The building blocks the date-override syntax shares with this one.
+
+// A wall-clock interval within one day, in minutes since midnight.
+struct ClockInterval {
+  int start_minutes = 0;
+  int end_minutes = 0;
+};
+
+// Parses one "HH:MM-HH:MM" interval (H:MM allowed, 24:00 only as the end,
+// spaces around the parts ignored) that ends after it starts.
+absl::StatusOr<ClockInterval> ParseClockInterval(absl::string_view text);
+
+// "09:00-17:00".
+std::string FormatClockInterval(const google::type::TimeOfDay& start,
+                                const google::type::TimeOfDay& end);
+
+google::type::TimeOfDay TimeOfDayFromMinutes(int minutes);
+int MinutesFromTimeOfDay(const google::type::TimeOfDay& time);
+
 }  // namespace scheduling::cli
 
 #endif  // SCHEDULING_CLIENT_CLI_WEEKLY_HOURS_H_

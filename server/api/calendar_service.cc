@@ -371,8 +371,11 @@ grpc::Status CalendarServiceImpl::CreateBooking(
   absl::StatusOr<CreateBookingInput> input =
       ValidateCreateBooking(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
-  store::BookingRequest booking_request{input->start_time, input->duration,
-                                        input->invitee, input->request_id};
+  store::BookingRequest booking_request;
+  booking_request.start = input->start_time;
+  booking_request.duration = input->duration;
+  booking_request.invitee = input->invitee;
+  booking_request.request_id = input->request_id;
   absl::StatusOr<domain::Booking> booking =
       bookings_.Create(input->calendar.location_id, input->calendar.calendar_id,
                        booking_request, now);

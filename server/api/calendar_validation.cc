@@ -230,6 +230,8 @@ void ApplyTeamMembers(const v1::Calendar& in, domain::Calendar& out,
   if (in.team_members_size() > kMaxTeamMembers) {
     Add(violations, "calendar.team_members",
         absl::StrCat("must have at most ", kMaxTeamMembers, " members"));
+    // Keeps the count for the type rules, which must not also report "none".
+    out.members.assign(in.team_members().begin(), in.team_members().end());
     return;
   }
   std::vector<std::string> members;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/link_conversion.h"
 #include "server/api/proto_conversion.h"
 #include "server/api/request_validation.h"
 #include "server/api/status_mapping.h"
@@ -12,15 +13,54 @@
 #include "server/domain/secrets.h"
 
 namespace scheduling::api {
+namespace {
+
+// Events read per round trip while a watcher catches up.
+constexpr int kWatchBatch = 500;
+
+// Who is calling, for the audit trail: the caller's own name if it gives
+// one, else its address.
+std::string CallerOf(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("x-scheduling-caller");
+  if (it != metadata.end())
+    return std::string(it->second.data(), it->second.size());
+  return context.peer();
+}
+
+}  // namespace
 
 OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(store::LinkStore& links,
                                                store::BookingStore& bookings,
                                                std::string public_base_url,
+                                               std::string token_secret,
                                                Clock clock)
     : links_(links),
       bookings_(bookings),
       public_base_url_(std::move(public_base_url)),
+      token_secret_(std::move(token_secret)),
       clock_(std::move(clock)) {}
+
+void OneTimeLinkServiceImpl::Identify(const domain::CalendarName& calendar,
+                                      domain::OneTimeLink& link) {
+  link.link_id = domain::GenerateResourceId();
+  link.token_hash = domain::HashLinkToken(domain::DeriveLinkToken(
+      token_secret_,
+      domain::OneTimeLinkResourceName(calendar.location_id,
+                                      calendar.calendar_id, link.link_id)));
+}
+
+void OneTimeLinkServiceImpl::CreatedLinkToProto(
+    const store::LinkWithCalendar& link, absl::Time now, v1::OneTimeLink* out) {
+  OneTimeLinkToProto(link.link, now, out);
+  LinkOptionsToProto(link.link, out);
+  // The token is never stored: it is derived again from the link's name,
+  // which is what lets a retried creation return the same one.
+  const std::string token = domain::DeriveLinkToken(token_secret_, out->name());
+  out->set_token(token);
+  out->set_url(absl::StrCat(public_base_url_, "/widget/otl/", token,
+                            "?slug=", link.calendar.slug));
+}
 
 grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
     grpc::ServerContext*, const v1::CreateOneTimeLinkRequest* request,
@@ -29,22 +69,35 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
   absl::StatusOr<CreateLinkInput> input =
       ValidateCreateOneTimeLink(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
-  const std::string token = domain::GenerateLinkToken();
-  domain::OneTimeLink link;
-  link.link_id = domain::GenerateResourceId();
-  link.token_hash = domain::HashLinkToken(token);
-  link.max_uses = 1;
-  link.expire_time = input->expire_time;
-  absl::StatusOr<store::LinkWithCalendar> created =
+  Identify(input->calendar, input->link);
+  std::vector<domain::OneTimeLink> links;
+  links.push_back(std::move(input->link));
+  absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
       links_.Create(input->calendar.location_id, input->calendar.calendar_id,
-                    std::move(link), now);
+                    std::move(links), now);
   if (!created.ok()) return ToGrpcStatus(created.status());
-  OneTimeLinkToProto(created->link, now, response);
-  // The only moment the token exists outside the caller: it is returned
-  // here and never stored.
-  response->set_token(token);
-  response->set_url(absl::StrCat(public_base_url_, "/widget/otl/", token,
-                                 "?slug=", created->calendar.slug));
+  if (created->front().created) notifier_.Notify(input->calendar.location_id);
+  CreatedLinkToProto(created->front(), now, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
+    grpc::ServerContext*, const v1::BatchCreateOneTimeLinksRequest* request,
+    v1::BatchCreateOneTimeLinksResponse* response) {
+  const absl::Time now = clock_();
+  absl::StatusOr<BatchCreateLinksInput> input =
+      ValidateBatchCreateOneTimeLinks(*request, now);
+  if (!input.ok()) return ToGrpcStatus(input.status());
+  for (domain::OneTimeLink& link : input->links)
+    Identify(input->calendar, link);
+  absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
+      links_.Create(input->calendar.location_id, input->calendar.calendar_id,
+                    std::move(input->links), now);
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  notifier_.Notify(input->calendar.location_id);
+  for (const store::LinkWithCalendar& link : *created) {
+    CreatedLinkToProto(link, now, response->add_one_time_links());
+  }
   return grpc::Status::OK;
 }
 
@@ -58,6 +111,97 @@ grpc::Status OneTimeLinkServiceImpl::GetOneTimeLink(
       links_.Get(name->location_id, name->calendar_id, name->link_id);
   if (!link.ok()) return ToGrpcStatus(link.status());
   OneTimeLinkToProto(link->link, clock_(), response);
+  LinkOptionsToProto(link->link, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinks(
+    grpc::ServerContext*, const v1::ListOneTimeLinksRequest* request,
+    v1::ListOneTimeLinksResponse* response) {
+  absl::StatusOr<ListLinksInput> input = ValidateListOneTimeLinks(*request);
+  if (!input.ok()) return ToGrpcStatus(input.status());
+  store::LinkListOptions options;
+  options.location_id = input->calendar.location_id;
+  options.calendar_id = input->calendar.calendar_id;
+  options.state = input->state;
+  options.contact_id = input->contact_id;
+  options.page_size = input->page_size;
+  options.before_pk = input->before_pk;
+  const absl::Time now = clock_();
+  absl::StatusOr<store::LinkPage> page = links_.List(options, now);
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (const domain::OneTimeLink& link : page->links) {
+    v1::OneTimeLink* out = response->add_one_time_links();
+    OneTimeLinkToProto(link, now, out);
+    LinkOptionsToProto(link, out);
+  }
+  if (page->has_more) {
+    response->set_next_page_token(
+        EncodeLinkPageToken(*request, page->links.back().pk));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkUses(
+    grpc::ServerContext*, const v1::ListOneTimeLinkUsesRequest* request,
+    v1::ListOneTimeLinkUsesResponse* response) {
+  absl::StatusOr<domain::OneTimeLinkName> name =
+      ValidateOneTimeLinkName("parent", request->parent());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<std::vector<domain::LinkUse>> uses =
+      links_.ListUses(name->location_id, name->calendar_id, name->link_id);
+  if (!uses.ok()) return ToGrpcStatus(uses.status());
+  domain::OneTimeLink link;
+  link.location_id = name->location_id;
+  link.calendar_id = name->calendar_id;
+  for (const domain::LinkUse& use : *uses) {
+    LinkUseToProto(link, use, response->add_uses());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkEvents(
+    grpc::ServerContext*, const v1::ListOneTimeLinkEventsRequest* request,
+    v1::ListOneTimeLinkEventsResponse* response) {
+  absl::StatusOr<EventsInput> input = ValidateListOneTimeLinkEvents(*request);
+  if (!input.ok()) return ToGrpcStatus(input.status());
+  absl::StatusOr<std::vector<domain::LinkEvent>> events =
+      links_.ListEvents(input->location_id, input->after_seq, input->page_size);
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  for (const domain::LinkEvent& event : *events) {
+    LinkEventToProto(event, response->add_events());
+  }
+  response->set_next_cursor(
+      events->empty()
+          ? request->cursor()
+          : EncodeEventCursor(input->location_id, events->back().seq));
+  return grpc::Status::OK;
+}
+
+grpc::Status OneTimeLinkServiceImpl::WatchOneTimeLinkEvents(
+    grpc::ServerContext* context,
+    const v1::WatchOneTimeLinkEventsRequest* request,
+    grpc::ServerWriter<v1::OneTimeLinkEvent>* writer) {
+  absl::StatusOr<EventsInput> input = ValidateWatchOneTimeLinkEvents(*request);
+  if (!input.ok()) return ToGrpcStatus(input.status());
+  int64_t after = input->after_seq;
+  // Read the generation before the outbox: an event committed after the
+  // read below bumps it, so the wait cannot miss it.
+  uint64_t generation = notifier_.Generation(input->location_id);
+  while (!context->IsCancelled() && !notifier_.stopped()) {
+    absl::StatusOr<std::vector<domain::LinkEvent>> events =
+        links_.ListEvents(input->location_id, after, kWatchBatch);
+    if (!events.ok()) return ToGrpcStatus(events.status());
+    for (const domain::LinkEvent& event : *events) {
+      v1::OneTimeLinkEvent message;
+      LinkEventToProto(event, &message);
+      if (!writer->Write(message)) return grpc::Status::OK;  // caller left
+      after = event.seq;
+    }
+    if (events->size() == static_cast<size_t>(kWatchBatch)) continue;
+    generation = notifier_.WaitForChange(input->location_id, generation,
+                                         absl::Now() + kWatchPollInterval);
+  }
   return grpc::Status::OK;
 }
 
@@ -68,9 +212,8 @@ absl::StatusOr<store::LinkWithCalendar> OneTimeLinkServiceImpl::ResolveActive(
   absl::StatusOr<store::LinkWithCalendar> link =
       links_.GetByTokenHash(domain::HashLinkToken(token));
   if (!link.ok()) return link.status();
-  absl::Status bookable = domain::CheckBookable(
-      link->link, link->calendar.status == domain::CalendarStatus::kActive,
-      now);
+  absl::Status bookable =
+      domain::CheckBookable(link->link, link->calendar.TakesBookings(), now);
   if (!bookable.ok()) return bookable;
   return link;
 }
@@ -82,8 +225,9 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
       ResolveActive(request->token(), clock_());
   if (!link.ok()) return ToGrpcStatus(link.status());
   const domain::Calendar& calendar = link->calendar;
+  const domain::OneTimeLink& resolved = link->link;
   response->set_one_time_link(domain::OneTimeLinkResourceName(
-      calendar.location_id, calendar.calendar_id, link->link.link_id));
+      calendar.location_id, calendar.calendar_id, resolved.link_id));
   v1::CalendarPublicView* view = response->mutable_calendar();
   view->set_name(
       domain::CalendarResourceName(calendar.location_id, calendar.calendar_id));
@@ -91,9 +235,23 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
   view->set_slug(calendar.slug);
   *view->mutable_duration() = DurationToProto(calendar.rules.duration);
   view->set_time_zone(calendar.time_zone_name);
-  if (link->link.expire_time.has_value()) {
-    *response->mutable_expire_time() = ToProto(*link->link.expire_time);
+  if (resolved.expire_time.has_value()) {
+    *response->mutable_expire_time() = ToProto(*resolved.expire_time);
   }
+  v1::LinkInvitee* invitee = response->mutable_invitee();
+  invitee->set_contact_id(resolved.invitee.contact_id);
+  invitee->set_display_name(resolved.invitee.display_name);
+  invitee->set_email(resolved.invitee.email);
+  invitee->set_phone(resolved.invitee.phone);
+  if (resolved.earliest_date) {
+    *response->mutable_earliest_date() = DateToProto(*resolved.earliest_date);
+  }
+  if (resolved.latest_date) {
+    *response->mutable_latest_date() = DateToProto(*resolved.latest_date);
+  }
+  *response->mutable_duration() =
+      DurationToProto(resolved.duration.value_or(calendar.rules.duration));
+  response->set_remaining_uses(resolved.max_uses - resolved.use_count);
   return grpc::Status::OK;
 }
 
@@ -112,23 +270,33 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   absl::StatusOr<store::LinkWithCalendar> link =
       ResolveActive(request->token(), now);
   if (!link.ok()) return ToGrpcStatus(link.status());
+  // The link's overrides: its date window narrows the range, its duration
+  // replaces the calendar's.
+  const domain::TimeInterval range = domain::ClampToLinkWindow(
+      link->link, link->calendar.rules.zone, query->range);
+  const absl::TimeZone zone = query->zone.value_or(link->calendar.rules.zone);
+  const std::string zone_name = query->zone.has_value()
+                                    ? query->zone_name
+                                    : link->calendar.time_zone_name;
+  if (range.start >= range.end) {
+    FreeSlotsToProto({}, zone, zone_name, response);
+    return grpc::Status::OK;
+  }
   absl::StatusOr<store::BookingStore::CalendarWithContext> calendar =
       bookings_.GetWithContext(link->calendar.location_id,
-                               link->calendar.calendar_id, std::nullopt,
-                               query->range);
+                               link->calendar.calendar_id, link->link.duration,
+                               range);
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  FreeSlotsToProto(domain::ComputeFreeSlots(
-                       calendar->calendar, calendar->calendar.rules.duration,
-                       query->range, now, calendar->context),
-                   query->zone.value_or(calendar->calendar.rules.zone),
-                   query->zone.has_value() ? query->zone_name
-                                           : calendar->calendar.time_zone_name,
-                   response);
+  const absl::Duration duration =
+      link->link.duration.value_or(calendar->calendar.rules.duration);
+  FreeSlotsToProto(domain::ComputeFreeSlots(calendar->calendar, duration, range,
+                                            now, calendar->context),
+                   zone, zone_name, response);
   return grpc::Status::OK;
 }
 
 grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
-    grpc::ServerContext*, const v1::BookOneTimeLinkRequest* request,
+    grpc::ServerContext* context, const v1::BookOneTimeLinkRequest* request,
     v1::Booking* response) {
   const absl::Time now = clock_();
   absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(*request, now);
@@ -136,9 +304,11 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   store::BookingRequest booking_request;
   booking_request.start = input->start_time;
   booking_request.invitee = input->invitee;
-  absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
-      domain::HashLinkToken(input->token), booking_request, now);
+  absl::StatusOr<domain::Booking> booking =
+      links_.BookThroughLink(domain::HashLinkToken(input->token),
+                             booking_request, CallerOf(*context), now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
+  notifier_.Notify(booking->location_id);
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -153,7 +323,9 @@ grpc::Status OneTimeLinkServiceImpl::RevokeOneTimeLink(
   absl::StatusOr<store::LinkWithCalendar> link =
       links_.Revoke(name->location_id, name->calendar_id, name->link_id, now);
   if (!link.ok()) return ToGrpcStatus(link.status());
+  notifier_.Notify(name->location_id);
   OneTimeLinkToProto(link->link, now, response);
+  LinkOptionsToProto(link->link, response);
   return grpc::Status::OK;
 }
 

@@ -264,17 +264,12 @@ void BookingToProto(const domain::Booking& booking, v1::Booking* out) {
   }
 }
 
-void SlotToProto(const domain::TimeInterval& slot, absl::TimeZone zone,
-                 v1::Slot* out) {
-  *out->mutable_start_time() = ToProto(slot.start);
-  *out->mutable_end_time() = ToProto(slot.end);
-  out->set_local_start_time(domain::FormatLocalTime(slot.start, zone));
-  out->set_local_end_time(domain::FormatLocalTime(slot.end, zone));
-}
-
 void SlotToProto(const domain::FreeSlot& slot, absl::TimeZone zone,
                  v1::Slot* out) {
-  SlotToProto(slot.slot, zone, out);
+  *out->mutable_start_time() = ToProto(slot.slot.start);
+  *out->mutable_end_time() = ToProto(slot.slot.end);
+  out->set_local_start_time(domain::FormatLocalTime(slot.slot.start, zone));
+  out->set_local_end_time(domain::FormatLocalTime(slot.slot.end, zone));
   out->set_remaining_seats(slot.remaining_seats);
   for (const std::string& member : slot.free_members) {
     out->add_free_members(member);

@@ -72,10 +72,6 @@ void OneTimeLinkToProto(const domain::OneTimeLink& link, absl::Time now,
 
 void BookingToProto(const domain::Booking& booking, v1::Booking* out);
 
-// A slot with its local times in `zone`.
-void SlotToProto(const domain::TimeInterval& slot, absl::TimeZone zone,
-                 v1::Slot* out);
-
 // A free slot with its local times in `zone`, its seats and free members.
 void SlotToProto(const domain::FreeSlot& slot, absl::TimeZone zone,
                  v1::Slot* out);

@@ -130,6 +130,35 @@ void CheckInvitee(bool present, const v1::Invitee& in, domain::Invitee* out,
   out->email = in.email();
 }
 
+bool IsE164(absl::string_view phone) {
+  if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+' ||
+      phone[1] == '0') {
+    return false;
+  }
+  return std::all_of(phone.begin() + 1, phone.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsMetadataKey(absl::string_view key) {
+  if (key.empty() || key.size() > 63) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+}
+
+std::optional<absl::CivilDay> CheckDate(absl::string_view field,
+                                        const google::type::Date& date,
+                                        Violations& violations) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    violations.Add(field, "must be a valid date");
+    return std::nullopt;
+  }
+  return day;
+}
+
 bool IsRequestIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
          (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -243,28 +272,174 @@ absl::Status ValidateLinkToken(absl::string_view field,
 }
 
 absl::StatusOr<CreateLinkInput> ValidateCreateOneTimeLink(
-    const v1::CreateOneTimeLinkRequest& request, absl::Time now) {
+    const v1::CreateOneTimeLinkRequest& request, absl::Time now,
+    absl::string_view prefix) {
   Violations violations;
   CreateLinkInput input;
+  const auto field = [&](absl::string_view name) {
+    return absl::StrCat(prefix, name);
+  };
+  if (std::optional<domain::CalendarName> calendar =
+          domain::ParseCalendarName(request.parent())) {
+    input.calendar = *calendar;
+  } else if (!(request.parent().empty() && !prefix.empty())) {
+    violations.Add(
+        field("parent"),
+        "must be a calendar name: locations/{location}/calendars/{calendar}");
+  }
+  const v1::OneTimeLink& in = request.one_time_link();
+  domain::OneTimeLink& link = input.link;
+  if (in.has_expire_time() && in.has_ttl()) {
+    violations.Add(field("one_time_link.ttl"),
+                   "give either expire_time or ttl, not both");
+  } else if (in.has_expire_time()) {
+    if (!IsValidTimestamp(in.expire_time())) {
+      violations.Add(field("one_time_link.expire_time"),
+                     "is not a valid timestamp");
+    } else if (FromProto(in.expire_time()) <= now) {
+      violations.Add(field("one_time_link.expire_time"),
+                     "must be in the future");
+    } else {
+      link.expire_time = FromProto(in.expire_time());
+    }
+  } else if (in.has_ttl()) {
+    const absl::Duration ttl =
+        absl::Seconds(in.ttl().seconds()) + absl::Nanoseconds(in.ttl().nanos());
+    if (ttl < absl::Minutes(1) || ttl > absl::Hours(24 * 365)) {
+      violations.Add(field("one_time_link.ttl"),
+                     "must be from 1 minute to 365 days");
+    } else {
+      link.expire_time = now + ttl;
+    }
+  }
+  if (in.max_uses() < 0 || in.max_uses() > kMaxLinkUses) {
+    violations.Add(field("one_time_link.max_uses"),
+                   absl::StrCat("must be 1 to ", kMaxLinkUses, " (0 means 1)"));
+  } else {
+    link.max_uses = in.max_uses() == 0 ? 1 : in.max_uses();
+  }
+  const v1::LinkInvitee& invitee = in.invitee();
+  if (invitee.contact_id().size() > 128 ||
+      HasControlCharacter(invitee.contact_id())) {
+    violations.Add(field("one_time_link.invitee.contact_id"),
+                   "must be at most 128 bytes without control characters");
+  }
+  if (!invitee.display_name().empty()) {
+    CheckDisplayName(field("one_time_link.invitee.display_name"),
+                     invitee.display_name(), violations);
+  }
+  if (!invitee.email().empty()) {
+    CheckEmail(field("one_time_link.invitee.email"), invitee.email(),
+               violations);
+  }
+  if (!invitee.phone().empty() && !IsE164(invitee.phone())) {
+    violations.Add(field("one_time_link.invitee.phone"),
+                   "must be an E.164 number such as +14155550100");
+  }
+  link.invitee = {invitee.contact_id(), invitee.display_name(), invitee.email(),
+                  invitee.phone()};
+  link.enforce_invitee = in.enforce_invitee();
+  if (in.enforce_invitee() && invitee.email().empty()) {
+    violations.Add(field("one_time_link.enforce_invitee"),
+                   "needs invitee.email to enforce");
+  }
+  size_t metadata_bytes = 0;
+  if (in.metadata_size() > kMaxMetadataEntries) {
+    violations.Add(
+        field("one_time_link.metadata"),
+        absl::StrCat("must have at most ", kMaxMetadataEntries, " entries"));
+  }
+  for (const auto& [key, value] : in.metadata()) {
+    metadata_bytes += key.size() + value.size();
+    if (!IsMetadataKey(key)) {
+      violations.Add(
+          field(absl::StrCat("one_time_link.metadata[\"",
+                             absl::CEscape(key.substr(0, 64)), "\"]")),
+          "keys must be 1 to 63 characters of a-z, 0-9, _, - and .");
+    }
+    if (value.size() > static_cast<size_t>(kMaxMetadataValueBytes)) {
+      violations.Add(
+          field(absl::StrCat("one_time_link.metadata[\"",
+                             absl::CEscape(key.substr(0, 64)), "\"]")),
+          absl::StrCat("values must be at most ", kMaxMetadataValueBytes,
+                       " bytes"));
+    }
+    link.metadata[key] = value;
+  }
+  if (metadata_bytes > static_cast<size_t>(kMaxMetadataBytes)) {
+    violations.Add(
+        field("one_time_link.metadata"),
+        absl::StrCat("must be at most ", kMaxMetadataBytes, " bytes in all"));
+  }
+  if (in.has_earliest_date()) {
+    link.earliest_date = CheckDate(field("one_time_link.earliest_date"),
+                                   in.earliest_date(), violations);
+  }
+  if (in.has_latest_date()) {
+    link.latest_date = CheckDate(field("one_time_link.latest_date"),
+                                 in.latest_date(), violations);
+  }
+  if (link.earliest_date && link.latest_date &&
+      *link.latest_date < *link.earliest_date) {
+    violations.Add(field("one_time_link.latest_date"),
+                   "must not be before earliest_date");
+  }
+  if (in.has_duration()) {
+    link.duration = CheckDuration(field("one_time_link.duration"),
+                                  in.duration(), violations);
+  }
+  if (!request.request_id().empty()) {
+    const std::string& id = request.request_id();
+    if (id.size() > 63 || !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
+      violations.Add(field("request_id"),
+                     "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
+    } else {
+      link.request_id = id;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+absl::StatusOr<BatchCreateLinksInput> ValidateBatchCreateOneTimeLinks(
+    const v1::BatchCreateOneTimeLinksRequest& request, absl::Time now) {
+  BatchCreateLinksInput input;
+  std::vector<domain::FieldViolation> violations;
   if (std::optional<domain::CalendarName> calendar =
           domain::ParseCalendarName(request.parent())) {
     input.calendar = *calendar;
   } else {
-    violations.Add(
-        "parent",
-        "must be a calendar name: locations/{location}/calendars/{calendar}");
+    violations.push_back(
+        {"parent",
+         "must be a calendar name: locations/{location}/calendars/{calendar}"});
   }
-  if (request.one_time_link().has_expire_time()) {
-    const auto& expire_time = request.one_time_link().expire_time();
-    if (!IsValidTimestamp(expire_time)) {
-      violations.Add("one_time_link.expire_time", "is not a valid timestamp");
-    } else if (FromProto(expire_time) <= now) {
-      violations.Add("one_time_link.expire_time", "must be in the future");
-    } else {
-      input.expire_time = FromProto(expire_time);
+  if (request.requests_size() == 0 ||
+      request.requests_size() > kMaxBatchLinks) {
+    violations.push_back(
+        {"requests",
+         absl::StrCat("must hold 1 to ", kMaxBatchLinks, " requests")});
+  } else {
+    for (int i = 0; i < request.requests_size(); ++i) {
+      const std::string prefix = absl::StrCat("requests[", i, "].");
+      const v1::CreateOneTimeLinkRequest& item = request.requests(i);
+      if (!item.parent().empty() && item.parent() != request.parent()) {
+        violations.push_back({prefix + "parent",
+                              "must be empty or equal to the batch's parent"});
+      }
+      absl::StatusOr<CreateLinkInput> link =
+          ValidateCreateOneTimeLink(item, now, prefix);
+      if (!link.ok()) {
+        for (auto& violation : domain::FieldViolations(link.status())) {
+          violations.push_back(std::move(violation));
+        }
+      } else {
+        input.links.push_back(std::move(link->link));
+      }
     }
   }
-  if (!violations.empty()) return violations.ToStatus();
+  if (!violations.empty()) {
+    return domain::InvalidArgumentWithViolations(violations);
+  }
   return input;
 }
 
@@ -465,6 +640,138 @@ absl::StatusOr<GroupName> ValidateGroupName(absl::string_view field,
   if (std::optional<GroupName> parsed = ParseGroupName(name)) return *parsed;
   return domain::InvalidField(
       field, "must be a group name: locations/{location}/groups/{group}");
+}
+
+namespace {
+
+constexpr char kLinkTokenPrefix[] = "links:v1:";
+constexpr char kEventCursorPrefix[] = "events:v1:";
+
+// What a ListOneTimeLinks page token is bound to, besides the position.
+std::string LinkListFingerprint(const v1::ListOneTimeLinksRequest& request) {
+  return absl::StrCat(request.parent(), "|", static_cast<int>(request.state()),
+                      "|", absl::CEscape(request.contact_id()));
+}
+
+std::optional<domain::LinkState> LinkStateFromProto(v1::OneTimeLink::State s) {
+  switch (s) {
+    case v1::OneTimeLink::ACTIVE:
+      return domain::LinkState::kActive;
+    case v1::OneTimeLink::USED:
+      return domain::LinkState::kUsed;
+    case v1::OneTimeLink::EXPIRED:
+      return domain::LinkState::kExpired;
+    case v1::OneTimeLink::REVOKED:
+      return domain::LinkState::kRevoked;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Parses an events cursor of `location_id`; false if it is not one.
+bool DecodeEventCursor(absl::string_view cursor, absl::string_view location_id,
+                       int64_t* seq) {
+  std::string decoded;
+  if (cursor.size() > 512 || !absl::WebSafeBase64Unescape(cursor, &decoded) ||
+      !absl::StartsWith(decoded, kEventCursorPrefix)) {
+    return false;
+  }
+  absl::string_view rest =
+      absl::string_view(decoded).substr(sizeof(kEventCursorPrefix) - 1);
+  const size_t colon = rest.rfind(':');
+  return colon != absl::string_view::npos &&
+         rest.substr(0, colon) == location_id &&
+         absl::SimpleAtoi(rest.substr(colon + 1), seq) && *seq >= 0;
+}
+
+absl::StatusOr<EventsInput> ValidateEventsRequest(absl::string_view parent,
+                                                  absl::string_view cursor,
+                                                  int page_size) {
+  Violations violations;
+  EventsInput input;
+  if (std::optional<std::string> location = domain::ParseLocationName(parent)) {
+    input.location_id = *location;
+  } else {
+    violations.Add("parent", "must be a location name: locations/{location}");
+  }
+  if (!cursor.empty() &&
+      !DecodeEventCursor(cursor, input.location_id, &input.after_seq)) {
+    violations.Add("cursor", "is not a cursor this service issued for parent");
+  }
+  if (page_size < 0) {
+    violations.Add("page_size", "must not be negative");
+  } else if (page_size > 0) {
+    input.page_size = std::min(page_size, kMaxPageSize);
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+}  // namespace
+
+absl::StatusOr<ListLinksInput> ValidateListOneTimeLinks(
+    const v1::ListOneTimeLinksRequest& request) {
+  Violations violations;
+  ListLinksInput input;
+  if (std::optional<domain::CalendarName> calendar =
+          domain::ParseCalendarName(request.parent())) {
+    input.calendar = *calendar;
+  } else {
+    violations.Add(
+        "parent",
+        "must be a calendar name: locations/{location}/calendars/{calendar}");
+  }
+  if (request.state() != v1::OneTimeLink::STATE_UNSPECIFIED) {
+    input.state = LinkStateFromProto(request.state());
+    if (!input.state) violations.Add("state", "is not a link state");
+  }
+  if (!request.contact_id().empty()) input.contact_id = request.contact_id();
+  if (request.page_size() < 0) {
+    violations.Add("page_size", "must not be negative");
+  } else if (request.page_size() > 0) {
+    input.page_size = std::min(request.page_size(), kMaxPageSize);
+  }
+  if (!request.page_token().empty()) {
+    std::string decoded;
+    int64_t pk = 0;
+    const std::string expected =
+        absl::StrCat(kLinkTokenPrefix, LinkListFingerprint(request), "|");
+    if (request.page_token().size() > 1024 ||
+        !absl::WebSafeBase64Unescape(request.page_token(), &decoded) ||
+        !absl::StartsWith(decoded, expected) ||
+        !absl::SimpleAtoi(absl::string_view(decoded).substr(expected.size()),
+                          &pk) ||
+        pk <= 0) {
+      violations.Add("page_token",
+                     "is not a token this service issued for this request");
+    } else {
+      input.before_pk = pk;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+std::string EncodeLinkPageToken(const v1::ListOneTimeLinksRequest& request,
+                                int64_t last_pk) {
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      kLinkTokenPrefix, LinkListFingerprint(request), "|", last_pk));
+}
+
+absl::StatusOr<EventsInput> ValidateListOneTimeLinkEvents(
+    const v1::ListOneTimeLinkEventsRequest& request) {
+  return ValidateEventsRequest(request.parent(), request.cursor(),
+                               request.page_size());
+}
+
+absl::StatusOr<EventsInput> ValidateWatchOneTimeLinkEvents(
+    const v1::WatchOneTimeLinkEventsRequest& request) {
+  return ValidateEventsRequest(request.parent(), request.cursor(), 0);
+}
+
+std::string EncodeEventCursor(absl::string_view location_id, int64_t seq) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kEventCursorPrefix, location_id, ":", seq));
 }
 
 }  // namespace scheduling::api

@@ -20,6 +20,7 @@
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/names.h"
+#include "server/domain/one_time_link.h"
 #include "server/domain/slots.h"
 
 namespace scheduling::api {
@@ -82,12 +83,55 @@ absl::StatusOr<domain::BookingName> ValidateCancelBooking(
 absl::Status ValidateLinkToken(absl::string_view field,
                                absl::string_view token);
 
+inline constexpr int kMaxLinkUses = 1000;
+inline constexpr int kMaxMetadataEntries = 32;
+inline constexpr int kMaxMetadataValueBytes = 512;
+inline constexpr int kMaxMetadataBytes = 4096;
+inline constexpr int kMaxBatchLinks = 1000;
+
 struct CreateLinkInput {
   domain::CalendarName calendar;
-  std::optional<absl::Time> expire_time;
+  // The options: expire_time, max_uses, invitee, enforce_invitee,
+  // metadata, date window, duration, request_id. Ids and hashes are set by
+  // the caller.
+  domain::OneTimeLink link;
 };
+// Field paths are prefixed with `prefix` (e.g. "requests[3]."), for
+// batches.
 absl::StatusOr<CreateLinkInput> ValidateCreateOneTimeLink(
-    const v1::CreateOneTimeLinkRequest& request, absl::Time now);
+    const v1::CreateOneTimeLinkRequest& request, absl::Time now,
+    absl::string_view prefix = "");
+
+struct BatchCreateLinksInput {
+  domain::CalendarName calendar;
+  std::vector<domain::OneTimeLink> links;
+};
+absl::StatusOr<BatchCreateLinksInput> ValidateBatchCreateOneTimeLinks(
+    const v1::BatchCreateOneTimeLinksRequest& request, absl::Time now);
+
+struct ListLinksInput {
+  domain::CalendarName calendar;
+  std::optional<domain::LinkState> state;
+  std::optional<std::string> contact_id;
+  int page_size = kDefaultPageSize;
+  std::optional<int64_t> before_pk;
+};
+absl::StatusOr<ListLinksInput> ValidateListOneTimeLinks(
+    const v1::ListOneTimeLinksRequest& request);
+std::string EncodeLinkPageToken(const v1::ListOneTimeLinksRequest& request,
+                                int64_t last_pk);
+
+struct EventsInput {
+  std::string location_id;
+  int64_t after_seq = 0;
+  int page_size = 100;
+};
+absl::StatusOr<EventsInput> ValidateListOneTimeLinkEvents(
+    const v1::ListOneTimeLinkEventsRequest& request);
+absl::StatusOr<EventsInput> ValidateWatchOneTimeLinkEvents(
+    const v1::WatchOneTimeLinkEventsRequest& request);
+// The opaque cursor of event `seq` of a location.
+std::string EncodeEventCursor(absl::string_view location_id, int64_t seq);
 
 struct BookLinkInput {
   std::string token;

@@ -3,6 +3,7 @@
 #define SCHEDULING_SERVER_DOMAIN_BOOKING_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct Booking {
   // The slot widened by the calendar's buffers at booking time.
   absl::Time blocked_start;
   absl::Time blocked_end;
+  // The metadata of the link it was booked through.
+  std::map<std::string, std::string> metadata;
 };
 
 }  // namespace scheduling::domain

@@ -103,9 +103,9 @@ struct Calendar {
   std::vector<absl::Duration> allowed_durations;
   AvailabilityRules rules;
   CalendarStatus status = CalendarStatus::kActive;
-  std::string group_id;        // empty when ungrouped
-  bool group_enabled = true;   // false when its group is disabled
-  bool deleted = false;        // deleted calendars stay readable by links
+  std::string group_id;       // empty when ungrouped
+  bool group_enabled = true;  // false when its group is disabled
+  bool deleted = false;       // deleted calendars stay readable by links
   absl::Time create_time;
   absl::Time update_time;
   int64_t version = 1;  // bumped by every change; the etag derives from it

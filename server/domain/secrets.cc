@@ -1,5 +1,7 @@
 #include "server/domain/secrets.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -32,6 +34,23 @@ bool IsTokenChar(char c) {
 std::string GenerateLinkToken() {
   const auto bytes = RandomBytes<24>();
   return absl::WebSafeBase64Escape(absl::string_view(
+      reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::string DeriveLinkToken(absl::string_view secret,
+                            absl::string_view link_name) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(link_name.data()),
+       link_name.size(), digest, &digest_size);
+  return absl::WebSafeBase64Escape(
+      absl::string_view(reinterpret_cast<const char*>(digest), 24));
+}
+
+std::string GenerateSecret() {
+  const auto bytes = RandomBytes<32>();
+  return absl::BytesToHexString(absl::string_view(
       reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 

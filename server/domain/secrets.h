@@ -21,6 +21,18 @@ inline constexpr int kLinkTokenLength = 32;
 // happens when the system has no entropy source at all.
 std::string GenerateLinkToken();
 
+// The token of the link named `link_name` under the server secret `secret`:
+// HMAC-SHA256(secret, link_name), first 24 bytes, in the link token form.
+// Deriving instead of drawing tokens lets a retried CreateOneTimeLink
+// return the same token while only its hash is stored; without the secret
+// the token cannot be computed from anything in the database.
+std::string DeriveLinkToken(absl::string_view secret,
+                            absl::string_view link_name);
+
+// A random secret for DeriveLinkToken (32 bytes, hex), for servers started
+// without one.
+std::string GenerateSecret();
+
 // Whether `token` has the shape of a link token (length and alphabet).
 bool IsWellFormedLinkToken(absl::string_view token);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -19,41 +20,73 @@ constexpr char kSlotUnavailableMessage[] =
 constexpr char kNotTakingBookingsMessage[] =
     "The calendar is not taking bookings.";
 
-bool StartsBefore(const TimeInterval& a, const TimeInterval& b) {
-  return a.start < b.start;
+// Inside the engine an instant is nanoseconds since the epoch. Slot bounds
+// are whole seconds (zone offsets) plus whole-nanosecond durations (as
+// protobuf's are), so they are exact, and the hot loops compare plain
+// integers instead of absl::Time's two-part representation. Bounds from
+// outside are rounded so that each comparison with a whole nanosecond stays
+// exact: n > t iff n > floor(t), and n < t iff n < ceil(t). Infinite times
+// saturate to the int64 limits.
+int64_t FloorNanos(absl::Time t) { return absl::ToUnixNanos(t); }
+
+int64_t CeilNanos(absl::Time t) {
+  const int64_t floor = absl::ToUnixNanos(t);
+  return floor < std::numeric_limits<int64_t>::max() &&
+                 absl::FromUnixNanos(floor) < t
+             ? floor + 1
+             : floor;
 }
 
-// Appends the slots of the open wall-clock interval [start_minute,
-// end_minute) of `day` whose start lies in `range`. Slots are cut from the
-// interval's first instant, so the grid is anchored to the interval, not to
-// the range.
-void AppendIntervalSlots(const AvailabilityRules& rules,
-                         absl::Duration duration, absl::CivilDay day,
-                         int start_minute, int end_minute, TimeInterval range,
-                         std::vector<TimeInterval>& slots) {
-  const absl::CivilMinute midnight(day);
-  const absl::Duration step = rules.EffectiveSlotInterval();
-  const absl::Time open_end = ToInstant(midnight + end_minute, rules.zone);
-  absl::Time start = ToInstant(midnight + start_minute, rules.zone);
-  if (start + duration > open_end || start >= range.end) return;
-  if (start < range.start) {
-    // Jump to the first slot at or after range.start instead of walking
-    // the grid from the interval's start.
-    absl::Duration remainder;
-    const int64_t skipped =
-        absl::IDivDuration(range.start - start, step, &remainder);
-    start += step * (remainder == absl::ZeroDuration() ? skipped : skipped + 1);
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<int64_t>::max()
+               : std::numeric_limits<int64_t>::min();
+}
+
+// Slots of one length, by their starts in strictly ascending order.
+struct SlotGrid {
+  std::vector<int64_t> starts;
+  int64_t length = 0;
+
+  size_t size() const { return starts.size(); }
+  TimeInterval Slot(size_t i) const {
+    return TimeInterval{absl::FromUnixNanos(starts[i]),
+                        absl::FromUnixNanos(starts[i] + length)};
   }
-  for (; start < range.end && start + duration <= open_end; start += step) {
-    slots.push_back(TimeInterval{start, start + duration});
+};
+
+// Appends the slot starts of the open wall-clock interval [start_minute,
+// end_minute) of `day` that lie in [range_start, range_end). Slots are cut
+// from the interval's first instant, so the grid is anchored to the
+// interval, not to the range.
+void AppendIntervalStarts(const AvailabilityRules& rules, int64_t step,
+                          int64_t length, absl::CivilDay day, int start_minute,
+                          int end_minute, int64_t range_start,
+                          int64_t range_end, std::vector<int64_t>& starts) {
+  const absl::CivilMinute midnight(day);
+  // Saturating, so that absurd lengths and steps from unvalidated rules
+  // yield no slots rather than overflow.
+  const int64_t last_start = SaturatingAdd(
+      FloorNanos(ToInstant(midnight + end_minute, rules.zone)), -length);
+  int64_t start = FloorNanos(ToInstant(midnight + start_minute, rules.zone));
+  if (start < range_start) {
+    // Jump to the first slot at or after the range's start instead of
+    // walking the grid from the interval's start.
+    const int64_t past_grid = (range_start - start) % step;
+    start = past_grid == 0 ? range_start
+                           : SaturatingAdd(range_start, step - past_grid);
+  }
+  for (; start < range_end && start <= last_start;
+       start = SaturatingAdd(start, step)) {
+    starts.push_back(start);
   }
 }
 
 // The overrides of dates in [first, last], so that each date of a walk
 // looks among a few rather than among every override the calendar has.
-std::vector<const DateOverride*> OverridesBetween(const AvailabilityRules& rules,
-                                                  absl::CivilDay first,
-                                                  absl::CivilDay last) {
+std::vector<const DateOverride*> OverridesBetween(
+    const AvailabilityRules& rules, absl::CivilDay first, absl::CivilDay last) {
   std::vector<const DateOverride*> overrides;
   for (const DateOverride& date_override : rules.date_overrides) {
     if (date_override.date >= first && date_override.date <= last) {
@@ -63,21 +96,108 @@ std::vector<const DateOverride*> OverridesBetween(const AvailabilityRules& rules
   return overrides;
 }
 
-// The first element of the ascending [first, last) that is not less than
-// `limit`. Costs O(log k) where k is the distance to it: the intervals
-// looked up are mostly a booking or two long, so the run they overlap is
-// short.
-std::vector<absl::Time>::const_iterator GallopToFirstNotBefore(
-    std::vector<absl::Time>::const_iterator first,
-    std::vector<absl::Time>::const_iterator last, absl::Time limit) {
-  std::ptrdiff_t step = 1;
-  while (last - first > step && first[step] < limit) {
-    first += step;
-    step *= 2;
+// The slots of length `duration` that the rules' hours offer with a start
+// in `range` (see OfferedSlots).
+SlotGrid MakeSlotGrid(const AvailabilityRules& rules, absl::Duration duration,
+                      TimeInterval range) {
+  SlotGrid grid;
+  grid.length = absl::ToInt64Nanoseconds(duration);
+  const int64_t step = absl::ToInt64Nanoseconds(rules.EffectiveSlotInterval());
+  // An unbounded range has no last day to walk to and a non-positive
+  // duration or interval no grid; none comes from a validated request.
+  if (range.start >= range.end || range.start == absl::InfinitePast() ||
+      range.end == absl::InfiniteFuture() || grid.length <= 0 || step <= 0) {
+    return grid;
   }
-  return std::partition_point(first, first + std::min(step, last - first),
-                              [limit](absl::Time t) { return t < limit; });
+  // A day of margin on each side: an interval of the previous date can run
+  // into the range (it may end at 24:00), and around a transition near
+  // midnight an instant's civil date can differ from the date whose
+  // interval produces a slot at that instant.
+  const absl::CivilDay first_day =
+      absl::ToCivilDay(range.start, rules.zone) - 1;
+  const absl::CivilDay last_day = absl::ToCivilDay(range.end, rules.zone) + 1;
+  const std::vector<const DateOverride*> overrides =
+      OverridesBetween(rules, first_day, last_day);
+  const int64_t range_start = CeilNanos(range.start);
+  const int64_t range_end = CeilNanos(range.end);
+  for (absl::CivilDay day = first_day; day <= last_day; ++day) {
+    const auto date_override =
+        std::find_if(overrides.begin(), overrides.end(),
+                     [day](const DateOverride* o) { return o->date == day; });
+    if (date_override != overrides.end()) {
+      for (const MinuteRange& open : (*date_override)->intervals) {
+        AppendIntervalStarts(rules, step, grid.length, day, open.start_minute,
+                             open.end_minute, range_start, range_end,
+                             grid.starts);
+      }
+      continue;
+    }
+    const absl::Weekday weekday = absl::GetWeekday(day);
+    for (const OpenInterval& open : rules.weekly_hours) {
+      if (open.weekday == weekday) {
+        AppendIntervalStarts(rules, step, grid.length, day, open.start_minute,
+                             open.end_minute, range_start, range_end,
+                             grid.starts);
+      }
+    }
+  }
+  // Days are walked in order, but a day's intervals need not be, and
+  // overlapping intervals can cut the same slot twice.
+  if (!std::is_sorted(grid.starts.begin(), grid.starts.end())) {
+    std::sort(grid.starts.begin(), grid.starts.end());
+  }
+  grid.starts.erase(std::unique(grid.starts.begin(), grid.starts.end()),
+                    grid.starts.end());
+  return grid;
 }
+
+// Where instants fall among the ascending starts of a grid. A bucket table
+// over their span makes a lookup O(1) for starts spread as slots are,
+// rather than a binary search each.
+class StartIndex {
+ public:
+  explicit StartIndex(const std::vector<int64_t>& starts) : starts_(starts) {
+    if (starts_.empty()) return;
+    base_ = static_cast<uint64_t>(starts_.front());
+    // About two buckets per start, of a power-of-two width so that finding
+    // a bucket is a shift. Starts cluster in open hours, so a bucket can
+    // hold a few; a lookup scans those.
+    const uint64_t span = static_cast<uint64_t>(starts_.back()) - base_;
+    while ((span >> shift_) > 2 * starts_.size()) ++shift_;
+    first_at_least_.resize(static_cast<size_t>(span >> shift_) + 2);
+    size_t i = 0;
+    for (size_t bucket = 0; bucket < first_at_least_.size(); ++bucket) {
+      while (i < starts_.size() &&
+             (static_cast<uint64_t>(starts_[i]) - base_) >> shift_ < bucket) {
+        ++i;
+      }
+      first_at_least_[bucket] = i;
+    }
+  }
+
+  // The index of the first start >= t (size if none).
+  size_t FirstAtLeast(int64_t t) const {
+    if (starts_.empty() || t <= starts_.front()) return 0;
+    const uint64_t bucket = (static_cast<uint64_t>(t) - base_) >> shift_;
+    if (bucket >= first_at_least_.size()) return starts_.size();
+    size_t i = first_at_least_[static_cast<size_t>(bucket)];
+    while (i < starts_.size() && starts_[i] < t) ++i;
+    return i;
+  }
+
+  // The index of the first start > t (size if none).
+  size_t FirstAfter(int64_t t) const {
+    return t == std::numeric_limits<int64_t>::max() ? starts_.size()
+                                                    : FirstAtLeast(t + 1);
+  }
+
+ private:
+  const std::vector<int64_t>& starts_;
+  uint64_t base_ = 0;
+  int shift_ = 0;
+  // Per bucket: the first start at or after the bucket's beginning.
+  std::vector<size_t> first_at_least_;
+};
 
 // Who hosts a calendar's bookings, as indices into its members: every
 // member for kRoundRobin and kCollective, else the first member (the host)
@@ -95,28 +215,24 @@ size_t HostCount(const Calendar& calendar) {
   return std::min<size_t>(calendar.members.size(), 1);
 }
 
-// What the bookings and busy members of a context leave of some offered
-// slots of one calendar and one duration.
+// What the bookings and busy members of a context leave of the slots of a
+// grid, for one calendar.
 //
-// All candidates have the same length, so their blocked intervals ascend in
-// both start and end, and the candidates that one booking (or busy entry)
-// overlaps form a run: binary search finds it, and it is added into a
+// All slots have the same length, so their blocked intervals ascend in both
+// start and end, and the slots that one booking (or busy entry) overlaps
+// form a run: StartIndex finds its ends, and the run is added into a
 // difference array rather than marked slot by slot. Nothing needs sorting
 // and a long interval costs as little as a short one:
-// O((bookings + busy) * log(candidates) + candidates * hosts).
+// O(bookings + busy + slots * hosts).
 class SlotAvailability {
  public:
-  // `slots` are offered slots of one length in strictly ascending order.
-  SlotAvailability(const Calendar& calendar, std::vector<TimeInterval> slots,
+  SlotAvailability(const Calendar& calendar, const SlotGrid& grid,
                    const BookingContext& context);
 
-  size_t size() const { return slots_.size(); }
-  const TimeInterval& slot(size_t i) const { return slots_[i]; }
-
-  // Whether candidate `i` may take a booking.
+  // Whether slot `i` may take a booking.
   bool IsFree(size_t i) const;
 
-  // Candidate `i` as ListFreeSlots shows it. Requires IsFree(i).
+  // Slot `i` as ListFreeSlots shows it. Requires IsFree(i).
   FreeSlot Describe(size_t i) const;
 
  private:
@@ -124,15 +240,15 @@ class SlotAvailability {
     return host_cover_[host][i] == 0;
   }
 
-  // Adds one to the coverage of each candidate whose blocked interval
-  // overlaps `interval`, except candidate `skip` (pass size() for none).
+  // Adds one to the coverage of each slot whose blocked interval overlaps
+  // `interval`, except slot `skip` (pass grid_.size() for none).
   void Cover(const TimeInterval& interval, size_t skip,
              std::vector<int>& opened) const;
 
-  // The candidate with the given start, or size() if none.
+  // The slot starting at `start`, or grid_.size() if none.
   size_t IndexOfStart(absl::Time start) const;
 
-  // Turns a difference array into the coverage of each candidate.
+  // Turns a difference array into the coverage of each slot.
   static void Accumulate(std::vector<int>& counts);
 
   void CoverCalendarBookings(const BookingContext& context);
@@ -140,34 +256,32 @@ class SlotAvailability {
   void CountBookingsPerDay(const BookingContext& context);
 
   const Calendar& calendar_;
-  std::vector<TimeInterval> slots_;
-  std::vector<absl::Time> blocked_starts_;  // per candidate, ascending
-  std::vector<absl::Time> blocked_ends_;    // per candidate, ascending
-  size_t host_count_ = 0;
-  // Per candidate: bookings of this calendar (of other sessions, for a
-  // class) whose blocked interval overlaps the candidate's.
+  const SlotGrid& grid_;
+  const StartIndex index_;
+  const int64_t buffer_before_;
+  const int64_t buffer_after_;
+  const size_t host_count_;
+  // Per slot: bookings of this calendar (of other sessions, for a class)
+  // whose blocked interval overlaps the slot's.
   std::vector<int> booking_cover_;
-  // kClassBooking, per candidate: bookings of its session.
+  // kClassBooking, per slot: bookings of its session.
   std::vector<int> session_size_;
-  // Per host, per candidate: busy entries overlapping the candidate's
-  // blocked interval.
+  // Per host, per slot: busy entries overlapping the slot's blocked
+  // interval.
   std::vector<std::vector<int>> host_cover_;
-  // The daily maximum, per candidate: whether its local date is full.
+  // The daily maximum, per slot: whether its local date is full.
   std::vector<bool> day_full_;
 };
 
 SlotAvailability::SlotAvailability(const Calendar& calendar,
-                                   std::vector<TimeInterval> slots,
+                                   const SlotGrid& grid,
                                    const BookingContext& context)
     : calendar_(calendar),
-      slots_(std::move(slots)),
+      grid_(grid),
+      index_(grid.starts),
+      buffer_before_(absl::ToInt64Nanoseconds(calendar.rules.buffer_before)),
+      buffer_after_(absl::ToInt64Nanoseconds(calendar.rules.buffer_after)),
       host_count_(HostCount(calendar)) {
-  blocked_starts_.reserve(slots_.size());
-  blocked_ends_.reserve(slots_.size());
-  for (const TimeInterval& slot : slots_) {
-    blocked_starts_.push_back(slot.start - calendar_.rules.buffer_before);
-    blocked_ends_.push_back(slot.end + calendar_.rules.buffer_after);
-  }
   CoverCalendarBookings(context);
   CoverHostBusy(context);
   CountBookingsPerDay(context);
@@ -177,14 +291,12 @@ void SlotAvailability::Cover(const TimeInterval& interval, size_t skip,
                              std::vector<int>& opened) const {
   // An empty interval holds no instant, so it blocks nothing.
   if (interval.start >= interval.end) return;
-  const auto first =
-      std::partition_point(blocked_ends_.begin(), blocked_ends_.end(),
-                           [&](absl::Time end) { return end <= interval.start; });
-  const size_t begin = static_cast<size_t>(first - blocked_ends_.begin());
-  const size_t end = static_cast<size_t>(
-      GallopToFirstNotBefore(blocked_starts_.begin() + begin,
-                             blocked_starts_.end(), interval.end) -
-      blocked_starts_.begin());
+  // Slot s is blocked over [s - before, s + length + after): it overlaps
+  // the interval iff s > start - length - after and s < end + before.
+  const size_t begin = index_.FirstAfter(SaturatingAdd(
+      FloorNanos(interval.start), -(grid_.length + buffer_after_)));
+  const size_t end = index_.FirstAtLeast(
+      SaturatingAdd(CeilNanos(interval.end), buffer_before_));
   if (begin >= end) return;
   ++opened[begin];
   --opened[end];
@@ -195,12 +307,10 @@ void SlotAvailability::Cover(const TimeInterval& interval, size_t skip,
 }
 
 size_t SlotAvailability::IndexOfStart(absl::Time start) const {
-  const auto it = std::partition_point(
-      slots_.begin(), slots_.end(),
-      [start](const TimeInterval& slot) { return slot.start < start; });
-  return it != slots_.end() && it->start == start
-             ? static_cast<size_t>(it - slots_.begin())
-             : slots_.size();
+  const size_t i = index_.FirstAtLeast(CeilNanos(start));
+  return i < grid_.size() && absl::FromUnixNanos(grid_.starts[i]) == start
+             ? i
+             : grid_.size();
 }
 
 void SlotAvailability::Accumulate(std::vector<int>& counts) {
@@ -219,16 +329,16 @@ void SlotAvailability::CoverCalendarBookings(const BookingContext& context) {
     return;
   }
   const bool is_class = calendar_.type == CalendarType::kClassBooking;
-  booking_cover_.assign(slots_.size() + 1, 0);
-  if (is_class) session_size_.assign(slots_.size(), 0);
+  booking_cover_.assign(grid_.size() + 1, 0);
+  if (is_class) session_size_.assign(grid_.size(), 0);
   for (const CalendarBooking& booking : context.calendar_bookings) {
-    size_t session = slots_.size();
+    size_t session = grid_.size();
     if (is_class) {
       session = IndexOfStart(booking.slot.start);
-      if (session < slots_.size() && slots_[session] == booking.slot) {
+      if (session < grid_.size() && grid_.Slot(session) == booking.slot) {
         ++session_size_[session];
       } else {
-        session = slots_.size();
+        session = grid_.size();
       }
     }
     // A class session's own bookings fill its seats but do not block it.
@@ -238,7 +348,7 @@ void SlotAvailability::CoverCalendarBookings(const BookingContext& context) {
 }
 
 void SlotAvailability::CoverHostBusy(const BookingContext& context) {
-  host_cover_.assign(host_count_, std::vector<int>(slots_.size() + 1, 0));
+  host_cover_.assign(host_count_, std::vector<int>(grid_.size() + 1, 0));
   if (host_count_ == 0) return;
   // Sorted once so that each busy entry finds its hosts in O(log hosts).
   std::vector<std::pair<std::string_view, size_t>> hosts;
@@ -258,7 +368,7 @@ void SlotAvailability::CoverHostBusy(const BookingContext& context) {
     // a session leaves the host free for that session.
     const size_t session = is_class && busy.calendar_pk == calendar_.pk
                                ? IndexOfStart(busy.slot_start)
-                               : slots_.size();
+                               : grid_.size();
     for (; it != hosts.end() && it->first == busy.member; ++it) {
       Cover(busy.blocked, session, host_cover_[it->second]);
     }
@@ -268,38 +378,40 @@ void SlotAvailability::CoverHostBusy(const BookingContext& context) {
 
 void SlotAvailability::CountBookingsPerDay(const BookingContext& context) {
   const int max_per_day = calendar_.rules.max_bookings_per_day;
-  if (max_per_day <= 0 || slots_.empty()) return;
+  if (max_per_day <= 0 || grid_.size() == 0) return;
   const absl::TimeZone zone = calendar_.rules.zone;
-  // Local dates as the instants where they begin, so that each booking
-  // and candidate finds its date by binary search instead of a time zone
+  // Local dates as the instants where they begin, so that each booking and
+  // slot finds its date with integer arithmetic instead of a time zone
   // conversion.
-  const absl::CivilDay first_day = absl::ToCivilDay(slots_.front().start, zone);
-  const absl::CivilDay last_day = absl::ToCivilDay(slots_.back().start, zone);
-  std::vector<absl::Time> day_starts;
+  const absl::CivilDay first_day = absl::ToCivilDay(grid_.Slot(0).start, zone);
+  const absl::CivilDay last_day =
+      absl::ToCivilDay(grid_.Slot(grid_.size() - 1).start, zone);
+  std::vector<int64_t> day_starts;
   day_starts.reserve(static_cast<size_t>(last_day - first_day) + 2);
   for (absl::CivilDay day = first_day; day <= last_day + 1; ++day) {
-    day_starts.push_back(ToInstant(absl::CivilMinute(day), zone));
+    day_starts.push_back(FloorNanos(ToInstant(absl::CivilMinute(day), zone)));
   }
-  // The date of `t` as an index into day_starts, or -1 outside them.
-  auto day_of = [&day_starts](absl::Time t) -> std::ptrdiff_t {
-    const std::ptrdiff_t after =
-        std::upper_bound(day_starts.begin(), day_starts.end(), t) -
-        day_starts.begin();
-    if (after == 0 || after == static_cast<std::ptrdiff_t>(day_starts.size())) {
-      return -1;
-    }
-    return after - 1;
+  // A local date lasts 24 hours give or take a transition, so dividing
+  // lands on the date or next to it.
+  constexpr int64_t kNanosPerDay = int64_t{24} * 60 * 60 * 1000 * 1000 * 1000;
+  const size_t days = day_starts.size() - 1;
+  auto date_index = [&day_starts, days](int64_t t) -> size_t {
+    if (t < day_starts.front() || t >= day_starts.back()) return days;
+    size_t day = std::min(
+        static_cast<size_t>((t - day_starts.front()) / kNanosPerDay), days - 1);
+    while (day_starts[day] > t) --day;
+    while (day_starts[day + 1] <= t) ++day;
+    return day;
   };
-  std::vector<int> bookings_per_day(day_starts.size(), 0);
+  // Bookings outside the slots' dates count in an extra one at the end.
+  std::vector<int> bookings_per_day(days + 1, 0);
   for (const CalendarBooking& booking : context.calendar_bookings) {
-    const std::ptrdiff_t day = day_of(booking.slot.start);
-    if (day >= 0) ++bookings_per_day[static_cast<size_t>(day)];
+    ++bookings_per_day[date_index(FloorNanos(booking.slot.start))];
   }
-  day_full_.resize(slots_.size());
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    const std::ptrdiff_t day = day_of(slots_[i].start);
-    day_full_[i] =
-        day >= 0 && bookings_per_day[static_cast<size_t>(day)] >= max_per_day;
+  day_full_.resize(grid_.size());
+  for (size_t i = 0; i < grid_.size(); ++i) {
+    const size_t day = date_index(grid_.starts[i]);
+    day_full_[i] = day < days && bookings_per_day[day] >= max_per_day;
   }
 }
 
@@ -329,7 +441,7 @@ bool SlotAvailability::IsFree(size_t i) const {
 }
 
 FreeSlot SlotAvailability::Describe(size_t i) const {
-  FreeSlot free{slots_[i], 1, {}};
+  FreeSlot free{grid_.Slot(i), 1, {}};
   if (calendar_.type == CalendarType::kClassBooking) {
     free.remaining_seats = calendar_.rules.seats_per_slot - session_size_[i];
   }
@@ -361,6 +473,7 @@ std::string AssignRoundRobin(const std::vector<std::string>& free_members,
   return chosen == nullptr ? std::string() : *chosen;
 }
 
+// The durations a calendar accepts, for a message: "30m, 1h".
 std::string DurationList(const Calendar& calendar) {
   std::vector<absl::Duration> durations = calendar.allowed_durations;
   durations.push_back(calendar.rules.duration);
@@ -387,49 +500,10 @@ absl::Time ToInstant(absl::CivilMinute wall_clock, absl::TimeZone zone) {
 std::vector<TimeInterval> OfferedSlots(const AvailabilityRules& rules,
                                        absl::Duration duration,
                                        TimeInterval range) {
+  const SlotGrid grid = MakeSlotGrid(rules, duration, range);
   std::vector<TimeInterval> slots;
-  // An unbounded range has no last day to walk to and a non-positive
-  // duration or interval no grid; none comes from a validated request.
-  if (range.start >= range.end || range.start == absl::InfinitePast() ||
-      range.end == absl::InfiniteFuture() ||
-      duration <= absl::ZeroDuration() ||
-      rules.EffectiveSlotInterval() <= absl::ZeroDuration()) {
-    return slots;
-  }
-  // A day of margin on each side: an interval of the previous date can run
-  // into the range (it may end at 24:00), and around a transition near
-  // midnight an instant's civil date can differ from the date whose
-  // interval produces a slot at that instant.
-  const absl::CivilDay first_day =
-      absl::ToCivilDay(range.start, rules.zone) - 1;
-  const absl::CivilDay last_day = absl::ToCivilDay(range.end, rules.zone) + 1;
-  const std::vector<const DateOverride*> overrides =
-      OverridesBetween(rules, first_day, last_day);
-  for (absl::CivilDay day = first_day; day <= last_day; ++day) {
-    const auto date_override =
-        std::find_if(overrides.begin(), overrides.end(),
-                     [day](const DateOverride* o) { return o->date == day; });
-    if (date_override != overrides.end()) {
-      for (const MinuteRange& open : (*date_override)->intervals) {
-        AppendIntervalSlots(rules, duration, day, open.start_minute,
-                            open.end_minute, range, slots);
-      }
-      continue;
-    }
-    const absl::Weekday weekday = absl::GetWeekday(day);
-    for (const OpenInterval& open : rules.weekly_hours) {
-      if (open.weekday == weekday) {
-        AppendIntervalSlots(rules, duration, day, open.start_minute,
-                            open.end_minute, range, slots);
-      }
-    }
-  }
-  // Days are walked in order, but a day's intervals need not be, and
-  // overlapping intervals can cut the same slot twice.
-  if (!std::is_sorted(slots.begin(), slots.end(), StartsBefore)) {
-    std::sort(slots.begin(), slots.end(), StartsBefore);
-  }
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  slots.reserve(grid.size());
+  for (size_t i = 0; i < grid.size(); ++i) slots.push_back(grid.Slot(i));
   return slots;
 }
 
@@ -454,8 +528,8 @@ absl::StatusOr<absl::Duration> ChooseDuration(
                   *requested) != calendar.allowed_durations.end()) {
       return *requested;
     }
-    return InvalidField("duration", absl::StrCat("must be one of ",
-                                                 DurationList(calendar)));
+    return InvalidField(
+        "duration", absl::StrCat("must be one of ", DurationList(calendar)));
   }
   return InvalidField(
       "duration", absl::StrCat("must be the calendar's duration of ",
@@ -475,10 +549,16 @@ std::vector<FreeSlot> ComputeFreeSlots(const Calendar& calendar,
     range.end =
         std::min(range.end, now + absl::Hours(24) * rules.booking_horizon_days);
   }
-  const SlotAvailability availability(
-      calendar, OfferedSlots(rules, duration, range), context);
-  free.reserve(availability.size());
-  for (size_t i = 0; i < availability.size(); ++i) {
+  const SlotGrid grid = MakeSlotGrid(rules, duration, range);
+  const SlotAvailability availability(calendar, grid, context);
+  // Counted first so that the result, which can be large, is allocated
+  // once.
+  size_t free_count = 0;
+  for (size_t i = 0; i < grid.size(); ++i) {
+    free_count += availability.IsFree(i) ? 1 : 0;
+  }
+  free.reserve(free_count);
+  for (size_t i = 0; i < grid.size(); ++i) {
     if (availability.IsFree(i)) free.push_back(availability.Describe(i));
   }
   return free;
@@ -496,11 +576,11 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
     return InvalidField("duration", "must be positive");
   }
   const AvailabilityRules& rules = calendar.rules;
-  // OfferedSlots walks the neighbouring dates too, so an interval that
+  // The grid walks the neighbouring dates too, so an interval that
   // began on the previous date is considered.
-  std::vector<TimeInterval> slots = OfferedSlots(
+  const SlotGrid grid = MakeSlotGrid(
       rules, duration, TimeInterval{start, start + absl::Nanoseconds(1)});
-  if (slots.empty() || slots.front().start != start) {
+  if (grid.size() == 0 || grid.Slot(0).start != start) {
     return InvalidField("start_time",
                         "is not the start of a slot of this calendar");
   }
@@ -521,7 +601,7 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
                      rules.booking_horizon_days,
                      rules.booking_horizon_days == 1 ? " day" : " days"));
   }
-  const SlotAvailability availability(calendar, std::move(slots), context);
+  const SlotAvailability availability(calendar, grid, context);
   if (!availability.IsFree(0)) {
     return FailedPreconditionWithReason(kReasonSlotUnavailable,
                                         kSlotUnavailableMessage);

@@ -15,6 +15,9 @@
 // maximum, and its hosts are free for its blocked interval (the slot
 // widened by the buffers); see FreeSlot for each calendar type.
 //
+// Instants and durations are taken to whole nanoseconds, as protobuf's
+// are.
+//
 // Thread-safety: pure functions.
 #ifndef SCHEDULING_SERVER_DOMAIN_SLOTS_H_
 #define SCHEDULING_SERVER_DOMAIN_SLOTS_H_
@@ -90,8 +93,8 @@ struct BookingContext {
 };
 
 // How far around a range of slot starts the context must reach: the
-// longest slot, both buffers and a day on each side (the daily maximum
-// counts a whole local date).
+// longest slot, both buffers and two days on each side (the daily maximum
+// counts a whole local date, which can last 25 hours).
 absl::Duration ContextMargin(const AvailabilityRules& rules,
                              absl::Duration duration);
 
@@ -140,11 +143,13 @@ struct BookingDecision {
 };
 
 // Decides a booking of `duration` at `start` exactly as ComputeFreeSlots
-// would offer it at `now`. Errors: INVALID_ARGUMENT on field "start_time"
-// when the calendar never offers a slot starting there (off the grid,
-// outside its hours, too soon for the notice, beyond the horizon);
-// FAILED_PRECONDITION CALENDAR_INACTIVE when the calendar takes no
-// bookings; FAILED_PRECONDITION SLOT_UNAVAILABLE when the slot is offered
+// would offer it at `now`: it succeeds iff ComputeFreeSlots lists a slot
+// starting at `start`. Errors, in the order checked: FAILED_PRECONDITION
+// CALENDAR_INACTIVE when the calendar takes no bookings; INVALID_ARGUMENT
+// on field "duration" when it is not positive; INVALID_ARGUMENT on field
+// "start_time" when the calendar never offers a slot starting there (off
+// the grid, outside its hours, too soon for the notice, beyond the
+// horizon); FAILED_PRECONDITION SLOT_UNAVAILABLE when the slot is offered
 // but taken (hosts busy, no seats left, daily maximum reached).
 absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
                                               absl::Duration duration,

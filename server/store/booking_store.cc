@@ -54,10 +54,10 @@ void LockMembers(Lease& lease, const std::string& location_id,
   // Sorted, so two transactions never wait for each other in a circle.
   std::sort(members.begin(), members.end());
   std::vector<std::string> rows(members.size(), "(?, ?)");
-  sql::PreparedStatement& lock = lease.Prepare(absl::StrCat(
-      "INSERT INTO member_locks (location_id, member_id) VALUES ",
-      absl::StrJoin(rows, ", "),
-      " ON DUPLICATE KEY UPDATE bookings = bookings + 1"));
+  sql::PreparedStatement& lock = lease.Prepare(
+      absl::StrCat("INSERT INTO member_locks (location_id, member_id) VALUES ",
+                   absl::StrJoin(rows, ", "),
+                   " ON DUPLICATE KEY UPDATE bookings = bookings + 1"));
   for (size_t i = 0; i < members.size(); ++i) {
     lock.setString(static_cast<unsigned>(2 * i + 1), location_id);
     lock.setString(static_cast<unsigned>(2 * i + 2), members[i]);
@@ -229,11 +229,12 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
       domain::ChooseDuration(calendar, request.duration);
   if (!duration.ok()) return duration.status();
   LockMembers(lease, calendar.location_id, calendar.members);
-  absl::StatusOr<domain::BookingContext> context = LoadContext(
-      lease, calendar, *duration, {request.start, request.start + absl::Nanoseconds(1)});
+  absl::StatusOr<domain::BookingContext> context =
+      LoadContext(lease, calendar, *duration,
+                  {request.start, request.start + absl::Nanoseconds(1)});
   if (!context.ok()) return context.status();
-  absl::StatusOr<domain::BookingDecision> decision = domain::DecideBooking(
-      calendar, *duration, request.start, now, *context);
+  absl::StatusOr<domain::BookingDecision> decision =
+      domain::DecideBooking(calendar, *duration, request.start, now, *context);
   if (!decision.ok()) return decision.status();
 
   domain::Booking booking;
@@ -251,8 +252,8 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
   sql::PreparedStatement& insert = lease.Prepare(
       "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
       "invitee_name, invitee_email, one_time_link_pk, create_time, members, "
-      "seat_key, blocked_start, blocked_end, request_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "seat_key, blocked_start, blocked_end, request_id, metadata) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setInt64(1, calendar.pk);
   insert.setString(2, booking.booking_id);
   insert.setDateTime(3, ToSqlDateTime(booking.start_time));
@@ -279,6 +280,12 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
   } else {
     insert.setString(13, request.request_id);
   }
+  if (request.metadata.empty()) {
+    insert.setNull(14, 0);
+  } else {
+    insert.setString(14, EncodeStringMap(request.metadata));
+  }
+  booking.metadata = request.metadata;
   try {
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {
@@ -314,10 +321,9 @@ absl::Status CalendarNotFound(absl::string_view location_id,
 absl::Status BookingNotFound(absl::string_view location_id,
                              absl::string_view calendar_id,
                              absl::string_view booking_id) {
-  return absl::NotFoundError(absl::StrCat("booking locations/", location_id,
-                                          "/calendars/", calendar_id,
-                                          "/bookings/", booking_id,
-                                          " does not exist"));
+  return absl::NotFoundError(
+      absl::StrCat("booking locations/", location_id, "/calendars/",
+                   calendar_id, "/bookings/", booking_id, " does not exist"));
 }
 
 // The pk of a live calendar, read without a lock.
@@ -335,15 +341,14 @@ absl::StatusOr<int64_t> LiveCalendarPk(Lease& lease,
 }
 
 // Reads one booking by calendar pk and a condition on `b`.
-absl::StatusOr<domain::Booking> SelectBooking(Lease& lease,
-                                              int64_t calendar_pk,
+absl::StatusOr<domain::Booking> SelectBooking(Lease& lease, int64_t calendar_pk,
                                               absl::string_view condition,
                                               const std::string& value,
                                               bool for_update) {
-  sql::PreparedStatement& select = lease.Prepare(absl::StrCat(
-      "SELECT ", kBookingColumns, " FROM ", kBookingFrom,
-      " WHERE b.calendar_pk = ? AND ", condition,
-      for_update ? " FOR UPDATE" : ""));
+  sql::PreparedStatement& select =
+      lease.Prepare(absl::StrCat("SELECT ", kBookingColumns, " FROM ",
+                                 kBookingFrom, " WHERE b.calendar_pk = ? AND ",
+                                 condition, for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, calendar_pk);
   select.setString(2, value);
   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
@@ -357,45 +362,49 @@ absl::StatusOr<domain::Booking> BookingStore::Create(
     absl::string_view location_id, absl::string_view calendar_id,
     const BookingRequest& request, absl::Time now) {
   absl::StatusOr<domain::Booking> result;
-  absl::Status status = RunTransaction(pool_, "create booking", [&](Lease& lease) {
-    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
-    if (!pk.ok()) return pk.status();
-    absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
-    if (!calendar.ok()) return calendar.status();
-    if (!request.request_id.empty()) {
-      // Under the calendar lock, so a retry racing the first call waits
-      // for it and then finds its booking.
-      absl::StatusOr<domain::Booking> earlier = SelectBooking(
-          lease, *pk, "b.request_id = ?", request.request_id, false);
-      if (earlier.ok()) {
-        result = *std::move(earlier);
-        return absl::OkStatus();
-      }
-    }
-    result = booking_internal::BookOnLockedCalendar(lease, *calendar, request,
-                                                    /*link_pk=*/0, now);
-    return result.status();
-  });
+  absl::Status status =
+      RunTransaction(pool_, "create booking", [&](Lease& lease) {
+        absl::StatusOr<int64_t> pk =
+            LiveCalendarPk(lease, location_id, calendar_id);
+        if (!pk.ok()) return pk.status();
+        absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
+        if (!calendar.ok()) return calendar.status();
+        if (!request.request_id.empty()) {
+          // Under the calendar lock, so a retry racing the first call waits
+          // for it and then finds its booking.
+          absl::StatusOr<domain::Booking> earlier = SelectBooking(
+              lease, *pk, "b.request_id = ?", request.request_id, false);
+          if (earlier.ok()) {
+            result = *std::move(earlier);
+            return absl::OkStatus();
+          }
+        }
+        result =
+            booking_internal::BookOnLockedCalendar(lease, *calendar, request,
+                                                   /*link_pk=*/0, now);
+        return result.status();
+      });
   if (!status.ok()) return status;
   return result;
 }
 
-absl::StatusOr<domain::Booking> BookingStore::Get(absl::string_view location_id,
-                                                  absl::string_view calendar_id,
-                                                  absl::string_view booking_id) {
+absl::StatusOr<domain::Booking> BookingStore::Get(
+    absl::string_view location_id, absl::string_view calendar_id,
+    absl::string_view booking_id) {
   absl::StatusOr<domain::Booking> result;
   absl::Status status = RunStatements(pool_, "get booking", [&](Lease& lease) {
-    static const std::string* sql = new std::string(absl::StrCat(
-        "SELECT ", kBookingColumns, " FROM ", kBookingFrom,
-        " WHERE bc.location_id = ? AND bc.calendar_id = ? AND "
-        "b.booking_id = ?"));
+    static const std::string* sql = new std::string(
+        absl::StrCat("SELECT ", kBookingColumns, " FROM ", kBookingFrom,
+                     " WHERE bc.location_id = ? AND bc.calendar_id = ? AND "
+                     "b.booking_id = ?"));
     sql::PreparedStatement& select = lease.Prepare(*sql);
     select.setString(1, std::string(location_id));
     select.setString(2, std::string(calendar_id));
     select.setString(3, std::string(booking_id));
     std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    result = row->next() ? ReadBooking(*row, 1)
-                         : BookingNotFound(location_id, calendar_id, booking_id);
+    result = row->next()
+                 ? ReadBooking(*row, 1)
+                 : BookingNotFound(location_id, calendar_id, booking_id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -405,48 +414,51 @@ absl::StatusOr<domain::Booking> BookingStore::Get(absl::string_view location_id,
 absl::StatusOr<BookingPage> BookingStore::List(
     const BookingListOptions& options) {
   BookingPage page;
-  absl::Status status = RunStatements(pool_, "list bookings", [&](Lease& lease) {
-    absl::StatusOr<int64_t> pk =
-        LiveCalendarPk(lease, options.location_id, options.calendar_id);
-    if (!pk.ok()) return pk.status();
-    std::string sql = absl::StrCat("SELECT ", kBookingColumns, " FROM ",
-                                   kBookingFrom, " WHERE b.calendar_pk = ?");
-    if (!options.show_cancelled) absl::StrAppend(&sql, " AND b.state = 1");
-    if (options.ends_after) absl::StrAppend(&sql, " AND b.end_time > ?");
-    if (options.starts_before) absl::StrAppend(&sql, " AND b.start_time < ?");
-    if (options.after) {
-      absl::StrAppend(&sql,
-                      " AND (b.start_time > ? OR (b.start_time = ? AND "
-                      "b.pk > ?))");
-    }
-    absl::StrAppend(&sql, " ORDER BY b.start_time, b.pk LIMIT ?");
-    sql::PreparedStatement& select = lease.Prepare(sql);
-    unsigned column = 1;
-    select.setInt64(column++, *pk);
-    if (options.ends_after) {
-      select.setDateTime(column++, ToSqlDateTime(*options.ends_after));
-    }
-    if (options.starts_before) {
-      select.setDateTime(column++, ToSqlDateTime(*options.starts_before));
-    }
-    if (options.after) {
-      select.setDateTime(column++, ToSqlDateTime(options.after->first));
-      select.setDateTime(column++, ToSqlDateTime(options.after->first));
-      select.setInt64(column++, options.after->second);
-    }
-    select.setInt(column++, options.page_size + 1);
-    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    while (rows->next()) {
-      if (static_cast<int>(page.bookings.size()) == options.page_size) {
-        page.has_more = true;
-        break;
-      }
-      absl::StatusOr<domain::Booking> booking = ReadBooking(*rows, 1);
-      if (!booking.ok()) return booking.status();
-      page.bookings.push_back(*std::move(booking));
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "list bookings", [&](Lease& lease) {
+        absl::StatusOr<int64_t> pk =
+            LiveCalendarPk(lease, options.location_id, options.calendar_id);
+        if (!pk.ok()) return pk.status();
+        std::string sql =
+            absl::StrCat("SELECT ", kBookingColumns, " FROM ", kBookingFrom,
+                         " WHERE b.calendar_pk = ?");
+        if (!options.show_cancelled) absl::StrAppend(&sql, " AND b.state = 1");
+        if (options.ends_after) absl::StrAppend(&sql, " AND b.end_time > ?");
+        if (options.starts_before)
+          absl::StrAppend(&sql, " AND b.start_time < ?");
+        if (options.after) {
+          absl::StrAppend(&sql,
+                          " AND (b.start_time > ? OR (b.start_time = ? AND "
+                          "b.pk > ?))");
+        }
+        absl::StrAppend(&sql, " ORDER BY b.start_time, b.pk LIMIT ?");
+        sql::PreparedStatement& select = lease.Prepare(sql);
+        unsigned column = 1;
+        select.setInt64(column++, *pk);
+        if (options.ends_after) {
+          select.setDateTime(column++, ToSqlDateTime(*options.ends_after));
+        }
+        if (options.starts_before) {
+          select.setDateTime(column++, ToSqlDateTime(*options.starts_before));
+        }
+        if (options.after) {
+          select.setDateTime(column++, ToSqlDateTime(options.after->first));
+          select.setDateTime(column++, ToSqlDateTime(options.after->first));
+          select.setInt64(column++, options.after->second);
+        }
+        select.setInt(column++, options.page_size + 1);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        while (rows->next()) {
+          if (static_cast<int>(page.bookings.size()) == options.page_size) {
+            page.has_more = true;
+            break;
+          }
+          absl::StatusOr<domain::Booking> booking = ReadBooking(*rows, 1);
+          if (!booking.ok()) return booking.status();
+          page.bookings.push_back(*std::move(booking));
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return page;
 }
@@ -456,31 +468,35 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
     absl::string_view booking_id, absl::string_view reason, absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> result;
-  absl::Status status = RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
-    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
-    if (!pk.ok()) return pk.status();
-    result = SelectBooking(lease, *pk, "b.booking_id = ?",
-                           std::string(booking_id), /*for_update=*/true);
-    if (!result.ok()) return BookingNotFound(location_id, calendar_id, booking_id);
-    if (result->state == domain::BookingState::kCancelled) {
-      return absl::OkStatus();
-    }
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = ?, "
-        "cancel_reason = ? WHERE pk = ?");
-    update.setDateTime(1, ToSqlDateTime(now));
-    update.setString(2, std::string(reason));
-    update.setInt64(3, result->pk);
-    update.executeUpdate();
-    sql::PreparedStatement& free_members =
-        lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
-    free_members.setInt64(1, result->pk);
-    free_members.executeUpdate();
-    result->state = domain::BookingState::kCancelled;
-    result->cancel_time = now;
-    result->cancel_reason = std::string(reason);
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
+        absl::StatusOr<int64_t> pk =
+            LiveCalendarPk(lease, location_id, calendar_id);
+        if (!pk.ok()) return pk.status();
+        result = SelectBooking(lease, *pk, "b.booking_id = ?",
+                               std::string(booking_id), /*for_update=*/true);
+        if (!result.ok())
+          return BookingNotFound(location_id, calendar_id, booking_id);
+        if (result->state == domain::BookingState::kCancelled) {
+          return absl::OkStatus();
+        }
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = "
+            "?, "
+            "cancel_reason = ? WHERE pk = ?");
+        update.setDateTime(1, ToSqlDateTime(now));
+        update.setString(2, std::string(reason));
+        update.setInt64(3, result->pk);
+        update.executeUpdate();
+        sql::PreparedStatement& free_members =
+            lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+        free_members.setInt64(1, result->pk);
+        free_members.executeUpdate();
+        result->state = domain::BookingState::kCancelled;
+        result->cancel_time = now;
+        result->cancel_reason = std::string(reason);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -490,78 +506,84 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
     absl::string_view booking_id, absl::Time start, absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> result;
-  absl::Status status = RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
-    absl::StatusOr<int64_t> pk = LiveCalendarPk(lease, location_id, calendar_id);
-    if (!pk.ok()) return pk.status();
-    absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
-    if (!calendar.ok()) return calendar.status();
-    result = SelectBooking(lease, *pk, "b.booking_id = ?",
-                           std::string(booking_id), /*for_update=*/true);
-    if (!result.ok()) return BookingNotFound(location_id, calendar_id, booking_id);
-    if (result->state != domain::BookingState::kConfirmed) {
-      return domain::FailedPreconditionWithReason(
-          "BOOKING_CANCELLED", "A cancelled booking cannot be rescheduled.");
-    }
-    const absl::Duration duration = result->end_time - result->start_time;
-    booking_internal::LockMembers(lease, calendar->location_id,
-                                  calendar->members);
-    absl::StatusOr<domain::BookingContext> context =
-        LoadContext(lease, *calendar, duration,
-                    {start, start + absl::Nanoseconds(1)}, result->pk);
-    if (!context.ok()) return context.status();
-    absl::StatusOr<domain::BookingDecision> decision =
-        domain::DecideBooking(*calendar, duration, start, now, *context);
-    if (!decision.ok()) return decision.status();
-    // A round-robin booking keeps its member when the member is free at
-    // the new time: the invitee keeps the host they were promised.
-    if (calendar->type == domain::CalendarType::kRoundRobin &&
-        !result->members.empty()) {
-      for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
-               *calendar, duration, {start, start + absl::Nanoseconds(1)}, now,
-               *context)) {
-        if (std::find(free.free_members.begin(), free.free_members.end(),
-                      result->members.front()) != free.free_members.end()) {
-          decision->members = {result->members.front()};
+  absl::Status status =
+      RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
+        absl::StatusOr<int64_t> pk =
+            LiveCalendarPk(lease, location_id, calendar_id);
+        if (!pk.ok()) return pk.status();
+        absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
+        if (!calendar.ok()) return calendar.status();
+        result = SelectBooking(lease, *pk, "b.booking_id = ?",
+                               std::string(booking_id), /*for_update=*/true);
+        if (!result.ok())
+          return BookingNotFound(location_id, calendar_id, booking_id);
+        if (result->state != domain::BookingState::kConfirmed) {
+          return domain::FailedPreconditionWithReason(
+              "BOOKING_CANCELLED",
+              "A cancelled booking cannot be rescheduled.");
         }
-      }
-    }
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE bookings SET start_time = ?, end_time = ?, blocked_start = ?, "
-        "blocked_end = ?, members = ?, seat_key = ?, reschedule_time = ? "
-        "WHERE pk = ?");
-    update.setDateTime(1, ToSqlDateTime(decision->slot.start));
-    update.setDateTime(2, ToSqlDateTime(decision->slot.end));
-    update.setDateTime(3, ToSqlDateTime(decision->blocked.start));
-    update.setDateTime(4, ToSqlDateTime(decision->blocked.end));
-    update.setString(5, EncodeIdList(decision->members));
-    std::optional<std::string> seat =
-        booking_internal::SeatKey(*calendar, decision->members);
-    if (seat.has_value()) {
-      update.setString(6, *seat);
-    } else {
-      update.setNull(6, 0);
-    }
-    update.setDateTime(7, ToSqlDateTime(now));
-    update.setInt64(8, result->pk);
-    try {
-      update.executeUpdate();
-    } catch (const sql::SQLException& error) {
-      if (error.getErrorCode() != kErrDuplicateKey) throw;
-      return booking_internal::SlotTaken();
-    }
-    sql::PreparedStatement& free_members =
-        lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
-    free_members.setInt64(1, result->pk);
-    free_members.executeUpdate();
-    booking_internal::InsertMemberRows(lease, *calendar, result->pk, *decision);
-    result->start_time = decision->slot.start;
-    result->end_time = decision->slot.end;
-    result->blocked_start = decision->blocked.start;
-    result->blocked_end = decision->blocked.end;
-    result->members = decision->members;
-    result->reschedule_time = now;
-    return absl::OkStatus();
-  });
+        const absl::Duration duration = result->end_time - result->start_time;
+        booking_internal::LockMembers(lease, calendar->location_id,
+                                      calendar->members);
+        absl::StatusOr<domain::BookingContext> context =
+            LoadContext(lease, *calendar, duration,
+                        {start, start + absl::Nanoseconds(1)}, result->pk);
+        if (!context.ok()) return context.status();
+        absl::StatusOr<domain::BookingDecision> decision =
+            domain::DecideBooking(*calendar, duration, start, now, *context);
+        if (!decision.ok()) return decision.status();
+        // A round-robin booking keeps its member when the member is free at
+        // the new time: the invitee keeps the host they were promised.
+        if (calendar->type == domain::CalendarType::kRoundRobin &&
+            !result->members.empty()) {
+          for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
+                   *calendar, duration, {start, start + absl::Nanoseconds(1)},
+                   now, *context)) {
+            if (std::find(free.free_members.begin(), free.free_members.end(),
+                          result->members.front()) != free.free_members.end()) {
+              decision->members = {result->members.front()};
+            }
+          }
+        }
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE bookings SET start_time = ?, end_time = ?, blocked_start = "
+            "?, "
+            "blocked_end = ?, members = ?, seat_key = ?, reschedule_time = ? "
+            "WHERE pk = ?");
+        update.setDateTime(1, ToSqlDateTime(decision->slot.start));
+        update.setDateTime(2, ToSqlDateTime(decision->slot.end));
+        update.setDateTime(3, ToSqlDateTime(decision->blocked.start));
+        update.setDateTime(4, ToSqlDateTime(decision->blocked.end));
+        update.setString(5, EncodeIdList(decision->members));
+        std::optional<std::string> seat =
+            booking_internal::SeatKey(*calendar, decision->members);
+        if (seat.has_value()) {
+          update.setString(6, *seat);
+        } else {
+          update.setNull(6, 0);
+        }
+        update.setDateTime(7, ToSqlDateTime(now));
+        update.setInt64(8, result->pk);
+        try {
+          update.executeUpdate();
+        } catch (const sql::SQLException& error) {
+          if (error.getErrorCode() != kErrDuplicateKey) throw;
+          return booking_internal::SlotTaken();
+        }
+        sql::PreparedStatement& free_members =
+            lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+        free_members.setInt64(1, result->pk);
+        free_members.executeUpdate();
+        booking_internal::InsertMemberRows(lease, *calendar, result->pk,
+                                           *decision);
+        result->start_time = decision->slot.start;
+        result->end_time = decision->slot.end;
+        result->blocked_start = decision->blocked.start;
+        result->blocked_end = decision->blocked.end;
+        result->members = decision->members;
+        result->reschedule_time = now;
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -570,30 +592,31 @@ absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
     absl::string_view location_id, absl::string_view calendar_id,
     std::optional<absl::Duration> duration, domain::TimeInterval range) {
   CalendarWithContext result;
-  absl::Status status = RunStatements(pool_, "read calendar and bookings", [&](Lease& lease) {
-    static const std::string* sql = new std::string(
-        absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
-                     " WHERE c.location_id = ? AND c.calendar_id = ? AND "
-                     "c.live = 1"));
-    sql::PreparedStatement& select = lease.Prepare(*sql);
-    select.setString(1, std::string(location_id));
-    select.setString(2, std::string(calendar_id));
-    {
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) return CalendarNotFound(location_id, calendar_id);
-      absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
-      if (!calendar.ok()) return calendar.status();
-      result.calendar = *std::move(calendar);
-    }
-    absl::StatusOr<absl::Duration> chosen =
-        domain::ChooseDuration(result.calendar, duration);
-    if (!chosen.ok()) return chosen.status();
-    absl::StatusOr<domain::BookingContext> context =
-        LoadContext(lease, result.calendar, *chosen, range);
-    if (!context.ok()) return context.status();
-    result.context = *std::move(context);
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "read calendar and bookings", [&](Lease& lease) {
+        static const std::string* sql = new std::string(
+            absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
+                         " WHERE c.location_id = ? AND c.calendar_id = ? AND "
+                         "c.live = 1"));
+        sql::PreparedStatement& select = lease.Prepare(*sql);
+        select.setString(1, std::string(location_id));
+        select.setString(2, std::string(calendar_id));
+        {
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          if (!row->next()) return CalendarNotFound(location_id, calendar_id);
+          absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
+          if (!calendar.ok()) return calendar.status();
+          result.calendar = *std::move(calendar);
+        }
+        absl::StatusOr<absl::Duration> chosen =
+            domain::ChooseDuration(result.calendar, duration);
+        if (!chosen.ok()) return chosen.status();
+        absl::StatusOr<domain::BookingContext> context =
+            LoadContext(lease, result.calendar, *chosen, range);
+        if (!context.ok()) return context.status();
+        result.context = *std::move(context);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }

@@ -13,6 +13,7 @@
 #define SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct BookingRequest {
   std::optional<absl::Duration> duration;  // kService: the chosen one
   domain::Invitee invitee;
   std::string request_id;  // idempotency key; empty for none
+  // Copied onto the booking (a one-time link's metadata).
+  std::map<std::string, std::string> metadata;
 };
 
 struct BookingPage {

@@ -156,48 +156,49 @@ absl::StatusOr<domain::Calendar> CalendarStore::Create(
   calendar.update_time = now;
   calendar.version = 1;
   absl::StatusOr<domain::Calendar> result;
-  absl::Status status = RunStatements(pool_, "create calendar", [&](Lease& lease) {
-    std::optional<int64_t> group_pk;
-    if (!calendar.group_id.empty()) {
-      absl::StatusOr<int64_t> pk =
-          GroupPk(lease, calendar.location_id, calendar.group_id);
-      if (!pk.ok()) return pk.status();
-      group_pk = *pk;
-    }
-    sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
-        "INSERT INTO calendars (", kSettingsColumns,
-        ", location_id, calendar_id, group_pk, version, create_time, "
-        "update_time) VALUES (",
-        absl::StrJoin(std::vector<std::string>(kSettingsCount, "?"), ", "),
-        ", ?, ?, ?, 1, ?, ?)"));
-    BindSettings(insert, 1, calendar);
-    unsigned i = kSettingsCount + 1;
-    insert.setString(i++, calendar.location_id);
-    insert.setString(i++, calendar.calendar_id);
-    if (group_pk.has_value()) {
-      insert.setInt64(i++, *group_pk);
-    } else {
-      insert.setNull(i++, 0);
-    }
-    insert.setDateTime(i++, ToSqlDateTime(now));
-    insert.setDateTime(i++, ToSqlDateTime(now));
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& error) {
-      if (error.getErrorCode() != kErrDuplicateKey) throw;
-      if (absl::StrContains(error.what(), "slug")) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("slug \"", calendar.slug, "\" is taken in locations/",
-                         calendar.location_id));
-      }
-      return absl::AlreadyExistsError(absl::StrCat(
-          "calendar locations/", calendar.location_id, "/calendars/",
-          calendar.calendar_id, " already exists"));
-    }
-    result = SelectLiveCalendar(lease, calendar.location_id,
-                                calendar.calendar_id);
-    return result.status();
-  });
+  absl::Status status =
+      RunStatements(pool_, "create calendar", [&](Lease& lease) {
+        std::optional<int64_t> group_pk;
+        if (!calendar.group_id.empty()) {
+          absl::StatusOr<int64_t> pk =
+              GroupPk(lease, calendar.location_id, calendar.group_id);
+          if (!pk.ok()) return pk.status();
+          group_pk = *pk;
+        }
+        sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
+            "INSERT INTO calendars (", kSettingsColumns,
+            ", location_id, calendar_id, group_pk, version, create_time, "
+            "update_time) VALUES (",
+            absl::StrJoin(std::vector<std::string>(kSettingsCount, "?"), ", "),
+            ", ?, ?, ?, 1, ?, ?)"));
+        BindSettings(insert, 1, calendar);
+        unsigned i = kSettingsCount + 1;
+        insert.setString(i++, calendar.location_id);
+        insert.setString(i++, calendar.calendar_id);
+        if (group_pk.has_value()) {
+          insert.setInt64(i++, *group_pk);
+        } else {
+          insert.setNull(i++, 0);
+        }
+        insert.setDateTime(i++, ToSqlDateTime(now));
+        insert.setDateTime(i++, ToSqlDateTime(now));
+        try {
+          insert.executeUpdate();
+        } catch (const sql::SQLException& error) {
+          if (error.getErrorCode() != kErrDuplicateKey) throw;
+          if (absl::StrContains(error.what(), "slug")) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "slug \"", calendar.slug, "\" is taken in locations/",
+                calendar.location_id));
+          }
+          return absl::AlreadyExistsError(absl::StrCat(
+              "calendar locations/", calendar.location_id, "/calendars/",
+              calendar.calendar_id, " already exists"));
+        }
+        result = SelectLiveCalendar(lease, calendar.location_id,
+                                    calendar.calendar_id);
+        return result.status();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -218,9 +219,9 @@ absl::StatusOr<CalendarPage> CalendarStore::List(
   using Order = CalendarListOptions::Order;
   const char* direction = options.descending ? " DESC" : "";
   const char* after = options.descending ? "<" : ">";
-  std::string sql = absl::StrCat("SELECT ", kCalendarColumns, " FROM ",
-                                 kCalendarFrom,
-                                 " WHERE c.location_id = ? AND c.live = 1");
+  std::string sql =
+      absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
+                   " WHERE c.location_id = ? AND c.live = 1");
   if (options.display_name_contains) {
     // The column's binary collation compares case-sensitively; the search
     // box should not.
@@ -264,43 +265,45 @@ absl::StatusOr<CalendarPage> CalendarStore::List(
   absl::StrAppend(&sql, " LIMIT ?");
 
   CalendarPage page;
-  absl::Status status = RunStatements(pool_, "list calendars", [&](Lease& lease) {
-    sql::PreparedStatement& select = lease.Prepare(sql);
-    unsigned i = 1;
-    select.setString(i++, options.location_id);
-    if (options.display_name_contains) {
-      select.setString(i++, ContainsPattern(*options.display_name_contains));
-    }
-    if (options.group_id && !options.group_id->empty()) {
-      select.setString(i++, *options.group_id);
-    }
-    if (options.type) select.setInt(i++, TypeColumn(*options.type));
-    if (options.status) select.setInt(i++, StatusColumn(*options.status));
-    if (options.after) {
-      const auto& position = *options.after;
-      if (options.order == Order::kDisplayName) {
-        select.setString(i++, position.display_name);
-        select.setString(i++, position.display_name);
-      } else if (options.order == Order::kUpdateTime) {
-        select.setDateTime(i++, ToSqlDateTime(position.update_time));
-        select.setDateTime(i++, ToSqlDateTime(position.update_time));
-      }
-      select.setInt64(i++, position.pk);
-    }
-    // One row more than asked tells whether another page exists.
-    select.setInt(i++, options.page_size + 1);
-    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    while (rows->next()) {
-      if (static_cast<int>(page.calendars.size()) == options.page_size) {
-        page.has_more = true;
-        break;
-      }
-      absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*rows, 1);
-      if (!calendar.ok()) return calendar.status();
-      page.calendars.push_back(*std::move(calendar));
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "list calendars", [&](Lease& lease) {
+        sql::PreparedStatement& select = lease.Prepare(sql);
+        unsigned i = 1;
+        select.setString(i++, options.location_id);
+        if (options.display_name_contains) {
+          select.setString(i++,
+                           ContainsPattern(*options.display_name_contains));
+        }
+        if (options.group_id && !options.group_id->empty()) {
+          select.setString(i++, *options.group_id);
+        }
+        if (options.type) select.setInt(i++, TypeColumn(*options.type));
+        if (options.status) select.setInt(i++, StatusColumn(*options.status));
+        if (options.after) {
+          const auto& position = *options.after;
+          if (options.order == Order::kDisplayName) {
+            select.setString(i++, position.display_name);
+            select.setString(i++, position.display_name);
+          } else if (options.order == Order::kUpdateTime) {
+            select.setDateTime(i++, ToSqlDateTime(position.update_time));
+            select.setDateTime(i++, ToSqlDateTime(position.update_time));
+          }
+          select.setInt64(i++, position.pk);
+        }
+        // One row more than asked tells whether another page exists.
+        select.setInt(i++, options.page_size + 1);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        while (rows->next()) {
+          if (static_cast<int>(page.calendars.size()) == options.page_size) {
+            page.has_more = true;
+            break;
+          }
+          absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*rows, 1);
+          if (!calendar.ok()) return calendar.status();
+          page.calendars.push_back(*std::move(calendar));
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return page;
 }
@@ -310,33 +313,35 @@ absl::StatusOr<domain::Calendar> CalendarStore::Update(
     absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Calendar> result;
-  absl::Status status = RunStatements(pool_, "update calendar", [&](Lease& lease) {
-    sql::PreparedStatement& update = lease.Prepare(absl::StrCat(
-        "UPDATE calendars SET ",
-        absl::StrReplaceAll(kSettingsColumns, {{",", " = ?,"}}),
-        " = ?, version = version + 1, update_time = ? WHERE location_id = ? "
-        "AND calendar_id = ? AND live = 1 AND version = ?"));
-    BindSettings(update, 1, calendar);
-    unsigned i = kSettingsCount + 1;
-    update.setDateTime(i++, ToSqlDateTime(now));
-    update.setString(i++, calendar.location_id);
-    update.setString(i++, calendar.calendar_id);
-    update.setInt64(i++, expected_version);
-    int changed = 0;
-    try {
-      changed = update.executeUpdate();
-    } catch (const sql::SQLException& error) {
-      if (error.getErrorCode() != kErrDuplicateKey) throw;
-      return absl::AlreadyExistsError(
-          absl::StrCat("slug \"", calendar.slug, "\" is taken in locations/",
-                       calendar.location_id));
-    }
-    result = SelectLiveCalendar(lease, calendar.location_id,
-                                calendar.calendar_id);
-    if (!result.ok()) return result.status();
-    if (changed == 0) return StaleEtag("the calendar");
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunStatements(pool_, "update calendar", [&](Lease& lease) {
+        sql::PreparedStatement& update = lease.Prepare(absl::StrCat(
+            "UPDATE calendars SET ",
+            absl::StrReplaceAll(kSettingsColumns, {{",", " = ?,"}}),
+            " = ?, version = version + 1, update_time = ? WHERE location_id = "
+            "? "
+            "AND calendar_id = ? AND live = 1 AND version = ?"));
+        BindSettings(update, 1, calendar);
+        unsigned i = kSettingsCount + 1;
+        update.setDateTime(i++, ToSqlDateTime(now));
+        update.setString(i++, calendar.location_id);
+        update.setString(i++, calendar.calendar_id);
+        update.setInt64(i++, expected_version);
+        int changed = 0;
+        try {
+          changed = update.executeUpdate();
+        } catch (const sql::SQLException& error) {
+          if (error.getErrorCode() != kErrDuplicateKey) throw;
+          return absl::AlreadyExistsError(
+              absl::StrCat("slug \"", calendar.slug,
+                           "\" is taken in locations/", calendar.location_id));
+        }
+        result = SelectLiveCalendar(lease, calendar.location_id,
+                                    calendar.calendar_id);
+        if (!result.ok()) return result.status();
+        if (changed == 0) return StaleEtag("the calendar");
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -368,20 +373,21 @@ absl::StatusOr<domain::Calendar> CalendarStore::SetStatus(
     absl::string_view location_id, absl::string_view calendar_id,
     domain::CalendarStatus status_value, absl::Time now) {
   absl::StatusOr<domain::Calendar> calendar;
-  absl::Status status = RunStatements(pool_, "set calendar status", [&](Lease& lease) {
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE calendars SET status = ?, version = version + 1, "
-        "update_time = ? WHERE location_id = ? AND calendar_id = ? AND "
-        "live = 1 AND status <> ?");
-    update.setInt(1, StatusColumn(status_value));
-    update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
-    update.setString(3, std::string(location_id));
-    update.setString(4, std::string(calendar_id));
-    update.setInt(5, StatusColumn(status_value));
-    update.executeUpdate();
-    calendar = SelectLiveCalendar(lease, location_id, calendar_id);
-    return calendar.status();
-  });
+  absl::Status status =
+      RunStatements(pool_, "set calendar status", [&](Lease& lease) {
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE calendars SET status = ?, version = version + 1, "
+            "update_time = ? WHERE location_id = ? AND calendar_id = ? AND "
+            "live = 1 AND status <> ?");
+        update.setInt(1, StatusColumn(status_value));
+        update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
+        update.setString(3, std::string(location_id));
+        update.setString(4, std::string(calendar_id));
+        update.setInt(5, StatusColumn(status_value));
+        update.executeUpdate();
+        calendar = SelectLiveCalendar(lease, location_id, calendar_id);
+        return calendar.status();
+      });
   if (!status.ok()) return status;
   return calendar;
 }
@@ -390,29 +396,30 @@ absl::StatusOr<domain::Calendar> CalendarStore::MoveToGroup(
     absl::string_view location_id, absl::string_view calendar_id,
     absl::string_view group_id, absl::Time now) {
   absl::StatusOr<domain::Calendar> calendar;
-  absl::Status status = RunStatements(pool_, "move calendar", [&](Lease& lease) {
-    std::optional<int64_t> group_pk;
-    if (!group_id.empty()) {
-      absl::StatusOr<int64_t> pk = GroupPk(lease, location_id, group_id);
-      if (!pk.ok()) return pk.status();
-      group_pk = *pk;
-    }
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE calendars SET group_pk = ?, version = version + 1, "
-        "update_time = ? WHERE location_id = ? AND calendar_id = ? AND "
-        "live = 1");
-    if (group_pk.has_value()) {
-      update.setInt64(1, *group_pk);
-    } else {
-      update.setNull(1, 0);
-    }
-    update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
-    update.setString(3, std::string(location_id));
-    update.setString(4, std::string(calendar_id));
-    update.executeUpdate();
-    calendar = SelectLiveCalendar(lease, location_id, calendar_id);
-    return calendar.status();
-  });
+  absl::Status status =
+      RunStatements(pool_, "move calendar", [&](Lease& lease) {
+        std::optional<int64_t> group_pk;
+        if (!group_id.empty()) {
+          absl::StatusOr<int64_t> pk = GroupPk(lease, location_id, group_id);
+          if (!pk.ok()) return pk.status();
+          group_pk = *pk;
+        }
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE calendars SET group_pk = ?, version = version + 1, "
+            "update_time = ? WHERE location_id = ? AND calendar_id = ? AND "
+            "live = 1");
+        if (group_pk.has_value()) {
+          update.setInt64(1, *group_pk);
+        } else {
+          update.setNull(1, 0);
+        }
+        update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
+        update.setString(3, std::string(location_id));
+        update.setString(4, std::string(calendar_id));
+        update.executeUpdate();
+        calendar = SelectLiveCalendar(lease, location_id, calendar_id);
+        return calendar.status();
+      });
   if (!status.ok()) return status;
   return calendar;
 }
@@ -518,9 +525,9 @@ absl::StatusOr<domain::Group> CalendarStore::UpdateGroup(
   return result;
 }
 
-absl::Status CalendarStore::DeleteGroup(absl::string_view location_id,
-                                        absl::string_view group_id, bool force,
-                                        std::optional<int64_t> expected_version) {
+absl::Status CalendarStore::DeleteGroup(
+    absl::string_view location_id, absl::string_view group_id, bool force,
+    std::optional<int64_t> expected_version) {
   return RunTransaction(pool_, "delete group", [&](Lease& lease) {
     absl::StatusOr<domain::Group> group =
         SelectGroup(lease, location_id, group_id, /*for_update=*/true);
@@ -546,8 +553,10 @@ absl::Status CalendarStore::DeleteGroup(absl::string_view location_id,
                        " calendar(s); move them out first or delete with "
                        "force, which leaves them ungrouped."));
     }
-    sql::PreparedStatement& ungroup =
-        lease.Prepare("UPDATE calendars SET group_pk = NULL WHERE group_pk = ?");
+    // Ungrouping changes the calendars: new version, new update time.
+    sql::PreparedStatement& ungroup = lease.Prepare(
+        "UPDATE calendars SET group_pk = NULL, version = version + 1, "
+        "update_time = UTC_TIMESTAMP(6) WHERE group_pk = ?");
     ungroup.setInt64(1, group->pk);
     ungroup.executeUpdate();
     sql::PreparedStatement& remove =
@@ -562,20 +571,21 @@ absl::StatusOr<domain::Group> CalendarStore::SetGroupEnabled(
     absl::string_view location_id, absl::string_view group_id, bool enabled,
     absl::Time now) {
   absl::StatusOr<domain::Group> result;
-  absl::Status status = RunStatements(pool_, "enable or disable group", [&](Lease& lease) {
-    sql::PreparedStatement& update = lease.Prepare(
-        "UPDATE calendar_groups SET enabled = ?, version = version + 1, "
-        "update_time = ? WHERE location_id = ? AND group_id = ? AND "
-        "enabled <> ?");
-    update.setInt(1, enabled ? 1 : 0);
-    update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
-    update.setString(3, std::string(location_id));
-    update.setString(4, std::string(group_id));
-    update.setInt(5, enabled ? 1 : 0);
-    update.executeUpdate();
-    result = SelectGroup(lease, location_id, group_id, false);
-    return result.status();
-  });
+  absl::Status status =
+      RunStatements(pool_, "enable or disable group", [&](Lease& lease) {
+        sql::PreparedStatement& update = lease.Prepare(
+            "UPDATE calendar_groups SET enabled = ?, version = version + 1, "
+            "update_time = ? WHERE location_id = ? AND group_id = ? AND "
+            "enabled <> ?");
+        update.setInt(1, enabled ? 1 : 0);
+        update.setDateTime(2, ToSqlDateTime(TruncateToMicros(now)));
+        update.setString(3, std::string(location_id));
+        update.setString(4, std::string(group_id));
+        update.setInt(5, enabled ? 1 : 0);
+        update.executeUpdate();
+        result = SelectGroup(lease, location_id, group_id, false);
+        return result.status();
+      });
   if (!status.ok()) return status;
   return result;
 }

@@ -5,11 +5,13 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/domain/errors.h"
 #include "server/domain/secrets.h"
-#include "server/store/booking_store.h"
 #include "server/store/rows.h"
 #include "server/store/sql_values.h"
 #include "server/store/transaction.h"
@@ -34,6 +36,34 @@ absl::Status TokenNotFound() {
   return absl::NotFoundError("no one-time link has this token");
 }
 
+// The proto's OneTimeLink.State values.
+int StateColumn(domain::LinkState state) {
+  switch (state) {
+    case domain::LinkState::kActive:
+      return 1;
+    case domain::LinkState::kUsed:
+      return 2;
+    case domain::LinkState::kExpired:
+      return 3;
+    case domain::LinkState::kRevoked:
+      return 4;
+  }
+  return 1;
+}
+
+domain::LinkState StateFromColumn(int value) {
+  switch (value) {
+    case 2:
+      return domain::LinkState::kUsed;
+    case 3:
+      return domain::LinkState::kExpired;
+    case 4:
+      return domain::LinkState::kRevoked;
+    default:
+      return domain::LinkState::kActive;
+  }
+}
+
 // Reads the first row of a `SELECT kLinkColumns, kCalendarColumns` query.
 absl::StatusOr<LinkWithCalendar> ReadLinkWithCalendar(sql::ResultSet& row) {
   absl::StatusOr<domain::OneTimeLink> link = ReadLink(row, 1);
@@ -46,35 +76,31 @@ absl::StatusOr<LinkWithCalendar> ReadLinkWithCalendar(sql::ResultSet& row) {
   return LinkWithCalendar{*std::move(link), *std::move(calendar)};
 }
 
-const std::string& SelectByNameSql(bool for_update) {
-  static const std::string* plain = new std::string(absl::StrCat(
-      "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-      " FROM one_time_links l JOIN (", kCalendarFrom,
-      ") ON c.pk = l.calendar_pk WHERE c.location_id = ? AND "
-      "c.calendar_id = ? AND l.link_id = ?"));
-  // Lock the link row alone (not its calendar's or group's): revoking must
-  // not queue behind bookings of other links.
-  static const std::string* locking = new std::string(absl::StrCat(
-      "SELECT l.pk FROM one_time_links l WHERE l.calendar_pk = (SELECT "
-      "cc.pk FROM calendars cc WHERE cc.location_id = ? AND cc.calendar_id = "
-      "?) AND l.link_id = ? FOR UPDATE"));
-  return for_update ? *locking : *plain;
-}
-
+// The link and its calendar (deleted calendars included: their links must
+// still say CALENDAR_INACTIVE). With `lock`, the link row alone is locked
+// first: revoking must not queue behind bookings of other links.
 absl::StatusOr<LinkWithCalendar> SelectByName(Lease& lease,
                                               absl::string_view location_id,
                                               absl::string_view calendar_id,
                                               absl::string_view link_id,
-                                              bool for_update) {
-  if (for_update) {
-    sql::PreparedStatement& lock = lease.Prepare(SelectByNameSql(true));
-    lock.setString(1, std::string(location_id));
-    lock.setString(2, std::string(calendar_id));
-    lock.setString(3, std::string(link_id));
-    std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+                                              bool lock) {
+  if (lock) {
+    sql::PreparedStatement& lock_link = lease.Prepare(
+        "SELECT l.pk FROM one_time_links l WHERE l.calendar_pk = (SELECT "
+        "cc.pk FROM calendars cc WHERE cc.location_id = ? AND "
+        "cc.calendar_id = ?) AND l.link_id = ? FOR UPDATE");
+    lock_link.setString(1, std::string(location_id));
+    lock_link.setString(2, std::string(calendar_id));
+    lock_link.setString(3, std::string(link_id));
+    std::unique_ptr<sql::ResultSet> row(lock_link.executeQuery());
     if (!row->next()) return LinkNotFound(location_id, calendar_id, link_id);
   }
-  sql::PreparedStatement& select = lease.Prepare(SelectByNameSql(false));
+  static const std::string* sql = new std::string(
+      absl::StrCat("SELECT ", kLinkColumns, ", ", kCalendarColumns,
+                   " FROM one_time_links l JOIN (", kCalendarFrom,
+                   ") ON c.pk = l.calendar_pk WHERE c.location_id = ? AND "
+                   "c.calendar_id = ? AND l.link_id = ?"));
+  sql::PreparedStatement& select = lease.Prepare(*sql);
   select.setString(1, std::string(location_id));
   select.setString(2, std::string(calendar_id));
   select.setString(3, std::string(link_id));
@@ -83,15 +109,164 @@ absl::StatusOr<LinkWithCalendar> SelectByName(Lease& lease,
   return ReadLinkWithCalendar(*row);
 }
 
+// An event to append.
+struct NewEvent {
+  domain::LinkEventType type;
+  const domain::OneTimeLink* link;
+  std::string booking_id;
+};
+
+// Appends events to the location's outbox. Called last in a transaction:
+// the head row it locks orders the location's events by commit, and it is
+// held only for the rest of the transaction.
+void AppendEvents(Lease& lease, const std::string& location_id,
+                  const std::vector<NewEvent>& events, absl::Time now) {
+  if (events.empty()) return;
+  sql::PreparedStatement& head = lease.Prepare(
+      "INSERT INTO one_time_link_event_heads (location_id, last_seq) VALUES "
+      "(?, ?) ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)");
+  head.setString(1, location_id);
+  head.setInt64(2, static_cast<int64_t>(events.size()));
+  head.executeUpdate();
+  sql::PreparedStatement& read = lease.Prepare(
+      "SELECT last_seq FROM one_time_link_event_heads WHERE location_id = ?");
+  read.setString(1, location_id);
+  int64_t last_seq = 0;
+  {
+    std::unique_ptr<sql::ResultSet> row(read.executeQuery());
+    row->next();
+    last_seq = row->getInt64(1);
+  }
+  const int64_t first_seq = last_seq - static_cast<int64_t>(events.size()) + 1;
+  std::vector<std::string> rows(events.size(),
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
+      "INSERT INTO one_time_link_events (location_id, seq, event_type, "
+      "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
+      "event_time) VALUES ",
+      absl::StrJoin(rows, ", ")));
+  unsigned i = 1;
+  for (size_t n = 0; n < events.size(); ++n) {
+    const domain::OneTimeLink& link = *events[n].link;
+    insert.setString(i++, location_id);
+    insert.setInt64(i++, first_seq + static_cast<int64_t>(n));
+    insert.setInt(i++, static_cast<int>(events[n].type));
+    insert.setString(i++, link.calendar_id);
+    insert.setString(i++, link.link_id);
+    if (events[n].booking_id.empty()) {
+      insert.setNull(i++, 0);
+    } else {
+      insert.setString(i++, events[n].booking_id);
+    }
+    insert.setInt(i++, StateColumn(domain::StateAt(link, now)));
+    if (link.invitee.contact_id.empty()) {
+      insert.setNull(i++, 0);
+    } else {
+      insert.setString(i++, link.invitee.contact_id);
+    }
+    if (link.metadata.empty()) {
+      insert.setNull(i++, 0);
+    } else {
+      insert.setString(i++, EncodeStringMap(link.metadata));
+    }
+    insert.setDateTime(i++, ToSqlDateTime(now));
+  }
+  insert.executeUpdate();
+}
+
+// The link created earlier on `calendar_pk` with `request_id`, if any.
+absl::StatusOr<std::optional<domain::OneTimeLink>> SelectByRequestId(
+    Lease& lease, int64_t calendar_pk, const std::string& request_id) {
+  static const std::string* sql = new std::string(
+      absl::StrCat("SELECT ", kLinkColumns,
+                   " FROM one_time_links l WHERE l.calendar_pk = ? AND "
+                   "l.request_id = ?"));
+  sql::PreparedStatement& select = lease.Prepare(*sql);
+  select.setInt64(1, calendar_pk);
+  select.setString(2, request_id);
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return std::optional<domain::OneTimeLink>();
+  absl::StatusOr<domain::OneTimeLink> link = ReadLink(*row, 1);
+  if (!link.ok()) return link.status();
+  return std::optional<domain::OneTimeLink>(*std::move(link));
+}
+
+void BindOptionalDate(sql::PreparedStatement& statement, unsigned index,
+                      const std::optional<absl::CivilDay>& day) {
+  if (day.has_value()) {
+    statement.setString(index, absl::FormatCivilTime(*day));
+  } else {
+    statement.setNull(index, 0);
+  }
+}
+
+// Inserts `link`; false when its request_id is already taken.
+bool InsertLink(Lease& lease, int64_t calendar_pk,
+                const domain::OneTimeLink& link) {
+  sql::PreparedStatement& insert = lease.Prepare(
+      "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
+      "max_uses, expire_time, create_time, request_id, contact_id, "
+      "invitee_name, invitee_email, invitee_phone, enforce_invitee, "
+      "metadata, earliest_date, latest_date, duration_minutes) VALUES "
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  unsigned i = 1;
+  insert.setInt64(i++, calendar_pk);
+  insert.setString(i++, link.link_id);
+  insert.setString(i++, link.token_hash);
+  insert.setInt(i++, link.max_uses);
+  if (link.expire_time.has_value()) {
+    insert.setDateTime(i++, ToSqlDateTime(*link.expire_time));
+  } else {
+    insert.setNull(i++, 0);
+  }
+  insert.setDateTime(i++, ToSqlDateTime(link.create_time));
+  if (link.request_id.empty()) {
+    insert.setNull(i++, 0);
+  } else {
+    insert.setString(i++, link.request_id);
+  }
+  if (link.invitee.contact_id.empty()) {
+    insert.setNull(i++, 0);
+  } else {
+    insert.setString(i++, link.invitee.contact_id);
+  }
+  insert.setString(i++, link.invitee.display_name);
+  insert.setString(i++, link.invitee.email);
+  insert.setString(i++, link.invitee.phone);
+  insert.setInt(i++, link.enforce_invitee ? 1 : 0);
+  if (link.metadata.empty()) {
+    insert.setNull(i++, 0);
+  } else {
+    insert.setString(i++, EncodeStringMap(link.metadata));
+  }
+  BindOptionalDate(insert, i++, link.earliest_date);
+  BindOptionalDate(insert, i++, link.latest_date);
+  insert.setInt(i++,
+                link.duration.has_value()
+                    ? static_cast<int>(absl::ToInt64Minutes(*link.duration))
+                    : 0);
+  try {
+    insert.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() == kErrDuplicateKey && !link.request_id.empty() &&
+        absl::StrContains(error.what(), "request")) {
+      return false;
+    }
+    throw;
+  }
+  return true;
+}
+
 }  // namespace
 
-absl::StatusOr<LinkWithCalendar> LinkStore::Create(
+absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
     absl::string_view location_id, absl::string_view calendar_id,
-    domain::OneTimeLink link, absl::Time now) {
+    std::vector<domain::OneTimeLink> links, absl::Time now) {
   now = TruncateToMicros(now);
-  LinkWithCalendar result;
+  std::vector<LinkWithCalendar> results;
   absl::Status status =
-      RunStatements(pool_, "create one-time link", [&](Lease& lease) {
+      RunTransaction(pool_, "create one-time links", [&](Lease& lease) {
+        results.clear();
         static const std::string* select_calendar = new std::string(
             absl::StrCat("SELECT ", kCalendarColumns, " FROM ", kCalendarFrom,
                          " WHERE c.location_id = ? AND c.calendar_id = ? AND "
@@ -99,6 +274,7 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Create(
         sql::PreparedStatement& select = lease.Prepare(*select_calendar);
         select.setString(1, std::string(location_id));
         select.setString(2, std::string(calendar_id));
+        domain::Calendar calendar;
         {
           std::unique_ptr<sql::ResultSet> row(select.executeQuery());
           if (!row->next()) {
@@ -106,40 +282,75 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Create(
                 absl::StrCat("calendar locations/", location_id, "/calendars/",
                              calendar_id, " does not exist"));
           }
-          absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*row, 1);
-          if (!calendar.ok()) return calendar.status();
-          result.calendar = *std::move(calendar);
+          absl::StatusOr<domain::Calendar> read = ReadCalendar(*row, 1);
+          if (!read.ok()) return read.status();
+          calendar = *std::move(read);
         }
-        if (!result.calendar.TakesBookings()) {
+        if (!calendar.TakesBookings()) {
           return domain::FailedPreconditionWithReason(
               domain::kReasonCalendarInactive,
-              "The calendar is inactive; activate it before generating links.");
+              "The calendar is not taking bookings; activate it (and its "
+              "group) "
+              "before generating links.");
         }
-        sql::PreparedStatement& insert = lease.Prepare(
-            "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
-            "max_uses, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)");
-        insert.setInt64(1, result.calendar.pk);
-        insert.setString(2, link.link_id);
-        insert.setString(3, link.token_hash);
-        insert.setInt(4, link.max_uses);
-        if (link.expire_time.has_value()) {
-          insert.setDateTime(5, ToSqlDateTime(*link.expire_time));
-        } else {
-          insert.setNull(5, 0);
+        std::vector<domain::FieldViolation> violations;
+        for (size_t n = 0; n < links.size(); ++n) {
+          const std::string prefix =
+              links.size() == 1
+                  ? "one_time_link"
+                  : absl::StrCat("requests[", n, "].one_time_link");
+          for (auto& violation :
+               domain::FieldViolations(domain::CheckLinkFitsCalendar(
+                   links[n], calendar, now, prefix))) {
+            violations.push_back(std::move(violation));
+          }
         }
-        insert.setDateTime(6, ToSqlDateTime(now));
-        insert.executeUpdate();
+        if (!violations.empty()) {
+          return domain::InvalidArgumentWithViolations(violations);
+        }
+        std::vector<NewEvent> events;
+        results.reserve(links.size());
+        for (domain::OneTimeLink& link : links) {
+          link.location_id = std::string(location_id);
+          link.calendar_id = std::string(calendar_id);
+          link.create_time = now;
+          if (link.expire_time.has_value()) {
+            link.expire_time = TruncateToMicros(*link.expire_time);
+          }
+          // A retry finds its first call's link; a concurrent retry's insert
+          // waits on the first one's key, then fails and finds it the same way.
+          std::optional<domain::OneTimeLink> earlier;
+          if (!link.request_id.empty()) {
+            auto found = SelectByRequestId(lease, calendar.pk, link.request_id);
+            if (!found.ok()) return found.status();
+            earlier = *std::move(found);
+          }
+          if (!earlier.has_value() && !InsertLink(lease, calendar.pk, link)) {
+            auto found = SelectByRequestId(lease, calendar.pk, link.request_id);
+            if (!found.ok()) return found.status();
+            earlier = *std::move(found);
+            if (!earlier.has_value()) return absl::AbortedError("retry");
+          }
+          if (earlier.has_value()) {
+            earlier->location_id = link.location_id;
+            earlier->calendar_id = link.calendar_id;
+            results.push_back(
+                {*std::move(earlier), calendar, /*created=*/false});
+          } else {
+            results.push_back({link, calendar, /*created=*/true});
+          }
+        }
+        for (const LinkWithCalendar& result : results) {
+          if (result.created) {
+            events.push_back(
+                {domain::LinkEventType::kCreated, &result.link, ""});
+          }
+        }
+        AppendEvents(lease, std::string(location_id), events, now);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-  link.location_id = std::string(location_id);
-  link.calendar_id = std::string(calendar_id);
-  link.create_time = now;
-  if (link.expire_time.has_value()) {
-    link.expire_time = TruncateToMicros(*link.expire_time);
-  }
-  result.link = std::move(link);
-  return result;
+  return results;
 }
 
 absl::StatusOr<LinkWithCalendar> LinkStore::Get(absl::string_view location_id,
@@ -149,7 +360,7 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Get(absl::string_view location_id,
   absl::Status status =
       RunStatements(pool_, "get one-time link", [&](Lease& lease) {
         result = SelectByName(lease, location_id, calendar_id, link_id,
-                              /*for_update=*/false);
+                              /*lock=*/false);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -161,22 +372,149 @@ absl::StatusOr<LinkWithCalendar> LinkStore::GetByTokenHash(
   absl::StatusOr<LinkWithCalendar> result;
   absl::Status status =
       RunStatements(pool_, "resolve one-time link", [&](Lease& lease) {
-        static const std::string* sql = new std::string(absl::StrCat(
-            "SELECT ", kLinkColumns, ", ", kCalendarColumns,
-            " FROM one_time_links l JOIN (", kCalendarFrom,
-            ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
+        static const std::string* sql = new std::string(
+            absl::StrCat("SELECT ", kLinkColumns, ", ", kCalendarColumns,
+                         " FROM one_time_links l JOIN (", kCalendarFrom,
+                         ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
         sql::PreparedStatement& select = lease.Prepare(*sql);
         select.setString(1, std::string(token_hash));
         std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) {
-          result = TokenNotFound();
-        } else {
-          result = ReadLinkWithCalendar(*row);
-        }
+        result = row->next() ? ReadLinkWithCalendar(*row) : TokenNotFound();
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return result;
+}
+
+absl::StatusOr<LinkPage> LinkStore::List(const LinkListOptions& options,
+                                         absl::Time now) {
+  std::string sql = absl::StrCat(
+      "SELECT ", kLinkColumns,
+      " FROM one_time_links l JOIN calendars c ON c.pk = l.calendar_pk "
+      "WHERE c.location_id = ? AND c.calendar_id = ?");
+  if (options.contact_id) absl::StrAppend(&sql, " AND l.contact_id = ?");
+  if (options.state) {
+    switch (*options.state) {
+      case domain::LinkState::kRevoked:
+        absl::StrAppend(&sql, " AND l.revoked = 1");
+        break;
+      case domain::LinkState::kUsed:
+        absl::StrAppend(&sql,
+                        " AND l.revoked = 0 AND l.use_count >= l.max_uses");
+        break;
+      case domain::LinkState::kExpired:
+        absl::StrAppend(&sql,
+                        " AND l.revoked = 0 AND l.use_count < l.max_uses AND "
+                        "l.expire_time <= ?");
+        break;
+      case domain::LinkState::kActive:
+        absl::StrAppend(&sql,
+                        " AND l.revoked = 0 AND l.use_count < l.max_uses AND "
+                        "(l.expire_time IS NULL OR l.expire_time > ?)");
+        break;
+    }
+  }
+  if (options.before_pk) absl::StrAppend(&sql, " AND l.pk < ?");
+  absl::StrAppend(&sql, " ORDER BY l.pk DESC LIMIT ?");
+  LinkPage page;
+  absl::Status status =
+      RunStatements(pool_, "list one-time links", [&](Lease& lease) {
+        sql::PreparedStatement& select = lease.Prepare(sql);
+        unsigned i = 1;
+        select.setString(i++, options.location_id);
+        select.setString(i++, options.calendar_id);
+        if (options.contact_id) select.setString(i++, *options.contact_id);
+        if (options.state == domain::LinkState::kExpired ||
+            options.state == domain::LinkState::kActive) {
+          select.setDateTime(i++, ToSqlDateTime(now));
+        }
+        if (options.before_pk) select.setInt64(i++, *options.before_pk);
+        select.setInt(i++, options.page_size + 1);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        while (rows->next()) {
+          if (static_cast<int>(page.links.size()) == options.page_size) {
+            page.has_more = true;
+            break;
+          }
+          absl::StatusOr<domain::OneTimeLink> link = ReadLink(*rows, 1);
+          if (!link.ok()) return link.status();
+          link->location_id = options.location_id;
+          link->calendar_id = options.calendar_id;
+          page.links.push_back(*std::move(link));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<std::vector<domain::LinkUse>> LinkStore::ListUses(
+    absl::string_view location_id, absl::string_view calendar_id,
+    absl::string_view link_id) {
+  std::vector<domain::LinkUse> uses;
+  absl::Status status =
+      RunStatements(pool_, "list link uses", [&](Lease& lease) {
+        absl::StatusOr<LinkWithCalendar> link =
+            SelectByName(lease, location_id, calendar_id, link_id, false);
+        if (!link.ok()) return link.status();
+        sql::PreparedStatement& select = lease.Prepare(
+            "SELECT booking_id, use_time, invitee_name, invitee_email, caller "
+            "FROM one_time_link_uses WHERE link_pk = ? ORDER BY pk");
+        select.setInt64(1, link->link.pk);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        while (rows->next()) {
+          absl::StatusOr<absl::Time> time = ReadTime(*rows, 2);
+          if (!time.ok()) return time.status();
+          uses.push_back({std::string(rows->getString(1)), *time,
+                          std::string(rows->getString(3)),
+                          std::string(rows->getString(4)),
+                          std::string(rows->getString(5))});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return uses;
+}
+
+absl::StatusOr<std::vector<domain::LinkEvent>> LinkStore::ListEvents(
+    absl::string_view location_id, int64_t after_seq, int limit) {
+  std::vector<domain::LinkEvent> events;
+  absl::Status status =
+      RunStatements(pool_, "list link events", [&](Lease& lease) {
+        sql::PreparedStatement& select = lease.Prepare(
+            "SELECT seq, event_type, calendar_id, link_id, booking_id, "
+            "link_state, contact_id, metadata, event_time FROM "
+            "one_time_link_events WHERE location_id = ? AND seq > ? ORDER BY "
+            "seq "
+            "LIMIT ?");
+        select.setString(1, std::string(location_id));
+        select.setInt64(2, after_seq);
+        select.setInt(3, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        while (rows->next()) {
+          domain::LinkEvent event;
+          event.location_id = std::string(location_id);
+          event.seq = rows->getInt64(1);
+          event.type = static_cast<domain::LinkEventType>(rows->getInt(2));
+          event.calendar_id = rows->getString(3);
+          event.link_id = rows->getString(4);
+          if (!rows->isNull(5)) event.booking_id = rows->getString(5);
+          event.state = StateFromColumn(rows->getInt(6));
+          if (!rows->isNull(7)) event.contact_id = rows->getString(7);
+          if (!rows->isNull(8)) {
+            auto metadata = DecodeStringMap(std::string(rows->getString(8)));
+            if (!metadata.ok()) return metadata.status();
+            event.metadata = *std::move(metadata);
+          }
+          absl::StatusOr<absl::Time> time = ReadTime(*rows, 9);
+          if (!time.ok()) return time.status();
+          event.event_time = *time;
+          events.push_back(std::move(event));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return events;
 }
 
 absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
@@ -186,9 +524,8 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
   LinkWithCalendar result;
   absl::Status status =
       RunTransaction(pool_, "revoke one-time link", [&](Lease& lease) {
-        absl::StatusOr<LinkWithCalendar> current =
-            SelectByName(lease, location_id, calendar_id, link_id,
-                         /*for_update=*/true);
+        absl::StatusOr<LinkWithCalendar> current = SelectByName(
+            lease, location_id, calendar_id, link_id, /*lock=*/true);
         if (!current.ok()) return current.status();
         result = *std::move(current);
         switch (domain::DecideRevoke(result.link, now)) {
@@ -210,6 +547,9 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
         update.executeUpdate();
         result.link.revoked = true;
         result.link.revoke_time = now;
+        AppendEvents(lease, result.link.location_id,
+                     {{domain::LinkEventType::kRevoked, &result.link, ""}},
+                     now);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -217,55 +557,78 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
 }
 
 absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
-    absl::string_view token_hash, const BookingRequest& request,
-    absl::Time now) {
+    absl::string_view token_hash, BookingRequest request,
+    absl::string_view caller, absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> booking;
-  absl::Status status = RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
-    // 1. Lock the link row: bookers of this link queue here, and all but
-    //    the first then see it used.
-    static const std::string* lock_sql = new std::string(
-        absl::StrCat("SELECT ", kLinkColumns,
-                     ", l.calendar_pk FROM one_time_links l "
-                     "WHERE l.token_hash = ? FOR UPDATE"));
-    sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
-    lock.setString(1, std::string(token_hash));
-    domain::OneTimeLink link;
-    int64_t calendar_pk = 0;
-    {
-      std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
-      if (!row->next()) return TokenNotFound();
-      absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
-      if (!read.ok()) return read.status();
-      link = *std::move(read);
-      calendar_pk = row->getInt64(kLinkColumnCount + 1);
-    }
-    // 2. Then the calendar, as every booking path does.
-    absl::StatusOr<domain::Calendar> calendar =
-        booking_internal::LockCalendar(lease, calendar_pk);
-    if (!calendar.ok()) return calendar.status();
-    // 3. The link must still be usable...
-    absl::Status bookable =
-        domain::CheckBookable(link, calendar->TakesBookings(), now);
-    if (!bookable.ok()) return bookable;
-    // 4. ...and the slot free: the shared booking procedure decides and
-    //    writes.
-    booking = booking_internal::BookOnLockedCalendar(lease, *calendar, request,
-                                                     link.pk, now);
-    if (!booking.ok()) return booking.status();
-    booking->one_time_link_id = link.link_id;
-    // 5. The link's use, in the same transaction.
-    domain::RecordUse(link, booking->booking_id, now);
-    sql::PreparedStatement& use = lease.Prepare(
-        "UPDATE one_time_links SET use_count = ?, use_time = ?, "
-        "last_booking_id = ? WHERE pk = ?");
-    use.setInt(1, link.use_count);
-    use.setDateTime(2, ToSqlDateTime(now));
-    use.setString(3, booking->booking_id);
-    use.setInt64(4, link.pk);
-    use.executeUpdate();
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      RunTransaction(pool_, "book one-time link", [&](Lease& lease) {
+        // 1. Lock the link row: bookers of this link queue here, and each then
+        //    sees the uses the ones before it spent.
+        static const std::string* lock_sql = new std::string(
+            absl::StrCat("SELECT ", kLinkColumns,
+                         ", l.calendar_pk FROM one_time_links l "
+                         "WHERE l.token_hash = ? FOR UPDATE"));
+        sql::PreparedStatement& lock = lease.Prepare(*lock_sql);
+        lock.setString(1, std::string(token_hash));
+        domain::OneTimeLink link;
+        int64_t calendar_pk = 0;
+        {
+          std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+          if (!row->next()) return TokenNotFound();
+          absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
+          if (!read.ok()) return read.status();
+          link = *std::move(read);
+          calendar_pk = row->getInt64(kLinkColumnCount + 1);
+        }
+        // 2. Then the calendar, as every booking path does.
+        absl::StatusOr<domain::Calendar> calendar =
+            booking_internal::LockCalendar(lease, calendar_pk);
+        if (!calendar.ok()) return calendar.status();
+        link.location_id = calendar->location_id;
+        link.calendar_id = calendar->calendar_id;
+        // 3. The link must still be usable, by this invitee, on this date...
+        absl::Status allowed =
+            domain::CheckBookable(link, calendar->TakesBookings(), now);
+        if (allowed.ok()) allowed = domain::CheckInvitee(link, request.invitee);
+        if (allowed.ok()) {
+          allowed = domain::CheckInLinkWindow(link, calendar->rules.zone,
+                                              request.start);
+        }
+        if (!allowed.ok()) return allowed;
+        // 4. ...and the slot free: the shared booking procedure decides and
+        //    writes, with the link's duration and metadata.
+        request.duration = link.duration;
+        request.metadata = link.metadata;
+        booking = booking_internal::BookOnLockedCalendar(lease, *calendar,
+                                                         request, link.pk, now);
+        if (!booking.ok()) return booking.status();
+        booking->one_time_link_id = link.link_id;
+        // 5. The use, its audit record and its event, in the same transaction.
+        domain::RecordUse(link, booking->booking_id, now);
+        sql::PreparedStatement& use = lease.Prepare(
+            "UPDATE one_time_links SET use_count = ?, use_time = ?, "
+            "last_booking_id = ? WHERE pk = ?");
+        use.setInt(1, link.use_count);
+        use.setDateTime(2, ToSqlDateTime(now));
+        use.setString(3, booking->booking_id);
+        use.setInt64(4, link.pk);
+        use.executeUpdate();
+        sql::PreparedStatement& audit = lease.Prepare(
+            "INSERT INTO one_time_link_uses (link_pk, booking_id, use_time, "
+            "invitee_name, invitee_email, caller) VALUES (?, ?, ?, ?, ?, ?)");
+        audit.setInt64(1, link.pk);
+        audit.setString(2, booking->booking_id);
+        audit.setDateTime(3, ToSqlDateTime(now));
+        audit.setString(4, request.invitee.display_name);
+        audit.setString(5, request.invitee.email);
+        audit.setString(6, std::string(caller.substr(0, 200)));
+        audit.executeUpdate();
+        AppendEvents(
+            lease, link.location_id,
+            {{domain::LinkEventType::kUsed, &link, booking->booking_id}}, now);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return booking;
 }

@@ -1,16 +1,24 @@
-// One-time links and the bookings made through them, in MySQL.
+// One-time links, their uses and their events in MySQL.
 //
 // BookThroughLink is the heart of the product: the link's use and the
 // booking commit in one transaction. The link row is locked (SELECT ... FOR
 // UPDATE) before its state is checked, so concurrent bookers of one link
-// queue on that row and all but the first see it used; the booking itself
-// follows the procedure every booking path shares (booking_store.h).
+// queue on that row and each sees the uses the others spent; the booking
+// itself follows the procedure every booking path shares
+// (booking_store.h).
+//
+// Every state change (created, used, revoked) appends an event to the
+// outbox in the same transaction, numbered per location without gaps in
+// commit order (see migration 0003).
 //
 // Thread-safety: thread-safe; every call leases its own connection.
 #ifndef SCHEDULING_SERVER_STORE_LINK_STORE_H_
 #define SCHEDULING_SERVER_STORE_LINK_STORE_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -26,19 +34,39 @@ namespace scheduling::store {
 struct LinkWithCalendar {
   domain::OneTimeLink link;
   domain::Calendar calendar;
+  // Create: false when an earlier call with the same request_id made it.
+  bool created = true;
+};
+
+// Which links List returns: a calendar's, newest first.
+struct LinkListOptions {
+  std::string location_id;
+  std::string calendar_id;
+  std::optional<domain::LinkState> state;  // at `now`
+  std::optional<std::string> contact_id;
+  int page_size = 50;
+  std::optional<int64_t> before_pk;  // keyset: links with pk below
+};
+
+struct LinkPage {
+  std::vector<domain::OneTimeLink> links;
+  bool has_more = false;
 };
 
 class LinkStore {
  public:
   explicit LinkStore(ConnectionPool& pool) : pool_(pool) {}
 
-  // Stores a new link (its link_id, token_hash, max_uses and expire_time
-  // are taken from `link`) for an active calendar. NOT_FOUND without the
-  // calendar; FAILED_PRECONDITION CALENDAR_INACTIVE if it is inactive.
-  absl::StatusOr<LinkWithCalendar> Create(absl::string_view location_id,
-                                          absl::string_view calendar_id,
-                                          domain::OneTimeLink link,
-                                          absl::Time now);
+  // Stores new links (each with its link_id, token_hash and options set)
+  // for one active calendar, with their CREATED events, all or none. A
+  // link whose request_id was used before on the calendar is not stored
+  // again: the earlier link comes back in its place (created = false).
+  // NOT_FOUND without the calendar; FAILED_PRECONDITION CALENDAR_INACTIVE
+  // if it takes no bookings; INVALID_ARGUMENT when a link's date window or
+  // duration does not fit the calendar.
+  absl::StatusOr<std::vector<LinkWithCalendar>> Create(
+      absl::string_view location_id, absl::string_view calendar_id,
+      std::vector<domain::OneTimeLink> links, absl::Time now);
 
   // NOT_FOUND if there is no such link.
   absl::StatusOr<LinkWithCalendar> Get(absl::string_view location_id,
@@ -48,20 +76,34 @@ class LinkStore {
   // The link whose token hashes to `token_hash`; NOT_FOUND if none.
   absl::StatusOr<LinkWithCalendar> GetByTokenHash(absl::string_view token_hash);
 
+  absl::StatusOr<LinkPage> List(const LinkListOptions& options, absl::Time now);
+
+  // The uses of a link, oldest first.
+  absl::StatusOr<std::vector<domain::LinkUse>> ListUses(
+      absl::string_view location_id, absl::string_view calendar_id,
+      absl::string_view link_id);
+
+  // A location's events with seq > after_seq, in order.
+  absl::StatusOr<std::vector<domain::LinkEvent>> ListEvents(
+      absl::string_view location_id, int64_t after_seq, int limit);
+
   // Revokes an unused link (see domain::DecideRevoke); idempotent.
   absl::StatusOr<LinkWithCalendar> Revoke(absl::string_view location_id,
                                           absl::string_view calendar_id,
                                           absl::string_view link_id,
                                           absl::Time now);
 
-  // Books the slot starting at `start` through the link, atomically with
-  // the link's use. Errors: NOT_FOUND (no such token), FAILED_PRECONDITION
-  // with the link's inactive reason or SLOT_UNAVAILABLE, INVALID_ARGUMENT
-  // (start_time not a slot of the calendar), ABORTED after repeated
-  // deadlocks, UNAVAILABLE without a database.
-  absl::StatusOr<domain::Booking> BookThroughLink(
-      absl::string_view token_hash, const BookingRequest& request,
-      absl::Time now);
+  // Books the slot starting at request.start through the link, atomically
+  // with the link's use, its audit record and its USED event. The link's
+  // duration, date window, invitee rule and metadata apply. Errors:
+  // NOT_FOUND (no such token), FAILED_PRECONDITION with the link's
+  // inactive reason, INVITEE_MISMATCH or SLOT_UNAVAILABLE,
+  // INVALID_ARGUMENT (start_time not a slot the link offers), ABORTED after
+  // repeated deadlocks, UNAVAILABLE without a database.
+  absl::StatusOr<domain::Booking> BookThroughLink(absl::string_view token_hash,
+                                                  BookingRequest request,
+                                                  absl::string_view caller,
+                                                  absl::Time now);
 
  private:
   ConnectionPool& pool_;

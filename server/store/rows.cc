@@ -119,6 +119,26 @@ absl::StatusOr<domain::OneTimeLink> ReadLink(sql::ResultSet& row,
   link.use_time = *use_time;
   link.revoke_time = *revoke_time;
   if (!row.isNull(c + 10)) link.booking_id = row.getString(c + 10);
+  if (!row.isNull(c + 11)) link.request_id = row.getString(c + 11);
+  if (!row.isNull(c + 12)) link.invitee.contact_id = row.getString(c + 12);
+  link.invitee.display_name = row.getString(c + 13);
+  link.invitee.email = row.getString(c + 14);
+  link.invitee.phone = row.getString(c + 15);
+  link.enforce_invitee = row.getInt(c + 16) != 0;
+  if (!row.isNull(c + 17)) {
+    auto metadata = DecodeStringMap(std::string(row.getString(c + 17)));
+    if (!metadata.ok()) return metadata.status();
+    link.metadata = *std::move(metadata);
+  }
+  for (int i : {18, 19}) {
+    if (row.isNull(c + i)) continue;
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(std::string(row.getString(c + i)), &day)) {
+      return absl::InternalError("bad link date in the database");
+    }
+    (i == 18 ? link.earliest_date : link.latest_date) = day;
+  }
+  if (row.getInt(c + 20) > 0) link.duration = absl::Minutes(row.getInt(c + 20));
   return link;
 }
 
@@ -137,7 +157,8 @@ absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
   auto reschedule = ReadOptionalTime(row, c + 14);
   auto blocked_start = ReadTime(row, c + 16);
   auto blocked_end = ReadTime(row, c + 17);
-  for (const auto* time : {&start, &end, &create, &blocked_start, &blocked_end}) {
+  for (const auto* time :
+       {&start, &end, &create, &blocked_start, &blocked_end}) {
     if (!time->ok()) return time->status();
   }
   if (!cancel.ok()) return cancel.status();
@@ -157,6 +178,11 @@ absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
   if (!row.isNull(c + 15)) booking.request_id = row.getString(c + 15);
   booking.blocked_start = *blocked_start;
   booking.blocked_end = *blocked_end;
+  if (!row.isNull(c + 18)) {
+    auto metadata = DecodeStringMap(std::string(row.getString(c + 18)));
+    if (!metadata.ok()) return metadata.status();
+    booking.metadata = *std::move(metadata);
+  }
   return booking;
 }
 

@@ -32,8 +32,10 @@ inline constexpr int kCalendarColumnCount = 26;
 inline constexpr char kLinkColumns[] =
     "l.pk, l.link_id, l.token_hash, l.max_uses, l.use_count, l.revoked, "
     "l.expire_time, l.create_time, l.use_time, l.revoke_time, "
-    "l.last_booking_id";
-inline constexpr int kLinkColumnCount = 11;
+    "l.last_booking_id, l.request_id, l.contact_id, l.invitee_name, "
+    "l.invitee_email, l.invitee_phone, l.enforce_invitee, l.metadata, "
+    "l.earliest_date, l.latest_date, l.duration_minutes";
+inline constexpr int kLinkColumnCount = 21;
 
 // A booking with its calendar's ids and its link's id (alias b, bc, bl).
 inline constexpr char kBookingFrom[] =
@@ -43,8 +45,8 @@ inline constexpr char kBookingColumns[] =
     "b.pk, bc.location_id, bc.calendar_id, b.booking_id, b.start_time, "
     "b.end_time, b.invitee_name, b.invitee_email, bl.link_id, b.create_time, "
     "b.state, b.members, b.cancel_time, b.cancel_reason, b.reschedule_time, "
-    "b.request_id, b.blocked_start, b.blocked_end";
-inline constexpr int kBookingColumnCount = 18;
+    "b.request_id, b.blocked_start, b.blocked_end, b.metadata";
+inline constexpr int kBookingColumnCount = 19;
 
 // A group with the number of its live calendars (alias g).
 inline constexpr char kGroupColumns[] =

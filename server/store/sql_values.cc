@@ -157,4 +157,64 @@ absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
   return overrides;
 }
 
+namespace {
+
+void AppendUrlEncoded(std::string* out, absl::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') {
+      out->push_back(static_cast<char>(c));
+    } else {
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    }
+  }
+}
+
+bool UrlDecode(absl::string_view text, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out->push_back(text[i]);
+      continue;
+    }
+    int value = 0;
+    if (i + 2 >= text.size()) return false;
+    if (!absl::SimpleHexAtoi(text.substr(i + 1, 2), &value)) return false;
+    out->push_back(static_cast<char>(value));
+    i += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeStringMap(const std::map<std::string, std::string>& map) {
+  std::string text;
+  for (const auto& [key, value] : map) {
+    if (!text.empty()) text.push_back('&');
+    AppendUrlEncoded(&text, key);
+    text.push_back('=');
+    AppendUrlEncoded(&text, value);
+  }
+  return text;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> DecodeStringMap(
+    absl::string_view text) {
+  std::map<std::string, std::string> map;
+  for (absl::string_view item : absl::StrSplit(text, '&', absl::SkipEmpty())) {
+    std::vector<absl::string_view> pair = absl::StrSplit(item, '=');
+    std::string key, value;
+    if (pair.size() != 2 || !UrlDecode(pair[0], &key) ||
+        !UrlDecode(pair[1], &value)) {
+      return absl::InternalError("bad metadata in the database");
+    }
+    map[key] = value;
+  }
+  return map;
+}
+
 }  // namespace scheduling::store

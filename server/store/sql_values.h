@@ -4,6 +4,7 @@
 #ifndef SCHEDULING_SERVER_STORE_SQL_VALUES_H_
 #define SCHEDULING_SERVER_STORE_SQL_VALUES_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ absl::StatusOr<std::vector<absl::Duration>> DecodeMinutesList(
 std::string EncodeDateOverrides(
     const std::vector<domain::DateOverride>& overrides);
 absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
+    absl::string_view text);
+
+// String maps (link metadata) as URL-encoded "key=value&key=value": any
+// bytes survive, and the column stays readable in a SQL console.
+std::string EncodeStringMap(const std::map<std::string, std::string>& map);
+absl::StatusOr<std::map<std::string, std::string>> DecodeStringMap(
     absl::string_view text);
 
 }  // namespace scheduling::store

@@ -6,8 +6,8 @@
 #include "scheduling/v1/one_time_link_service.grpc.pb.h"
 
 int main() {
-  auto channel = grpc::CreateChannel("127.0.0.1:1",
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
   auto stub = scheduling::v1::OneTimeLinkService::NewStub(channel);
   scheduling::v1::ResolveOneTimeLinkRequest request;
   request.set_token("x");

@@ -102,8 +102,7 @@ inline void AddHours(v1::Calendar* calendar, google::type::DayOfWeek day,
 }
 
 // Opens every weekday from `start_hour` to `end_hour` (24 = midnight).
-inline void OpenEveryDay(v1::Calendar* calendar, int start_hour,
-                         int end_hour) {
+inline void OpenEveryDay(v1::Calendar* calendar, int start_hour, int end_hour) {
   calendar->clear_weekly_hours();
   for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
     AddHours(calendar, static_cast<google::type::DayOfWeek>(day),
@@ -147,30 +146,35 @@ inline bool HasViolation(const grpc::Status& status, const std::string& field) {
   return false;
 }
 
-// Asserts INVALID_ARGUMENT with a violation on `field`.
-#define EXPECT_INVALID_FIELD(status, field)                                   \
-  do {                                                                        \
-    const grpc::Status& expect_invalid_status_ = (status);                    \
-    EXPECT_EQ(expect_invalid_status_.error_code(),                            \
-              grpc::StatusCode::INVALID_ARGUMENT)                             \
-        << ::scheduling::client::DescribeStatus(expect_invalid_status_);      \
-    EXPECT_TRUE(::scheduling::testing::HasViolation(expect_invalid_status_,   \
-                                                    (field)))                 \
-        << "no violation on " << (field) << ": "                              \
-        << ::scheduling::client::DescribeStatus(expect_invalid_status_);      \
-  } while (false)
+// Whether the call failed with INVALID_ARGUMENT and a violation on `field`.
+inline ::testing::AssertionResult InvalidField(const grpc::Status& status,
+                                               const std::string& field) {
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+      HasViolation(status, field)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "wanted INVALID_ARGUMENT on " << field
+         << ", got: " << client::DescribeStatus(status);
+}
 
-// Asserts FAILED_PRECONDITION with ErrorInfo `reason`.
-#define EXPECT_PRECONDITION(status, reason)                                   \
-  do {                                                                        \
-    const grpc::Status& expect_precondition_status_ = (status);               \
-    EXPECT_EQ(expect_precondition_status_.error_code(),                       \
-              grpc::StatusCode::FAILED_PRECONDITION)                          \
-        << ::scheduling::client::DescribeStatus(expect_precondition_status_); \
-    EXPECT_EQ(::scheduling::client::ErrorReason(expect_precondition_status_), \
-              (reason))                                                       \
-        << ::scheduling::client::DescribeStatus(expect_precondition_status_); \
-  } while (false)
+// Whether the call failed with FAILED_PRECONDITION and ErrorInfo `reason`.
+inline ::testing::AssertionResult Precondition(const grpc::Status& status,
+                                               const std::string& reason) {
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+      client::ErrorReason(status) == reason) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "wanted FAILED_PRECONDITION " << reason
+         << ", got: " << client::DescribeStatus(status);
+}
+
+// Both take more context with <<.
+#define EXPECT_INVALID_FIELD(status, field) \
+  EXPECT_TRUE(::scheduling::testing::InvalidField((status), (field)))
+#define EXPECT_PRECONDITION(status, reason) \
+  EXPECT_TRUE(::scheduling::testing::Precondition((status), (reason)))
 
 // Runs `call(i)` on `threads` threads released at the same moment and
 // returns the outcomes (see Outcome) with their counts.
@@ -224,13 +228,15 @@ inline v1::CreateBookingRequest BookingRequest(
   *request.mutable_start_time() = Ts(start);
   *request.mutable_invitee() = MakeInvitee(invitee);
   request.set_request_id(request_id);
-  if (duration_minutes > 0) *request.mutable_duration() = Minutes(duration_minutes);
+  if (duration_minutes > 0)
+    *request.mutable_duration() = Minutes(duration_minutes);
   return request;
 }
 
 inline std::vector<absl::Time> Starts(const std::vector<v1::Slot>& slots) {
   std::vector<absl::Time> starts;
-  for (const v1::Slot& slot : slots) starts.push_back(FromTs(slot.start_time()));
+  for (const v1::Slot& slot : slots)
+    starts.push_back(FromTs(slot.start_time()));
   return starts;
 }
 
@@ -366,8 +372,8 @@ class CalendarFixture : public IntegrationTest {
                               absl::Time to, const std::string& time_zone = "",
                               int duration_minutes = 0) {
     v1::ListFreeSlotsResponse response;
-    grpc::Status status =
-        TryListSlots(calendar, from, to, &response, time_zone, duration_minutes);
+    grpc::Status status = TryListSlots(calendar, from, to, &response, time_zone,
+                                       duration_minutes);
     EXPECT_TRUE(status.ok()) << client::DescribeStatus(status);
     return {response.slots().begin(), response.slots().end()};
   }
@@ -446,9 +452,10 @@ class CalendarFixture : public IntegrationTest {
                     CalendarPkSql(calendar));
   }
   int64_t ConfirmedRowsOf(const std::string& calendar) {
-    return QueryInt("SELECT COUNT(*) FROM bookings WHERE state = 1 AND "
-                    "calendar_pk = " +
-                    CalendarPkSql(calendar));
+    return QueryInt(
+        "SELECT COUNT(*) FROM bookings WHERE state = 1 AND "
+        "calendar_pk = " +
+        CalendarPkSql(calendar));
   }
 
   // Calendar rows of this test's location (deleted ones too).

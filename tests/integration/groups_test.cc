@@ -146,7 +146,8 @@ TEST_F(GroupsTest, ListIsPagedByDisplayName) {
     EXPECT_LE(response.groups_size(), 2);
     for (const v1::Group& group : response.groups()) {
       listed.push_back(group.display_name());
-      EXPECT_TRUE(seen.insert(group.name()).second) << "twice: " << group.name();
+      EXPECT_TRUE(seen.insert(group.name()).second)
+          << "twice: " << group.name();
     }
     token = response.next_page_token();
     ASSERT_LT(++pages, 10);
@@ -190,8 +191,8 @@ TEST_F(GroupsTest, ListRejectsForeignPageToken) {
   v1::ListGroupsRequest other;
   other.set_parent("locations/" + UniqueLocation());
   other.set_page_token(token);
-  EXPECT_INVALID_FIELD(calendars_->ListGroups(Context().get(), other, &response),
-                       "page_token");
+  EXPECT_INVALID_FIELD(
+      calendars_->ListGroups(Context().get(), other, &response), "page_token");
   // The token itself still works where it belongs.
   request.set_page_token(token);
   ASSERT_TRUE(calendars_->ListGroups(Context().get(), request, &response).ok());
@@ -256,9 +257,8 @@ TEST_F(GroupsTest, UpdateWithStaleEtagIsAborted) {
 TEST_F(GroupsTest, UpdateRejectsBadMasksAndValues) {
   const v1::Group group = CreateGroup("Masked");
   v1::Group updated;
-  for (const std::string& path :
-       {"state", "create_time", "update_time", "calendar_count", "name",
-        "no_such_field"}) {
+  for (const char* path : {"state", "create_time", "update_time",
+                           "calendar_count", "name", "no_such_field"}) {
     EXPECT_INVALID_FIELD(TryUpdateGroup(group, {path}, &updated), "update_mask")
         << path;
   }
@@ -346,8 +346,9 @@ TEST_F(GroupsTest, EnableDisableUnknownOrMalformed) {
   v1::Group group;
   v1::EnableGroupRequest enable;
   enable.set_name(Parent() + "/groups/ghost");
-  EXPECT_EQ(calendars_->EnableGroup(Context().get(), enable, &group).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      calendars_->EnableGroup(Context().get(), enable, &group).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   v1::DisableGroupRequest disable;
   disable.set_name("groups/ghost");
   EXPECT_INVALID_FIELD(

@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   options.listen_address = "127.0.0.1:0";
   options.dsn = dsn;
   options.public_base_url = "https://book.example.test/";
+  options.token_secret = "integration-test-secret";
   options.db_pool_size = 16;
   options.log_rpcs = false;
   auto server = scheduling::SchedulingServer::Start(options);

@@ -110,7 +110,8 @@ TEST(ValidateCreateOneTimeLinkTest, ExpiryMustBeInTheFuture) {
   absl::StatusOr<CreateLinkInput> input =
       ValidateCreateOneTimeLink(request, now);
   ASSERT_TRUE(input.ok());
-  EXPECT_FALSE(input->expire_time.has_value());
+  EXPECT_FALSE(input->link.expire_time.has_value());
+  EXPECT_EQ(input->link.max_uses, 1);
   request.mutable_one_time_link()->mutable_expire_time()->set_seconds(
       1'800'000'000);
   EXPECT_THAT(Violations(ValidateCreateOneTimeLink(request, now).status()),
@@ -143,9 +144,10 @@ TEST(ValidateFreeSlotsRangeTest, DurationMustBeWholeMinutesUpToADay) {
   EXPECT_EQ(query->duration, absl::Minutes(45));
   for (int64_t seconds : {0, -60, 90, 25 * 3600}) {
     duration.set_seconds(seconds);
-    EXPECT_THAT(Violations(ValidateFreeSlotsRange(&start, &end, "", &duration)
-                               .status()),
-                ElementsAre(ViolationOf("duration")))
+    EXPECT_THAT(
+        Violations(
+            ValidateFreeSlotsRange(&start, &end, "", &duration).status()),
+        ElementsAre(ViolationOf("duration")))
         << seconds;
   }
 }
@@ -179,15 +181,17 @@ TEST(ValidateCreateBookingTest, ReportsEveryViolation) {
   request.mutable_duration()->set_seconds(61);
   request.set_request_id("has spaces");
   EXPECT_THAT(
-      Violations(ValidateCreateBooking(request, absl::FromUnixSeconds(1'800'000'000))
-                     .status()),
+      Violations(
+          ValidateCreateBooking(request, absl::FromUnixSeconds(1'800'000'000))
+              .status()),
       UnorderedElementsAre(ViolationOf("parent"), ViolationOf("start_time"),
-                           ViolationOf("invitee.email"), ViolationOf("duration"),
-                           ViolationOf("request_id")));
+                           ViolationOf("invitee.email"),
+                           ViolationOf("duration"), ViolationOf("request_id")));
   request.set_request_id(std::string(64, 'a'));
-  EXPECT_THAT(Violations(ValidateCreateBooking(request, absl::FromUnixSeconds(0))
-                             .status()),
-              ::testing::Contains(ViolationOf("request_id")));
+  EXPECT_THAT(
+      Violations(
+          ValidateCreateBooking(request, absl::FromUnixSeconds(0)).status()),
+      ::testing::Contains(ViolationOf("request_id")));
 }
 
 TEST(ValidateRescheduleBookingTest, NeedsABookingNameAndAFutureStart) {
@@ -200,9 +204,10 @@ TEST(ValidateRescheduleBookingTest, NeedsABookingNameAndAFutureStart) {
   EXPECT_EQ(input->booking.booking_id, "b1");
   request.set_name("locations/acme/calendars/intro");
   request.clear_start_time();
-  EXPECT_THAT(Violations(ValidateRescheduleBooking(request, absl::FromUnixSeconds(50))
-                             .status()),
-              UnorderedElementsAre(ViolationOf("name"), ViolationOf("start_time")));
+  EXPECT_THAT(
+      Violations(ValidateRescheduleBooking(request, absl::FromUnixSeconds(50))
+                     .status()),
+      UnorderedElementsAre(ViolationOf("name"), ViolationOf("start_time")));
 }
 
 TEST(ValidateCancelBookingTest, BoundsTheReason) {
@@ -238,9 +243,10 @@ TEST(ValidateDuplicateCalendarTest, ChecksOptionalFields) {
   request.set_slug("Bad Slug");
   request.set_calendar_id("-x");
   request.set_display_name(std::string(201, 'n'));
-  EXPECT_THAT(Violations(ValidateDuplicateCalendar(request).status()),
-              UnorderedElementsAre(ViolationOf("slug"), ViolationOf("calendar_id"),
-                                   ViolationOf("display_name")));
+  EXPECT_THAT(
+      Violations(ValidateDuplicateCalendar(request).status()),
+      UnorderedElementsAre(ViolationOf("slug"), ViolationOf("calendar_id"),
+                           ViolationOf("display_name")));
 }
 
 TEST(ValidateMoveCalendarToGroupTest, GroupMustBeOfTheSameLocation) {

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -62,7 +63,8 @@ absl::Time Ny(int month, int day, int hour, int minute) {
 absl::Time Monday(int hour, int minute) { return Ny(1, 5, hour, minute); }
 
 // Long before every slot, so that notice and horizon play no part.
-const absl::Time kLongBefore = absl::FromUnixSeconds(1735689600);  // 2025-01-01
+constexpr absl::Time kLongBefore =
+    absl::FromUnixSeconds(1735689600);  // 2025-01-01
 
 TimeInterval Interval(absl::Time start, absl::Duration length) {
   return TimeInterval{start, start + length};
@@ -72,8 +74,6 @@ TimeInterval Day(absl::TimeZone zone, absl::CivilDay day) {
   return TimeInterval{absl::FromCivil(day, zone),
                       absl::FromCivil(day + 1, zone)};
 }
-
-const TimeInterval kMondayRange = Day(absl::UTCTimeZone(), {});  // replaced
 
 TimeInterval MondayRange() {
   return Day(NewYork(), absl::CivilDay(2026, 1, 5));
@@ -147,8 +147,8 @@ std::vector<std::string> Local(const std::vector<FreeSlot>& free,
   return local;
 }
 
-std::map<absl::CivilDay, int> FreePerLocalDay(
-    const std::vector<FreeSlot>& free, absl::TimeZone zone) {
+std::map<absl::CivilDay, int> FreePerLocalDay(const std::vector<FreeSlot>& free,
+                                              absl::TimeZone zone) {
   std::map<absl::CivilDay, int> counts;
   for (const FreeSlot& slot : free) {
     ++counts[absl::ToCivilDay(slot.slot.start, zone)];
@@ -217,8 +217,8 @@ TEST(AvailabilityRulesTest, DateOverrideClosesItsWeekday) {
   const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, rules);
 
   const std::vector<FreeSlot> free = ComputeFreeSlots(
-      calendar, rules.duration,
-      TimeInterval{Monday(0, 0), Ny(1, 7, 0, 0)}, kLongBefore, {});
+      calendar, rules.duration, TimeInterval{Monday(0, 0), Ny(1, 7, 0, 0)},
+      kLongBefore, {});
   const std::map<absl::CivilDay, int> expected = {
       {absl::CivilDay(2026, 1, 6), 16}};
   EXPECT_EQ(FreePerLocalDay(free, NewYork()), expected);
@@ -234,9 +234,8 @@ TEST(AvailabilityRulesTest, DateOverrideOpensAWeekendDate) {
   const std::vector<FreeSlot> free = ComputeFreeSlots(
       calendar, rules.duration, TimeInterval{Ny(1, 10, 0, 0), Ny(1, 12, 0, 0)},
       kLongBefore, {});
-  EXPECT_THAT(Local(free, NewYork()),
-              ElementsAre("2026-01-10T10:00:00-05:00",
-                          "2026-01-10T10:30:00-05:00"));
+  EXPECT_THAT(Local(free, NewYork()), ElementsAre("2026-01-10T10:00:00-05:00",
+                                                  "2026-01-10T10:30:00-05:00"));
 }
 
 TEST(AvailabilityRulesTest, DateOverrideReplacesRatherThanAddsToWeeklyHours) {
@@ -326,7 +325,8 @@ TEST(AvailabilityRulesTest, HorizonHidesSlotsStartingTooFarAhead) {
 }
 
 TEST(AvailabilityRulesTest, ZeroHorizonMeansNoLimit) {
-  const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, NineToFive());
+  const Calendar calendar =
+      MakeCalendar(CalendarType::kEvent, {}, NineToFive());
   EXPECT_EQ(ComputeFreeSlots(calendar, absl::Minutes(30),
                              Day(NewYork(), absl::CivilDay(2027, 1, 4)),
                              kLongBefore, {})
@@ -348,10 +348,9 @@ TEST(AvailabilityRulesTest, DailyMaximumCountsBookingsOfTheSameLocalDate) {
       Booked(Interval(Monday(21, 0), absl::Minutes(30))),
   };
 
-  const std::vector<FreeSlot> free =
-      ComputeFreeSlots(calendar, rules.duration,
-                       TimeInterval{Monday(0, 0), Ny(1, 8, 0, 0)}, kLongBefore,
-                       context);
+  const std::vector<FreeSlot> free = ComputeFreeSlots(
+      calendar, rules.duration, TimeInterval{Monday(0, 0), Ny(1, 8, 0, 0)},
+      kLongBefore, context);
   // Monday has three, so it is full; Tuesday has one, so it stays open
   // (but for the booked 09:00).
   const std::map<absl::CivilDay, int> expected = {
@@ -360,39 +359,42 @@ TEST(AvailabilityRulesTest, DailyMaximumCountsBookingsOfTheSameLocalDate) {
 }
 
 TEST(AvailabilityRulesTest, DailyMaximumFollowsLocalDatesAcrossDstChanges) {
-  for (const char* name : {"America/New_York", "Europe/London"}) {
-    const absl::TimeZone zone = Zone(name);
-    // The change dates of 2026 in each zone.
-    const absl::CivilDay spring = std::string(name) == "Europe/London"
-                                      ? absl::CivilDay(2026, 3, 29)
-                                      : absl::CivilDay(2026, 3, 8);
-    const absl::CivilDay fall = std::string(name) == "Europe/London"
-                                    ? absl::CivilDay(2026, 10, 25)
-                                    : absl::CivilDay(2026, 11, 1);
-    for (absl::CivilDay change : {spring, fall}) {
-      SCOPED_TRACE(absl::StrCat(name, " ", absl::FormatCivilTime(change)));
+  struct ZoneChanges {
+    const char* name;
+    absl::CivilDay spring;
+    absl::CivilDay fall;
+  };
+  for (const ZoneChanges& changes :
+       {ZoneChanges{"America/New_York", absl::CivilDay(2026, 3, 8),
+                    absl::CivilDay(2026, 11, 1)},
+        ZoneChanges{"Europe/London", absl::CivilDay(2026, 3, 29),
+                    absl::CivilDay(2026, 10, 25)}}) {
+    const absl::TimeZone zone = Zone(changes.name);
+    for (absl::CivilDay change : {changes.spring, changes.fall}) {
+      SCOPED_TRACE(
+          absl::StrCat(changes.name, " ", absl::FormatCivilTime(change)));
       AvailabilityRules rules;
       rules.zone = zone;
       rules.duration = absl::Minutes(30);
       for (int i = 0; i < 7; ++i) {
-        rules.weekly_hours.push_back(OpenInterval{
-            absl::GetWeekday(change + i), 0, kMinutesPerDay});
+        rules.weekly_hours.push_back(
+            OpenInterval{absl::GetWeekday(change + i), 0, kMinutesPerDay});
       }
       rules.max_bookings_per_day = 1;
       const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, rules);
-      // The last half hour of the change date, and the first of the next.
+      // One booking in the last half hour of the 23- or 25-hour change
+      // date fills that date alone, not the next one 30 minutes later.
       BookingContext context;
-      context.calendar_bookings = {
-          Booked(Interval(absl::FromCivil(absl::CivilMinute(change) +
-                                               (kMinutesPerDay - 30),
-                                           zone),
-                          absl::Minutes(30)))};
+      context.calendar_bookings = {Booked(
+          Interval(absl::FromCivil(
+                       absl::CivilMinute(change) + (kMinutesPerDay - 30), zone),
+                   absl::Minutes(30)))};
 
-      const std::vector<FreeSlot> free = ComputeFreeSlots(
-          calendar, rules.duration,
-          TimeInterval{absl::FromCivil(change - 1, zone),
-                       absl::FromCivil(change + 2, zone)},
-          kLongBefore, context);
+      const std::vector<FreeSlot> free =
+          ComputeFreeSlots(calendar, rules.duration,
+                           TimeInterval{absl::FromCivil(change - 1, zone),
+                                        absl::FromCivil(change + 2, zone)},
+                           kLongBefore, context);
       const std::map<absl::CivilDay, int> expected = {{change - 1, 48},
                                                       {change + 1, 48}};
       EXPECT_EQ(FreePerLocalDay(free, zone), expected);
@@ -410,13 +412,14 @@ TEST(AvailabilityRulesTest, BufferReachesAcrossTheSkippedHour) {
   const Calendar buffered = MakeCalendar(CalendarType::kEvent, {}, rules);
   BookingContext context;
   // 03:00 EDT, right after the gap: 01:30 EST ends exactly then.
-  context.calendar_bookings = {Booked(Interval(Ny(3, 8, 3, 0), absl::Minutes(30)))};
+  context.calendar_bookings = {
+      Booked(Interval(Ny(3, 8, 3, 0), absl::Minutes(30)))};
   const TimeInterval sunday = Day(NewYork(), absl::CivilDay(2026, 3, 8));
 
   EXPECT_THAT(
-      Local(ComputeFreeSlots(plain, rules.duration, sunday, kLongBefore,
-                             context),
-            NewYork()),
+      Local(
+          ComputeFreeSlots(plain, rules.duration, sunday, kLongBefore, context),
+          NewYork()),
       ElementsAre("2026-03-08T01:00:00-05:00", "2026-03-08T01:30:00-05:00",
                   "2026-03-08T03:30:00-04:00"));
   EXPECT_THAT(
@@ -494,9 +497,9 @@ TEST(AvailabilityRulesTest, ContextMarginCoversBuffersSlotAndALongLocalDate) {
 TEST(EventTest, HostlessEventIgnoresMembersBusyTime) {
   BookingContext context;
   context.member_busy = {Busy("ann", Interval(Monday(9, 0), absl::Hours(3)))};
-  const std::vector<FreeSlot> free = ComputeFreeSlots(
-      MakeCalendar(CalendarType::kEvent, {}, MondayMorning()),
-      absl::Minutes(30), MondayRange(), kLongBefore, context);
+  const std::vector<FreeSlot> free =
+      ComputeFreeSlots(MakeCalendar(CalendarType::kEvent, {}, MondayMorning()),
+                       absl::Minutes(30), MondayRange(), kLongBefore, context);
   ASSERT_EQ(free.size(), 6u);
   EXPECT_EQ(free[0].remaining_seats, 1);
   EXPECT_THAT(free[0].free_members, IsEmpty());
@@ -541,8 +544,8 @@ TEST(ServiceTest, LongerBookingBlocksEveryShorterSlotItCovers) {
   BookingContext context;
   context.calendar_bookings = {Booked(Interval(Monday(10, 0), absl::Hours(1)))};
 
-  EXPECT_THAT(Clock(calendar, context), ElementsAre("09:00", "09:30", "11:00",
-                                                    "11:30"));
+  EXPECT_THAT(Clock(calendar, context),
+              ElementsAre("09:00", "09:30", "11:00", "11:30"));
 }
 
 TEST(ChooseDurationTest, DefaultsToTheCalendarsDuration) {
@@ -556,16 +559,16 @@ TEST(ChooseDurationTest, DefaultsToTheCalendarsDuration) {
 }
 
 TEST(ChooseDurationTest, ServiceAcceptsOnlyItsAllowedDurations) {
-  Calendar calendar =
-      MakeCalendar(CalendarType::kService, {}, MondayMorning());
+  Calendar calendar = MakeCalendar(CalendarType::kService, {}, MondayMorning());
   calendar.allowed_durations = {absl::Hours(1), absl::Minutes(30)};
   EXPECT_EQ(ChooseDuration(calendar, absl::Hours(1)).value_or(absl::Hours(9)),
             absl::Hours(1));
 
   const absl::Status status =
       ChooseDuration(calendar, absl::Minutes(45)).status();
-  EXPECT_THAT(FieldViolations(status),
-              ElementsAre(FieldViolation{"duration", "must be one of 30m, 1h"}));
+  EXPECT_THAT(
+      FieldViolations(status),
+      ElementsAre(FieldViolation{"duration", "must be one of 30m, 1h"}));
 }
 
 TEST(ChooseDurationTest, OtherTypesAcceptOnlyTheCalendarsDuration) {
@@ -578,8 +581,7 @@ TEST(ChooseDurationTest, OtherTypesAcceptOnlyTheCalendarsDuration) {
 }
 
 TEST(ChooseDurationTest, RejectsNonPositiveDurations) {
-  Calendar calendar =
-      MakeCalendar(CalendarType::kService, {}, MondayMorning());
+  Calendar calendar = MakeCalendar(CalendarType::kService, {}, MondayMorning());
   for (absl::Duration requested : {absl::ZeroDuration(), -absl::Minutes(30)}) {
     EXPECT_THAT(FieldViolations(ChooseDuration(calendar, requested).status()),
                 ElementsAre(FieldViolation{"duration", "must be positive"}));
@@ -587,8 +589,8 @@ TEST(ChooseDurationTest, RejectsNonPositiveDurations) {
 }
 
 TEST(RoundRobinTest, SlotIsFreeWhileAnyMemberIsAndListsThem) {
-  const Calendar calendar = MakeCalendar(CalendarType::kRoundRobin,
-                                         {"ann", "bob", "cat"}, MondayMorning());
+  const Calendar calendar = MakeCalendar(
+      CalendarType::kRoundRobin, {"ann", "bob", "cat"}, MondayMorning());
   BookingContext context;
   context.member_busy = {
       Busy("ann", Interval(Monday(9, 0), absl::Minutes(30))),
@@ -601,8 +603,8 @@ TEST(RoundRobinTest, SlotIsFreeWhileAnyMemberIsAndListsThem) {
 
   const std::vector<FreeSlot> free = ComputeFreeSlots(
       calendar, absl::Minutes(30), MondayRange(), kLongBefore, context);
-  EXPECT_THAT(Clock(free), ElementsAre("09:00", "09:30", "10:30", "11:00",
-                                       "11:30"));
+  EXPECT_THAT(Clock(free),
+              ElementsAre("09:00", "09:30", "10:30", "11:00", "11:30"));
   EXPECT_THAT(free[0].free_members, ElementsAre("cat"));
   EXPECT_THAT(free[1].free_members, ElementsAre("ann"));
   EXPECT_THAT(free[2].free_members, ElementsAre("ann", "bob", "cat"));
@@ -610,8 +612,8 @@ TEST(RoundRobinTest, SlotIsFreeWhileAnyMemberIsAndListsThem) {
 }
 
 TEST(RoundRobinTest, CalendarBookingsBlockOnlyThroughTheirMembers) {
-  const Calendar calendar = MakeCalendar(CalendarType::kRoundRobin,
-                                         {"ann", "bob"}, MondayMorning());
+  const Calendar calendar =
+      MakeCalendar(CalendarType::kRoundRobin, {"ann", "bob"}, MondayMorning());
   BookingContext context;
   context.calendar_bookings = {
       Booked(Interval(Monday(9, 0), absl::Minutes(30)), {"ann"})};
@@ -646,19 +648,19 @@ std::vector<std::string> AssignedAtNine(
 }
 
 TEST(RoundRobinTest, AssignsTheMemberWithFewestBookings) {
-  EXPECT_THAT(AssignedAtNine({"ann", "bob", "cat"},
-                             {{"ann", {3, Monday(8, 0)}},
-                              {"bob", {1, Monday(8, 30)}},
-                              {"cat", {2, Monday(7, 0)}}}),
-              ElementsAre("bob"));
+  EXPECT_THAT(
+      AssignedAtNine({"ann", "bob", "cat"}, {{"ann", {3, Monday(8, 0)}},
+                                             {"bob", {1, Monday(8, 30)}},
+                                             {"cat", {2, Monday(7, 0)}}}),
+      ElementsAre("bob"));
 }
 
 TEST(RoundRobinTest, BreaksTiesByLeastRecentlyBooked) {
-  EXPECT_THAT(AssignedAtNine({"ann", "bob", "cat"},
-                             {{"ann", {2, Monday(8, 0)}},
-                              {"bob", {2, Monday(7, 0)}},
-                              {"cat", {2, Monday(7, 30)}}}),
-              ElementsAre("bob"));
+  EXPECT_THAT(
+      AssignedAtNine({"ann", "bob", "cat"}, {{"ann", {2, Monday(8, 0)}},
+                                             {"bob", {2, Monday(7, 0)}},
+                                             {"cat", {2, Monday(7, 30)}}}),
+      ElementsAre("bob"));
 }
 
 TEST(RoundRobinTest, BreaksRemainingTiesByMemberOrder) {
@@ -691,8 +693,8 @@ TEST(RoundRobinTest, RotatesEvenlyOverManyBookings) {
 }
 
 TEST(CollectiveTest, OneBusyMemberMakesTheSlotTaken) {
-  const Calendar calendar = MakeCalendar(CalendarType::kCollective,
-                                         {"ann", "bob"}, MondayMorning());
+  const Calendar calendar =
+      MakeCalendar(CalendarType::kCollective, {"ann", "bob"}, MondayMorning());
   BookingContext context;
   context.member_busy = {
       Busy("bob", Interval(Monday(10, 0), absl::Minutes(30)))};
@@ -707,10 +709,10 @@ TEST(CollectiveTest, OneBusyMemberMakesTheSlotTaken) {
       calendar, absl::Minutes(30), Monday(9, 0), kLongBefore, context);
   ASSERT_TRUE(decision.ok()) << decision.status();
   EXPECT_THAT(decision->members, ElementsAre("ann", "bob"));
-  EXPECT_TRUE(IsSlotUnavailable(DecideBooking(calendar, absl::Minutes(30),
-                                              Monday(10, 0), kLongBefore,
-                                              context)
-                                    .status()));
+  EXPECT_TRUE(
+      IsSlotUnavailable(DecideBooking(calendar, absl::Minutes(30),
+                                      Monday(10, 0), kLongBefore, context)
+                            .status()));
 }
 
 TEST(CollectiveTest, WithoutMembersOffersNothing) {
@@ -751,10 +753,10 @@ TEST(ClassBookingTest, FullSessionIsNotFree) {
   context.calendar_bookings = {Booked(ten), Booked(ten)};
 
   EXPECT_THAT(Clock(calendar, context), ElementsAre("09:00", "11:00"));
-  EXPECT_TRUE(IsSlotUnavailable(DecideBooking(calendar, absl::Hours(1),
-                                              Monday(10, 0), kLongBefore,
-                                              context)
-                                    .status()));
+  EXPECT_TRUE(
+      IsSlotUnavailable(DecideBooking(calendar, absl::Hours(1), Monday(10, 0),
+                                      kLongBefore, context)
+                            .status()));
 }
 
 TEST(ClassBookingTest, OverlappingSessionOfTheSameClassBlocks) {
@@ -763,8 +765,7 @@ TEST(ClassBookingTest, OverlappingSessionOfTheSameClassBlocks) {
   const Calendar calendar =
       MakeCalendar(CalendarType::kClassBooking, {}, rules);
   BookingContext context;
-  context.calendar_bookings = {
-      Booked(Interval(Monday(10, 0), absl::Hours(1)))};
+  context.calendar_bookings = {Booked(Interval(Monday(10, 0), absl::Hours(1)))};
 
   // 09:30 and 10:30 would overlap the 10:00 session, which keeps seats.
   const std::vector<FreeSlot> free = ComputeFreeSlots(
@@ -802,9 +803,9 @@ TEST(DecideBookingTest, DecidesSlotBlockedIntervalAndHost) {
   AvailabilityRules rules = MondayMorning();
   rules.buffer_before = absl::Minutes(5);
   rules.buffer_after = absl::Minutes(10);
-  const absl::StatusOr<BookingDecision> decision = DecideBooking(
-      MakeCalendar(CalendarType::kEvent, {"ann"}, rules), absl::Minutes(30),
-      Monday(10, 0), kLongBefore, {});
+  const absl::StatusOr<BookingDecision> decision =
+      DecideBooking(MakeCalendar(CalendarType::kEvent, {"ann"}, rules),
+                    absl::Minutes(30), Monday(10, 0), kLongBefore, {});
   ASSERT_TRUE(decision.ok()) << decision.status();
   EXPECT_EQ(decision->slot, Interval(Monday(10, 0), absl::Minutes(30)));
   EXPECT_EQ(decision->blocked, (TimeInterval{Monday(9, 55), Monday(10, 40)}));
@@ -814,9 +815,9 @@ TEST(DecideBookingTest, DecidesSlotBlockedIntervalAndHost) {
 TEST(DecideBookingTest, CalendarTakingNoBookingsIsInactive) {
   Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, MondayMorning());
   calendar.group_enabled = false;
-  const absl::Status status = DecideBooking(calendar, absl::Minutes(30),
-                                            Monday(10, 0), kLongBefore, {})
-                                  .status();
+  const absl::Status status =
+      DecideBooking(calendar, absl::Minutes(30), Monday(10, 0), kLongBefore, {})
+          .status();
   EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
   EXPECT_EQ(ErrorReason(status), kReasonCalendarInactive);
   EXPECT_EQ(status.message(), "The calendar is not taking bookings.");
@@ -848,12 +849,12 @@ TEST(DecideBookingTest, StartWithinTheNoticeIsInvalid) {
 }
 
 TEST(DecideBookingTest, StartInThePastIsInvalid) {
-  EXPECT_EQ(StartTimeViolation(
-                DecideBooking(
-                    MakeCalendar(CalendarType::kEvent, {}, MondayMorning()),
-                    absl::Minutes(30), Monday(10, 0), Monday(10, 1), {})
-                    .status()),
-            "is in the past");
+  EXPECT_EQ(
+      StartTimeViolation(
+          DecideBooking(MakeCalendar(CalendarType::kEvent, {}, MondayMorning()),
+                        absl::Minutes(30), Monday(10, 0), Monday(10, 1), {})
+              .status()),
+      "is in the past");
 }
 
 TEST(DecideBookingTest, StartBeyondTheHorizonIsInvalid) {
@@ -890,10 +891,10 @@ TEST(DecideBookingTest, TakenSlotIsUnavailable) {
   host_busy.member_busy = {
       Busy("ann", Interval(Monday(10, 15), absl::Minutes(30)))};
   for (const BookingContext& context : {booked, host_busy}) {
-    EXPECT_TRUE(IsSlotUnavailable(DecideBooking(calendar, absl::Minutes(30),
-                                                Monday(10, 0), kLongBefore,
-                                                context)
-                                      .status()));
+    EXPECT_TRUE(
+        IsSlotUnavailable(DecideBooking(calendar, absl::Minutes(30),
+                                        Monday(10, 0), kLongBefore, context)
+                              .status()));
   }
 }
 
@@ -922,7 +923,8 @@ TEST(DecideBookingTest, RoundRobinWithEveryMemberBusyIsUnavailable) {
 }
 
 TEST(RequestedZoneTest, FreeSlotsFormatInHalfAndQuarterHourZones) {
-  const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, NineToFive());
+  const Calendar calendar =
+      MakeCalendar(CalendarType::kEvent, {}, NineToFive());
   // The Monday before and the Monday after New York springs forward.
   const std::vector<FreeSlot> before = ComputeFreeSlots(
       calendar, absl::Minutes(30), Day(NewYork(), absl::CivilDay(2026, 3, 2)),
@@ -949,16 +951,16 @@ TEST(RequestedZoneTest, FreeSlotsFormatInHalfAndQuarterHourZones) {
 }
 
 TEST(RequestedZoneTest, RangeGivenAsAKolkataDateCoversTwoNewYorkDates) {
-  const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, NineToFive());
+  const Calendar calendar =
+      MakeCalendar(CalendarType::kEvent, {}, NineToFive());
   const absl::TimeZone kolkata = Zone("Asia/Kolkata");
   BookingContext context;
   context.calendar_bookings = {
       Booked(Interval(Monday(16, 30), absl::Minutes(30)))};
   // Tuesday in Kolkata is Monday 13:30 to Tuesday 13:30 in New York.
-  const std::vector<FreeSlot> free =
-      ComputeFreeSlots(calendar, absl::Minutes(30),
-                       Day(kolkata, absl::CivilDay(2026, 1, 6)), kLongBefore,
-                       context);
+  const std::vector<FreeSlot> free = ComputeFreeSlots(
+      calendar, absl::Minutes(30), Day(kolkata, absl::CivilDay(2026, 1, 6)),
+      kLongBefore, context);
   ASSERT_EQ(free.size(), 6u + 9u);
   EXPECT_EQ(FormatLocalTime(free[0].slot.start, kolkata),
             "2026-01-06T00:00:00+05:30");
@@ -1002,15 +1004,15 @@ std::vector<FreeSlot> ReferenceFreeSlots(const Calendar& calendar,
     const TimeInterval blocked{slot.start - rules.buffer_before,
                                slot.end + rules.buffer_after};
     auto member_free = [&](const std::string& member) {
-      return std::none_of(
-          context.member_busy.begin(), context.member_busy.end(),
-          [&](const MemberBusy& busy) {
-            const bool own_session = is_class &&
-                                     busy.calendar_pk == calendar.pk &&
-                                     busy.slot_start == slot.start;
-            return busy.member == member && !own_session &&
-                   overlaps(busy.blocked, blocked);
-          });
+      return std::none_of(context.member_busy.begin(),
+                          context.member_busy.end(),
+                          [&](const MemberBusy& busy) {
+                            const bool own_session =
+                                is_class && busy.calendar_pk == calendar.pk &&
+                                busy.slot_start == slot.start;
+                            return busy.member == member && !own_session &&
+                                   overlaps(busy.blocked, blocked);
+                          });
     };
     FreeSlot candidate{slot, 1, {}};
     if (!team) {
@@ -1078,17 +1080,17 @@ RandomCase MakeRandomCase(std::mt19937& random) {
   rules.duration = absl::Minutes(15 * pick(1, 4));
   rules.slot_interval = absl::Minutes(15 * pick(0, 4));
   for (int i = 0; i < 7; ++i) {
-    const absl::Weekday weekday = absl::GetWeekday(absl::CivilDay(2026, 3, 2) + i);
+    const absl::Weekday weekday =
+        absl::GetWeekday(absl::CivilDay(2026, 3, 2) + i);
     for (int n = pick(0, 2); n > 0; --n) {
       const int start = 30 * pick(0, 44);
-      rules.weekly_hours.push_back(
-          OpenInterval{weekday, start, std::min(kMinutesPerDay,
-                                                start + 30 * pick(1, 16))});
+      rules.weekly_hours.push_back(OpenInterval{
+          weekday, start, std::min(kMinutesPerDay, start + 30 * pick(1, 16))});
     }
   }
-  rules.date_overrides = {DateOverride{absl::CivilDay(2026, 3, 10), {}},
-                          DateOverride{absl::CivilDay(2026, 3, 14),
-                                       {{60, 6 * 60}}}};
+  rules.date_overrides = {
+      DateOverride{absl::CivilDay(2026, 3, 10), {}},
+      DateOverride{absl::CivilDay(2026, 3, 14), {{60, 6 * 60}}}};
   rules.buffer_before = absl::Minutes(5 * pick(0, 3));
   rules.buffer_after = absl::Minutes(5 * pick(0, 3));
   rules.minimum_notice = absl::Hours(pick(0, 30));
@@ -1104,18 +1106,20 @@ RandomCase MakeRandomCase(std::mt19937& random) {
   c.range = TimeInterval{Ny(3, 2, 0, 0), Ny(3, 16, 0, 0)};
   c.now = c.range.start + absl::Minutes(pick(-2000, 8000));
 
-  const std::vector<TimeInterval> grid = OfferedSlots(rules, c.duration,
-                                                      c.range);
+  const std::vector<TimeInterval> grid =
+      OfferedSlots(rules, c.duration, c.range);
   for (int n = pick(0, 60); n > 0; --n) {
     TimeInterval slot;
     if (!grid.empty() && pick(0, 3) > 0) {
-      slot = grid[static_cast<size_t>(pick(0, static_cast<int>(grid.size()) - 1))];
+      slot =
+          grid[static_cast<size_t>(pick(0, static_cast<int>(grid.size()) - 1))];
     } else {
       slot = Interval(c.range.start + absl::Minutes(pick(0, 14 * 24 * 60)),
                       absl::Minutes(pick(5, 120)));
     }
     std::vector<std::string> attendees;
-    if (!people.empty()) attendees.push_back(people[static_cast<size_t>(pick(0, 3))]);
+    if (!people.empty())
+      attendees.push_back(people[static_cast<size_t>(pick(0, 3))]);
     const TimeInterval blocked{slot.start - absl::Minutes(5 * pick(0, 2)),
                                slot.end + absl::Minutes(5 * pick(0, 2))};
     c.context.calendar_bookings.push_back(
@@ -1127,10 +1131,9 @@ RandomCase MakeRandomCase(std::mt19937& random) {
     const TimeInterval blocked =
         Interval(c.range.start + absl::Minutes(pick(0, 14 * 24 * 60)),
                  absl::Minutes(pick(5, 240)));
-    c.context.member_busy.push_back(
-        MemberBusy{people[static_cast<size_t>(pick(0, 3))], blocked,
-                   pick(0, 3) == 0 ? kCalendarPk : kOtherCalendarPk,
-                   blocked.start});
+    c.context.member_busy.push_back(MemberBusy{
+        people[static_cast<size_t>(pick(0, 3))], blocked,
+        pick(0, 3) == 0 ? kCalendarPk : kOtherCalendarPk, blocked.start});
   }
   for (const std::string& person : people) {
     if (pick(0, 1) == 1) {
@@ -1154,8 +1157,8 @@ TEST(FreeSlotsPropertyTest, EngineAgreesWithTheRulesReadLiterally) {
     SCOPED_TRACE(absl::StrCat("trial ", trial));
     const std::vector<FreeSlot> free =
         ComputeFreeSlots(c.calendar, c.duration, c.range, c.now, c.context);
-    const std::vector<FreeSlot> expected = ReferenceFreeSlots(
-        c.calendar, c.duration, c.range, c.now, c.context);
+    const std::vector<FreeSlot> expected =
+        ReferenceFreeSlots(c.calendar, c.duration, c.range, c.now, c.context);
     ASSERT_EQ(free.size(), expected.size());
     for (size_t i = 0; i < free.size(); ++i) {
       ASSERT_TRUE(SameFreeSlot(free[i], expected[i])) << i;
@@ -1182,8 +1185,8 @@ TEST(FreeSlotsPropertyTest, DecideBookingSucceedsExactlyOnListedSlots) {
       starts.push_back(slot.start + absl::Minutes(5));  // off the grid
     }
     for (absl::Time start : starts) {
-      const absl::StatusOr<BookingDecision> decision = DecideBooking(
-          c.calendar, c.duration, start, c.now, c.context);
+      const absl::StatusOr<BookingDecision> decision =
+          DecideBooking(c.calendar, c.duration, start, c.now, c.context);
       const FreeSlot* listed = FindFree(free, start);
       ASSERT_EQ(decision.ok(), listed != nullptr)
           << FormatLocalTime(start, c.calendar.rules.zone) << " "

@@ -193,7 +193,8 @@ TEST(SlotsTest, SeveralIntervalsPerDayAreMergedInStartOrder) {
                         {kMonday, 9 * 60, 12 * 60}};
 
   const absl::Duration hour = absl::Hours(1);
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 11, 0), hour),
@@ -210,7 +211,8 @@ TEST(SlotsTest, OverlappingIntervalsDoNotDuplicateSlots) {
                         {kMonday, 10 * 60, 12 * 60}};
 
   const absl::Duration hour = absl::Hours(1);
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), hour),
                           Slot(At(new_york, 2026, 1, 5, 11, 0), hour)));
@@ -222,7 +224,8 @@ TEST(SlotsTest, SlotMustEndByIntervalEnd) {
       OneInterval(new_york, kMonday, 9 * 60, 10 * 60 + 45, absl::Minutes(30));
 
   const absl::Duration half_hour = absl::Minutes(30);
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           Day(new_york, absl::CivilDay(2026, 1, 5))),
               ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
                           Slot(At(new_york, 2026, 1, 5, 9, 30), half_hour),
                           Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour)));
@@ -233,8 +236,8 @@ TEST(SlotsTest, IntervalEndingAtMidnightOffersItsLastSlot) {
   const AvailabilityRules rules =
       OneInterval(new_york, kMonday, 22 * 60, kMinutesPerDay, absl::Hours(1));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
   EXPECT_THAT(
       slots,
       ElementsAre(Slot(At(new_york, 2026, 1, 5, 22, 0), absl::Hours(1)),
@@ -247,7 +250,8 @@ TEST(SlotsTest, IntervalEndingAtMidnightBelongsToItsOwnDate) {
   const AvailabilityRules rules =
       OneInterval(new_york, kMonday, 22 * 60, kMinutesPerDay, absl::Hours(1));
 
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 6))),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           Day(new_york, absl::CivilDay(2026, 1, 6))),
               IsEmpty());
 }
 
@@ -256,8 +260,8 @@ TEST(SlotsTest, WholeDayIntervalOffersFortyEightHalfHours) {
   const AvailabilityRules rules =
       OneInterval(new_york, kMonday, 0, kMinutesPerDay, absl::Minutes(30));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(new_york, absl::CivilDay(2026, 1, 5)));
   ASSERT_EQ(slots.size(), 48u);
   EXPECT_EQ(slots.front().start, At(new_york, 2026, 1, 5, 0, 0));
   EXPECT_EQ(slots.back().end, At(new_york, 2026, 1, 6, 0, 0));
@@ -299,19 +303,23 @@ TEST(SlotsTest, EmptyOrReversedRangeOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::Time ten = At(new_york, 2026, 1, 5, 10, 0);
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{ten, ten}), IsEmpty());
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{ten, ten - absl::Hours(1)}),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{ten, ten}),
+              IsEmpty());
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           TimeInterval{ten, ten - absl::Hours(1)}),
               IsEmpty());
 }
 
 TEST(SlotsTest, InfiniteRangeOffersNoSlots) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
-                                               absl::InfiniteFuture()}),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           TimeInterval{At(new_york, 2026, 1, 5, 0, 0),
+                                        absl::InfiniteFuture()}),
               IsEmpty());
-  EXPECT_THAT(OfferedSlots(rules, rules.duration, TimeInterval{absl::InfinitePast(),
-                                               At(new_york, 2026, 1, 5, 0, 0)}),
+  EXPECT_THAT(OfferedSlots(rules, rules.duration,
+                           TimeInterval{absl::InfinitePast(),
+                                        At(new_york, 2026, 1, 5, 0, 0)}),
               IsEmpty());
 }
 
@@ -347,8 +355,9 @@ TEST(SlotsTest, DurationArgumentRatherThanRulesSetsSlotLength) {
 
 TEST(SlotsTest, HalfHourOffsetZoneFormatsWithItsOffset) {
   const absl::TimeZone kolkata = Zone("Asia/Kolkata");
-  const std::vector<TimeInterval> slots = OfferedSlots(
-      NineToFiveWeekdays(kolkata), absl::Minutes(30), Day(kolkata, absl::CivilDay(2026, 1, 5)));
+  const std::vector<TimeInterval> slots =
+      OfferedSlots(NineToFiveWeekdays(kolkata), absl::Minutes(30),
+                   Day(kolkata, absl::CivilDay(2026, 1, 5)));
 
   ASSERT_EQ(slots.size(), 16u);
   // 09:00 IST is 03:30 UTC.
@@ -380,8 +389,9 @@ TEST(SlotsTest, RangeGivenAsAnotherZonesDayCrossesCalendarDates) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const absl::TimeZone kolkata = Zone("Asia/Kolkata");
   // Tuesday in Kolkata is Monday 13:30 to Tuesday 13:30 in New York.
-  const std::vector<TimeInterval> slots = OfferedSlots(
-      NineToFiveWeekdays(new_york), absl::Minutes(30), Day(kolkata, absl::CivilDay(2026, 1, 6)));
+  const std::vector<TimeInterval> slots =
+      OfferedSlots(NineToFiveWeekdays(new_york), absl::Minutes(30),
+                   Day(kolkata, absl::CivilDay(2026, 1, 6)));
 
   ASSERT_EQ(slots.size(), 7u + 9u);
   EXPECT_EQ(slots.front().start, At(new_york, 2026, 1, 5, 13, 30));
@@ -411,8 +421,8 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInNewYork) {
   const AvailabilityRules rules =
       OneInterval(new_york, kSunday, 1 * 60, 4 * 60, absl::Minutes(30));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 3, 8)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(new_york, absl::CivilDay(2026, 3, 8)));
   // 01:00 EST is 06:00 UTC; 02:00-02:59 is skipped; 03:00 EDT is 07:00 UTC.
   const absl::Time first = absl::FromUnixSeconds(1772949600);
   const absl::Duration half_hour = absl::Minutes(30);
@@ -432,8 +442,8 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInLondon) {
   const AvailabilityRules rules =
       OneInterval(london, kSunday, 1 * 60, 4 * 60, absl::Minutes(30));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(london, absl::CivilDay(2026, 3, 29)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(london, absl::CivilDay(2026, 3, 29)));
   // 01:00-01:59 is skipped; the interval runs from 02:00 BST (01:00 UTC)
   // to 04:00 BST (03:00 UTC).
   const absl::Time first = absl::FromUnixSeconds(1774746000);
@@ -451,17 +461,18 @@ TEST(SlotsTest, SkippedHourOffersNoSlotsOnSpringForwardInLondon) {
 
 TEST(SlotsTest, IntervalInsideSkippedHourOffersNothing) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  EXPECT_THAT(OfferedSlots(OneInterval(new_york, kSunday, 2 * 60, 3 * 60,
-                                       absl::Minutes(30)), absl::Minutes(30),
-                           Day(new_york, absl::CivilDay(2026, 3, 8))),
-              IsEmpty());
+  EXPECT_THAT(
+      OfferedSlots(
+          OneInterval(new_york, kSunday, 2 * 60, 3 * 60, absl::Minutes(30)),
+          absl::Minutes(30), Day(new_york, absl::CivilDay(2026, 3, 8))),
+      IsEmpty());
 }
 
 TEST(SlotsTest, IntervalStartingInSkippedHourStartsAtTransition) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const std::vector<TimeInterval> slots = OfferedSlots(
-      OneInterval(new_york, kSunday, 2 * 60 + 30, 4 * 60, absl::Minutes(30)), absl::Minutes(30),
-      Day(new_york, absl::CivilDay(2026, 3, 8)));
+      OneInterval(new_york, kSunday, 2 * 60 + 30, 4 * 60, absl::Minutes(30)),
+      absl::Minutes(30), Day(new_york, absl::CivilDay(2026, 3, 8)));
   EXPECT_THAT(
       LocalStarts(slots, new_york),
       ElementsAre("2026-03-08T03:00:00-04:00", "2026-03-08T03:30:00-04:00"));
@@ -472,8 +483,8 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInNewYork) {
   const AvailabilityRules rules =
       OneInterval(new_york, kSunday, 0, 3 * 60, absl::Minutes(30));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(new_york, absl::CivilDay(2026, 11, 1)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(new_york, absl::CivilDay(2026, 11, 1)));
   // 00:00 EDT is 04:00 UTC and 03:00 EST is 08:00 UTC: four hours.
   ASSERT_EQ(slots.size(), 8u);
   const absl::Time first = absl::FromUnixSeconds(1793505600);
@@ -496,8 +507,8 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInLondon) {
   const AvailabilityRules rules =
       OneInterval(london, kSunday, 0, 3 * 60, absl::Minutes(30));
 
-  const std::vector<TimeInterval> slots =
-      OfferedSlots(rules, rules.duration, Day(london, absl::CivilDay(2026, 10, 25)));
+  const std::vector<TimeInterval> slots = OfferedSlots(
+      rules, rules.duration, Day(london, absl::CivilDay(2026, 10, 25)));
   // 00:00 BST is 23:00 UTC the day before; 03:00 GMT is 03:00 UTC.
   ASSERT_EQ(slots.size(), 8u);
   const absl::Time first = absl::FromUnixSeconds(1792882800);
@@ -518,8 +529,8 @@ TEST(SlotsTest, RepeatedHourOffersSlotsTwiceOnFallBackInLondon) {
 TEST(SlotsTest, IntervalEndingInRepeatedHourEndsAtFirstOccurrence) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const std::vector<TimeInterval> slots = OfferedSlots(
-      OneInterval(new_york, kSunday, 0, 1 * 60 + 30, absl::Minutes(30)), absl::Minutes(30),
-      Day(new_york, absl::CivilDay(2026, 11, 1)));
+      OneInterval(new_york, kSunday, 0, 1 * 60 + 30, absl::Minutes(30)),
+      absl::Minutes(30), Day(new_york, absl::CivilDay(2026, 11, 1)));
   EXPECT_THAT(
       LocalStarts(slots, new_york),
       ElementsAre("2026-11-01T00:00:00-04:00", "2026-11-01T00:30:00-04:00",
@@ -531,8 +542,9 @@ TEST(SlotsTest, WholeDayHasFortySixSlotsOnSpringForwardAndFiftyOnFallBack) {
   const AvailabilityRules rules = AllDayEveryDay(new_york);
 
   const std::vector<TimeInterval> spring =
-      OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 3, 7, 0, 0),
-                                       At(new_york, 2026, 3, 10, 0, 0)});
+      OfferedSlots(rules, rules.duration,
+                   TimeInterval{At(new_york, 2026, 3, 7, 0, 0),
+                                At(new_york, 2026, 3, 10, 0, 0)});
   const std::map<absl::CivilDay, int> spring_counts = {
       {absl::CivilDay(2026, 3, 7), 48},
       {absl::CivilDay(2026, 3, 8), 46},
@@ -541,8 +553,9 @@ TEST(SlotsTest, WholeDayHasFortySixSlotsOnSpringForwardAndFiftyOnFallBack) {
   EXPECT_TRUE(StrictlyAscending(spring));
 
   const std::vector<TimeInterval> fall =
-      OfferedSlots(rules, rules.duration, TimeInterval{At(new_york, 2026, 10, 31, 0, 0),
-                                       At(new_york, 2026, 11, 3, 0, 0)});
+      OfferedSlots(rules, rules.duration,
+                   TimeInterval{At(new_york, 2026, 10, 31, 0, 0),
+                                At(new_york, 2026, 11, 3, 0, 0)});
   const std::map<absl::CivilDay, int> fall_counts = {
       {absl::CivilDay(2026, 10, 31), 48},
       {absl::CivilDay(2026, 11, 1), 50},
@@ -632,14 +645,14 @@ TEST(FreeSlotsTest, ExcludesSlotsStartingBeforeNow) {
   const absl::Duration half_hour = absl::Minutes(30);
 
   // The 10:00 slot is under way at 10:15 and can no longer be booked.
-  EXPECT_THAT(FreeIntervals(calendar, morning,
-                            At(new_york, 2026, 1, 5, 10, 15), {}),
-              ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
+  EXPECT_THAT(
+      FreeIntervals(calendar, morning, At(new_york, 2026, 1, 5, 10, 15), {}),
+      ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
   // A slot starting exactly now is still free.
-  EXPECT_THAT(FreeIntervals(calendar, morning,
-                            At(new_york, 2026, 1, 5, 10, 0), {}),
-              ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
-                          Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
+  EXPECT_THAT(
+      FreeIntervals(calendar, morning, At(new_york, 2026, 1, 5, 10, 0), {}),
+      ElementsAre(Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
+                  Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour)));
 }
 
 TEST(FreeSlotsTest, NowAfterRangeLeavesNothing) {
@@ -668,14 +681,13 @@ TEST(FreeSlotsTest, ExcludesSlotsOverlappingBookings) {
   });
 
   const absl::Duration half_hour = absl::Minutes(30);
-  EXPECT_THAT(
-      FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)), range, now,
-                    context),
-      ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
-                  Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
-                  Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour),
-                  Slot(At(new_york, 2026, 1, 5, 11, 30), half_hour),
-                  Slot(At(new_york, 2026, 1, 5, 13, 30), half_hour)));
+  EXPECT_THAT(FreeIntervals(HostlessEvent(NineToFiveWeekdays(new_york)), range,
+                            now, context),
+              ElementsAre(Slot(At(new_york, 2026, 1, 5, 9, 0), half_hour),
+                          Slot(At(new_york, 2026, 1, 5, 10, 0), half_hour),
+                          Slot(At(new_york, 2026, 1, 5, 10, 30), half_hour),
+                          Slot(At(new_york, 2026, 1, 5, 11, 30), half_hour),
+                          Slot(At(new_york, 2026, 1, 5, 13, 30), half_hour)));
 }
 
 TEST(FreeSlotsTest, AdjacentBookingsDoNotExcludeSlots) {
@@ -766,10 +778,10 @@ TEST(FreeSlotsTest, MatchesBruteForceForManyRandomBookings) {
 
 TEST(DecideBookingSlotTest, TakesSlotStartingExactlyThere) {
   const absl::TimeZone new_york = Zone("America/New_York");
-  EXPECT_EQ(DecidedSlot(NineToFiveWeekdays(new_york),
-                        At(new_york, 2026, 1, 5, 10, 0))
-                .value_or(TimeInterval{}),
-            Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30)));
+  EXPECT_EQ(
+      DecidedSlot(NineToFiveWeekdays(new_york), At(new_york, 2026, 1, 5, 10, 0))
+          .value_or(TimeInterval{}),
+      Slot(At(new_york, 2026, 1, 5, 10, 0), absl::Minutes(30)));
 }
 
 TEST(DecideBookingSlotTest, TakesFirstAndLastSlotOfTheDay) {
@@ -785,7 +797,8 @@ TEST(DecideBookingSlotTest, TakesFirstAndLastSlotOfTheDay) {
 TEST(DecideBookingSlotTest, RejectsOffGridStart) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 9, 7))));
+  EXPECT_TRUE(
+      NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 9, 7))));
   EXPECT_TRUE(NotASlotStart(DecidedSlot(
       rules, At(new_york, 2026, 1, 5, 9, 0) + absl::Nanoseconds(1))));
   EXPECT_TRUE(NotASlotStart(DecidedSlot(
@@ -795,9 +808,11 @@ TEST(DecideBookingSlotTest, RejectsOffGridStart) {
 TEST(DecideBookingSlotTest, RejectsStartOutsideOpenHours) {
   const absl::TimeZone new_york = Zone("America/New_York");
   const AvailabilityRules rules = NineToFiveWeekdays(new_york);
-  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 8, 30))));
+  EXPECT_TRUE(
+      NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 8, 30))));
   // 17:00 is where the open hours end, so no slot starts there.
-  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 17, 0))));
+  EXPECT_TRUE(
+      NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 5, 17, 0))));
 }
 
 TEST(DecideBookingSlotTest, RejectsWeekend) {
@@ -814,7 +829,8 @@ TEST(DecideBookingSlotTest, TakesLastSlotOfIntervalEndingAtMidnight) {
       DecidedSlot(rules, At(new_york, 2026, 1, 10, 23, 30));
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(last->end, At(new_york, 2026, 1, 11, 0, 0));
-  EXPECT_TRUE(NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 11, 0, 0))));
+  EXPECT_TRUE(
+      NotASlotStart(DecidedSlot(rules, At(new_york, 2026, 1, 11, 0, 0))));
 }
 
 TEST(DecideBookingSlotTest, TakesBothOccurrencesOfRepeatedHour) {

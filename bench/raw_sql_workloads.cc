@@ -1,0 +1,344 @@
+#include "bench/raw_sql_workloads.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "server/domain/secrets.h"
+#include "server/store/rows.h"
+#include "server/store/sql_values.h"
+
+namespace scheduling::bench {
+namespace {
+
+using store::Lease;
+using store::ToSqlDateTime;
+
+// Copied from server/store/booking_store.cc: how far below a range the
+// context query starts its index scan.
+constexpr absl::Duration kMaxBlockedSpan = absl::Hours(72);
+
+// The statements, spelled as the store spells them; the column lists come
+// from server/store/rows.h, as the store's own do.
+const std::string& SelectCalendarByIdSql() {
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT ", store::kCalendarColumns, " FROM ", store::kCalendarFrom,
+      " WHERE c.location_id = ? AND c.calendar_id = ? AND "
+      "c.live = 1"));
+  return *sql;
+}
+
+constexpr char kInsertLinkSql[] =
+    "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
+    "max_uses, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)";
+
+const std::string& SelectLinkByTokenSql() {
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT ", store::kLinkColumns, ", ", store::kCalendarColumns,
+      " FROM one_time_links l JOIN (", store::kCalendarFrom,
+      ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
+  return *sql;
+}
+
+const std::string& LockLinkSql() {
+  static const std::string* sql =
+      new std::string(absl::StrCat("SELECT ", store::kLinkColumns,
+                                   ", l.calendar_pk FROM one_time_links l "
+                                   "WHERE l.token_hash = ? FOR UPDATE"));
+  return *sql;
+}
+
+const std::string& LockCalendarSql() {
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT ",
+      absl::StrReplaceAll(store::kCalendarColumns,
+                          {{"g.group_id, g.enabled", "NULL, NULL"}}),
+      ", c.group_pk FROM calendars c WHERE c.pk = ? FOR UPDATE"));
+  return *sql;
+}
+
+constexpr char kContextBookingsSql[] =
+    "SELECT start_time, end_time, blocked_start, blocked_end, members "
+    "FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
+    "blocked_start >= ? AND blocked_start < ? AND blocked_end > ? AND "
+    "pk <> ?";
+
+constexpr char kInsertBookingSql[] =
+    "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
+    "invitee_name, invitee_email, one_time_link_pk, create_time, members, "
+    "seat_key, blocked_start, blocked_end, request_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr char kRecordUseSql[] =
+    "UPDATE one_time_links SET use_count = ?, use_time = ?, "
+    "last_booking_id = ? WHERE pk = ?";
+
+// Column positions (1-based) in kLinkColumns.
+constexpr int kLinkPk = 1;
+constexpr int kLinkMaxUses = 4;
+constexpr int kLinkUseCount = 5;
+constexpr int kLinkRevoked = 6;
+
+void Execute(Lease& lease, const char* text) {
+  std::unique_ptr<sql::Statement> statement(
+      lease.connection().createStatement());
+  statement->execute(text);
+}
+
+// Reads every row, as the store does; the rows' bytes have arrived with
+// the result either way.
+int64_t Drain(sql::ResultSet& rows) {
+  int64_t count = 0;
+  while (rows.next()) ++count;
+  return count;
+}
+
+// Runs `work` on a pooled connection, turning driver errors into labels.
+// In a transaction, a failure rolls back as RunTransaction does.
+template <typename Work>
+std::string OnConnection(store::ConnectionPool& pool, bool transaction,
+                         Work work) {
+  absl::StatusOr<Lease> lease = pool.Acquire();
+  if (!lease.ok()) return "UNAVAILABLE/pool";
+  try {
+    if (transaction) Execute(*lease, "START TRANSACTION");
+    std::string label = work(*lease);
+    if (transaction) Execute(*lease, label == kOk ? "COMMIT" : "ROLLBACK");
+    return label;
+  } catch (const sql::SQLException& error) {
+    if (transaction) {
+      try {
+        Execute(*lease, "ROLLBACK");
+      } catch (const sql::SQLException&) {
+        lease->MarkBroken();
+      }
+    }
+    return absl::StrCat("SQL_", error.getErrorCode());
+  }
+}
+
+// LinkStore::Create's statements; the new link goes to `created`.
+std::string CreateLink(Lease& lease, const BookingCalendar& calendar,
+                       LinkToken* created) {
+  sql::PreparedStatement& select = lease.Prepare(SelectCalendarByIdSql());
+  select.setString(1, calendar.location_id());
+  select.setString(2, calendar.calendar_id());
+  int64_t calendar_pk = 0;
+  {
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) return "NOT_FOUND";
+    calendar_pk = row->getInt64(1);
+  }
+  created->token = domain::GenerateLinkToken();
+  created->token_hash = domain::HashLinkToken(created->token);
+  sql::PreparedStatement& insert = lease.Prepare(kInsertLinkSql);
+  insert.setInt64(1, calendar_pk);
+  insert.setString(2, domain::GenerateResourceId());
+  insert.setString(3, created->token_hash);
+  insert.setInt(4, 1);
+  insert.setNull(5, 0);
+  insert.setDateTime(6, ToSqlDateTime(absl::Now()));
+  insert.executeUpdate();
+  return kOk;
+}
+
+std::string ResolveLink(Lease& lease, const std::string& token_hash) {
+  sql::PreparedStatement& select = lease.Prepare(SelectLinkByTokenSql());
+  select.setString(1, token_hash);
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  return Drain(*row) == 1 ? kOk : "NOT_FOUND";
+}
+
+// LinkStore::BookThroughLink's statements, inside a transaction. The
+// booking is an event calendar's without members: no member locks, no
+// member rows, no LAST_INSERT_ID (the store skips them too).
+std::string BookThroughLink(Lease& lease, const std::string& token_hash,
+                            absl::Time start) {
+  const absl::Time now = absl::Now();
+  sql::PreparedStatement& lock = lease.Prepare(LockLinkSql());
+  lock.setString(1, token_hash);
+  int64_t link_pk = 0;
+  int use_count = 0;
+  bool usable = false;
+  int64_t calendar_pk = 0;
+  {
+    std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+    if (!row->next()) return "NOT_FOUND";
+    link_pk = row->getInt64(kLinkPk);
+    use_count = row->getInt(kLinkUseCount);
+    usable =
+        use_count < row->getInt(kLinkMaxUses) && row->getInt(kLinkRevoked) == 0;
+    calendar_pk = row->getInt64(store::kLinkColumnCount + 1);
+  }
+  {
+    sql::PreparedStatement& calendar = lease.Prepare(LockCalendarSql());
+    calendar.setInt64(1, calendar_pk);
+    std::unique_ptr<sql::ResultSet> rows(calendar.executeQuery());
+    if (Drain(*rows) != 1) return "NOT_FOUND";
+  }
+  // Like the service, decide only once the calendar is locked too.
+  if (!usable) return "FAILED_PRECONDITION/LINK_USED";
+  // domain::ContextMargin for this calendar: its duration plus 48 hours.
+  const absl::Duration margin = kBookingCalendarDuration + absl::Hours(48);
+  const absl::Time window_start = start - margin;
+  const absl::Time window_end = start + absl::Nanoseconds(1) + margin;
+  {
+    sql::PreparedStatement& context = lease.Prepare(kContextBookingsSql);
+    context.setInt64(1, calendar_pk);
+    context.setDateTime(2, ToSqlDateTime(window_start - kMaxBlockedSpan));
+    context.setDateTime(3, ToSqlDateTime(window_end));
+    context.setDateTime(4, ToSqlDateTime(window_start));
+    context.setInt64(5, 0);
+    std::unique_ptr<sql::ResultSet> rows(context.executeQuery());
+    Drain(*rows);
+  }
+  const std::string booking_id = domain::GenerateResourceId();
+  const absl::Time end = start + kBookingCalendarDuration;
+  sql::PreparedStatement& insert = lease.Prepare(kInsertBookingSql);
+  insert.setInt64(1, calendar_pk);
+  insert.setString(2, booking_id);
+  insert.setDateTime(3, ToSqlDateTime(start));
+  insert.setDateTime(4, ToSqlDateTime(end));
+  insert.setString(5, kInviteeName);
+  insert.setString(6, kInviteeEmail);
+  insert.setInt64(7, link_pk);
+  insert.setDateTime(8, ToSqlDateTime(now));
+  insert.setString(9, "");
+  insert.setString(10, "-");
+  insert.setDateTime(11, ToSqlDateTime(start));
+  insert.setDateTime(12, ToSqlDateTime(end));
+  insert.setNull(13, 0);
+  insert.executeUpdate();
+
+  sql::PreparedStatement& use = lease.Prepare(kRecordUseSql);
+  use.setInt(1, use_count + 1);
+  use.setDateTime(2, ToSqlDateTime(now));
+  use.setString(3, booking_id);
+  use.setInt64(4, link_pk);
+  use.executeUpdate();
+  return kOk;
+}
+
+}  // namespace
+
+Operation RawCreateLink(store::ConnectionPool& pool, Fixtures& fixtures,
+                        int concurrency) {
+  auto turns = std::make_shared<WorkerTurns>(concurrency);
+  return [&pool, &fixtures, concurrency, turns](int worker) {
+    BookingCalendar& calendar =
+        fixtures.CalendarFor(worker, concurrency, turns->Next(worker));
+    LinkToken created;
+    std::string label = OnConnection(
+        pool, /*transaction=*/false,
+        [&](Lease& lease) { return CreateLink(lease, calendar, &created); });
+    // As in the service workload, the link feeds the booking workloads.
+    if (label == kOk) calendar.AddFreshLink(std::move(created));
+    return label;
+  };
+}
+
+Operation RawResolveLink(store::ConnectionPool& pool, const Fixtures& fixtures,
+                         int concurrency) {
+  auto turns = std::make_shared<WorkerTurns>(concurrency);
+  return [&pool, &fixtures, turns](int worker) {
+    const LinkToken& link =
+        fixtures.ResolvableLink(worker, turns->Next(worker));
+    return OnConnection(pool, /*transaction=*/false, [&](Lease& lease) {
+      return ResolveLink(lease, link.token_hash);
+    });
+  };
+}
+
+Operation RawBookFreshLink(store::ConnectionPool& pool, Fixtures& fixtures,
+                           int concurrency) {
+  auto turns = std::make_shared<WorkerTurns>(concurrency);
+  return [&pool, &fixtures, concurrency, turns](int worker) -> std::string {
+    BookingCalendar& calendar =
+        fixtures.CalendarFor(worker, concurrency, turns->Next(worker));
+    std::optional<LinkToken> link = calendar.TakeFreshLink();
+    if (!link.has_value()) return kOutOfInput;
+    const absl::Time slot = calendar.TakeSlot();
+    return OnConnection(pool, /*transaction=*/true, [&](Lease& lease) {
+      return BookThroughLink(lease, link->token_hash, slot);
+    });
+  };
+}
+
+Operation RawBookContended(store::ConnectionPool& pool, ContendedLinks& links) {
+  return [&pool, &links](int) -> std::string {
+    auto attempt = links.NextAttempt();
+    if (!attempt.has_value()) return kOutOfInput;
+    const auto& [target, index] = *attempt;
+    std::string label =
+        OnConnection(pool, /*transaction=*/true, [&](Lease& lease) {
+          return BookThroughLink(lease, target->link.token_hash, target->slot);
+        });
+    if (label == kOk) links.RecordWin(index);
+    return label;
+  };
+}
+
+Operation RawListFreeSlots(store::ConnectionPool& pool,
+                           const Fixtures& fixtures) {
+  const domain::TimeInterval range = fixtures.slots_range();
+  const absl::Duration margin = domain::ContextMargin(
+      fixtures.slots_rules(), fixtures.slots_rules().duration);
+  const domain::TimeInterval window{range.start - margin, range.end + margin};
+  return [&pool, &fixtures, window](int) {
+    return OnConnection(pool, /*transaction=*/false, [&](Lease& lease) {
+      sql::PreparedStatement& select = lease.Prepare(SelectCalendarByIdSql());
+      select.setString(1, fixtures.location_id());
+      select.setString(2, fixtures.slots_calendar_id());
+      int64_t calendar_pk = 0;
+      {
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) return std::string("NOT_FOUND");
+        calendar_pk = row->getInt64(1);
+      }
+      sql::PreparedStatement& context = lease.Prepare(kContextBookingsSql);
+      context.setInt64(1, calendar_pk);
+      context.setDateTime(2, ToSqlDateTime(window.start - kMaxBlockedSpan));
+      context.setDateTime(3, ToSqlDateTime(window.end));
+      context.setDateTime(4, ToSqlDateTime(window.start));
+      context.setInt64(5, 0);
+      std::unique_ptr<sql::ResultSet> rows(context.executeQuery());
+      Drain(*rows);
+      return std::string(kOk);
+    });
+  };
+}
+
+Operation RawWorkflow(store::ConnectionPool& pool, Fixtures& fixtures,
+                      int concurrency) {
+  auto turns = std::make_shared<WorkerTurns>(concurrency);
+  return [&pool, &fixtures, concurrency, turns](int worker) -> std::string {
+    BookingCalendar& calendar =
+        fixtures.CalendarFor(worker, concurrency, turns->Next(worker));
+    LinkToken link;
+    std::string label = OnConnection(pool, false, [&](Lease& lease) {
+      return CreateLink(lease, calendar, &link);
+    });
+    if (label != kOk) return "create:" + label;
+    label = OnConnection(pool, false, [&](Lease& lease) {
+      return ResolveLink(lease, link.token_hash);
+    });
+    if (label != kOk) return "resolve:" + label;
+    const absl::Time slot = calendar.TakeSlot();
+    label = OnConnection(pool, true, [&](Lease& lease) {
+      return BookThroughLink(lease, link.token_hash, slot);
+    });
+    if (label != kOk) return "book:" + label;
+    return kOk;
+  };
+}
+
+}  // namespace scheduling::bench

@@ -1,0 +1,106 @@
+// The benchmark's results: what was measured, the table printed at the
+// end of a run, the same as JSON, and the targets checked against
+// them.
+//
+// Thread-safety: plain values and free functions.
+#ifndef SCHEDULING_BENCH_REPORT_H_
+#define SCHEDULING_BENCH_REPORT_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "bench/fixtures.h"
+#include "bench/load_generator.h"
+
+namespace scheduling::bench {
+
+// The workloads' names in the table; the targets are keyed on them.
+inline constexpr char kCreateWorkload[] = "CreateOneTimeLink";
+inline constexpr char kResolveWorkload[] = "ResolveOneTimeLink";
+inline constexpr char kBookFreshWorkload[] = "BookOneTimeLink fresh";
+inline constexpr char kBookContendedWorkload[] = "BookOneTimeLink contended";
+inline constexpr char kListFreeSlotsWorkload[] = "ListFreeSlots 31d";
+inline constexpr char kWorkflowWorkload[] = "Workflow create+resolve+book";
+
+// CPU seconds spent by each process over a measurement window.
+struct CpuSpent {
+  double client = 0;               // the benchmark process
+  std::optional<double> server;    // the scheduling server
+  std::optional<double> database;  // mariadbd
+};
+
+// One side (service, raw SQL or health check) at one concurrency.
+struct Measurement {
+  LoadResult load;
+  CpuSpent cpu;
+  std::optional<int64_t> server_peak_rss_kb;  // warm-up and window
+  std::optional<int> server_threads;          // at the end of the window
+  std::optional<int64_t> sql_statements;      // executed in the window
+
+  // Per 1,000 calls counted in the window.
+  std::optional<double> PerThousandCalls(std::optional<double> total) const;
+  std::optional<double> StatementsPerCall() const;
+};
+
+struct ReportRow {
+  std::string workload;  // "CreateOneTimeLink", ...
+  int concurrency = 0;
+  Measurement service;
+  std::optional<Measurement> raw_sql;
+  std::optional<double> health_calls_per_second;  // same concurrency
+  // Labels that are right answers here, not errors (LINK_USED when
+  // contending for a link).
+  std::set<std::string> expected;
+  std::vector<std::string> notes;
+
+  std::optional<double> Ratio() const;  // service / raw SQL throughput
+};
+
+// One slot-engine micro-benchmark, read from Google Benchmark's JSON.
+struct SlotEngineResult {
+  std::string name;
+  double microseconds = 0;  // CPU time per iteration
+};
+
+struct Machine {
+  int cpus = 0;
+  std::string cpu_model;
+  int64_t memory_mb = 0;
+  std::string kernel;
+  static Machine ThisOne();
+};
+
+struct Report {
+  std::string commit;
+  std::string started;  // UTC, RFC 3339
+  Machine machine;
+  absl::Duration warmup;
+  absl::Duration measure;
+  int db_pool_size = 0;
+  int channels = 0;
+  std::vector<ReportRow> rows;
+  std::vector<SlotEngineResult> slot_engine;
+  std::optional<DoubleUseCheck> double_uses;
+  int64_t client_seen_double_wins = 0;
+};
+
+// Reads the results of a `slots_benchmark --benchmark_out=FILE
+// --benchmark_out_format=json` run.
+absl::StatusOr<std::vector<SlotEngineResult>> ReadSlotEngineResults(
+    const std::string& path);
+
+// The table, the slot engine's results and the targets, for a terminal
+// and for RESULTS.md (it is Markdown).
+void PrintReport(const Report& report, std::ostream& out);
+
+absl::Status WriteJson(const Report& report, const std::string& path);
+
+}  // namespace scheduling::bench
+
+#endif  // SCHEDULING_BENCH_REPORT_H_

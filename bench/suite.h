@@ -1,0 +1,49 @@
+// The benchmark suite: makes the fixtures, then for each workload and
+// concurrency runs the service and, right after it, the raw-SQL baseline
+// on the same database, and samples the server, the database and itself
+// at the edges of each measurement window.
+//
+// Thread-safety: RunSuite is not reentrant (it drives the machine).
+#ifndef SCHEDULING_BENCH_SUITE_H_
+#define SCHEDULING_BENCH_SUITE_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "bench/report.h"
+
+namespace scheduling::bench {
+
+// Workload keys for SuiteOptions::workloads.
+inline constexpr char kCreateKey[] = "create";
+inline constexpr char kResolveKey[] = "resolve";
+inline constexpr char kBookKey[] = "book";
+inline constexpr char kContendedKey[] = "contended";
+inline constexpr char kSlotsKey[] = "slots";
+inline constexpr char kWorkflowKey[] = "workflow";
+inline constexpr char kRssKey[] = "rss";
+
+struct SuiteOptions {
+  std::string server_address;  // host:port of the running server
+  std::string dsn;             // the database the server uses
+  int server_pid = 0;          // 0: no server-side figures
+  int db_pid = 0;              // 0: no database CPU figures
+  int db_pool_size = 16;       // what the server was started with
+  absl::Duration warmup = absl::Seconds(5);
+  absl::Duration measure = absl::Seconds(10);
+  std::vector<int> concurrency = {16, 64};
+  int latency_concurrency = 1;      // ListFreeSlots' latency target
+  int rss_concurrency = 256;        // the memory target
+  int channels = 4;                 // client HTTP/2 connections
+  std::set<std::string> workloads;  // empty: all
+  std::string location_id;          // fresh per run
+};
+
+absl::StatusOr<Report> RunSuite(const SuiteOptions& options);
+
+}  // namespace scheduling::bench
+
+#endif  // SCHEDULING_BENCH_SUITE_H_

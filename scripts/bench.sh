@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Benchmarks the service against the database's own limit (issue 5): builds
+# the server and the benchmarks (Release, in build-bench/), starts a private
+# MariaDB and the server in a temporary directory, runs the slot-engine
+# micro-benchmarks and the load generator (service, raw-SQL baseline and
+# bare gRPC, side by side), prints the table and writes it as JSON. The
+# server and the database are stopped and the directory removed in every
+# case. A full run takes about 10 minutes on a 2-core machine.
+#
+# Usage: bash scripts/bench.sh [--quick] [--json PATH] [LOADGEN FLAGS...]
+#   --quick      1 s warm-up, 3 s per point, concurrency 16 only: a smoke run
+#   --json PATH  where the JSON goes (default bench/results/latest.json)
+#   LOADGEN FLAGS are passed on, e.g. --workloads=create,book --concurrency=8
+#
+# Environment:
+#   BENCH_WARMUP, BENCH_DURATION   per point (default 5s and 10s)
+#   BENCH_CONCURRENCY              comma-separated (default 16,64)
+#   SCHEDULING_DB_POOL_SIZE        the server's pool (default 16)
+#   BENCH_COMMIT                   what to call the code measured (default:
+#                                  git's HEAD, "+changes" if the tree differs)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly repo
+cd "$repo"
+
+# Let ccache reuse results across build directories and checkouts.
+export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
+
+readonly build="$repo/build-bench"
+readonly health_timeout_s=120
+
+warmup="${BENCH_WARMUP:-5s}"
+duration="${BENCH_DURATION:-10s}"
+concurrency="${BENCH_CONCURRENCY:-16,64}"
+pool_size="${SCHEDULING_DB_POOL_SIZE:-16}"
+json="$repo/bench/results/latest.json"
+loadgen_flags=()
+while (($# > 0)); do
+  case "$1" in
+    --quick)
+      warmup=1s duration=3s concurrency=16
+      loadgen_flags+=(--rss_concurrency=64)
+      ;;
+    --json)
+      json="$(realpath -m "$2")"
+      shift
+      ;;
+    *) loadgen_flags+=("$1") ;;
+  esac
+  shift
+done
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+tmp=""
+server_pid=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n $tmp ]]; then
+    bash "$repo/scripts/private-db.sh" stop "$tmp/db" >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "build (Release, $build)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSCHEDULING_BUILD_TESTS=OFF \
+  -DSCHEDULING_BUILD_BENCH=ON -DSCHEDULING_WERROR=OFF >/dev/null
+cmake --build "$build" -j2 --target scheduling_server schedctl \
+  scheduling_loadgen slots_benchmark
+
+# Short, so the database's socket path stays within the 107-byte limit.
+tmp="$(mktemp -d /tmp/bench.XXXXXX)"
+
+log "private database"
+db_port="$(bash scripts/private-db.sh free-port)"
+dsn="$(bash scripts/private-db.sh start "$tmp/db" "$db_port")"
+dsn="${dsn##*$'\n'}" # the DSN is the last line
+db_pid="$(cat "$tmp/db/mariadbd.pid")"
+
+log "server (pool of $pool_size connections)"
+server_addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
+# One stderr line per RPC: into a file, as a container runtime would
+# collect it, not into this terminal.
+"$build/server/scheduling_server" --listen="$server_addr" --dsn="$dsn" \
+  --db_pool_size="$pool_size" 2>"$tmp/server.log" &
+server_pid=$!
+deadline=$((SECONDS + health_timeout_s))
+until "$build/client/cli/schedctl" --server="$server_addr" health >/dev/null 2>&1; do
+  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "bench.sh: the server did not become healthy; its log:" >&2
+    tail -n 30 "$tmp/server.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+
+if [[ -n ${BENCH_COMMIT:-} ]]; then
+  commit="$BENCH_COMMIT"
+else
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then
+    commit="$commit+changes"
+  fi
+fi
+
+log "slot engine (Google Benchmark)"
+"$build/bench/slots_benchmark" --benchmark_out="$tmp/slots.json" \
+  --benchmark_out_format=json
+
+log "load (warm-up $warmup, $duration per point, concurrency $concurrency)"
+mkdir -p "$(dirname "$json")"
+if ! "$build/bench/scheduling_loadgen" --server="$server_addr" --dsn="$dsn" \
+  --server_pid="$server_pid" --db_pid="$db_pid" --db_pool_size="$pool_size" \
+  --warmup="$warmup" --duration="$duration" --concurrency="$concurrency" \
+  --slot_engine_results="$tmp/slots.json" --commit="$commit" \
+  --json="$json" "${loadgen_flags[@]}"; then
+  echo "bench.sh: the load generator failed; the server's last lines:" >&2
+  tail -n 30 "$tmp/server.log" >&2
+  exit 1
+fi
