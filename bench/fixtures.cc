@@ -213,6 +213,10 @@ absl::StatusOr<std::unique_ptr<Fixtures>> Fixtures::Create(
 
   for (int i = 0; i < options.booking_calendars; ++i) {
     const std::string id = absl::StrCat("book-", i);
+    const std::string location =
+        options.locations <= 1
+            ? options.location_id
+            : absl::StrCat(options.location_id, "-", i % options.locations);
     v1::Calendar calendar;
     calendar.set_display_name(absl::StrCat("Bench booking calendar ", i));
     calendar.set_slug(id);
@@ -221,14 +225,14 @@ absl::StatusOr<std::unique_ptr<Fixtures>> Fixtures::Create(
     calendar.set_time_zone("UTC");
     AddDailyHours(calendar, 0, 24);
     absl::StatusOr<v1::Calendar> created =
-        CreateCalendar(calendars, options.location_id, id, calendar);
+        CreateCalendar(calendars, location, id, calendar);
     if (!created.ok()) return created.status();
-    absl::StatusOr<int64_t> pk = CalendarPk(sql, options.location_id, id);
+    absl::StatusOr<int64_t> pk = CalendarPk(sql, location, id);
     if (!pk.ok()) return pk.status();
     // Calendars start on different slots of the day only to look less
     // artificial; each calendar's own slots never collide.
     fixtures->calendars_.push_back(std::make_unique<BookingCalendar>(
-        options.location_id, id, *pk, first_day + absl::Minutes(30) * (i % 8)));
+        location, id, *pk, first_day + absl::Minutes(30) * (i % 8)));
   }
 
   fixtures->slots_id_ = "slots";
@@ -356,7 +360,8 @@ absl::StatusOr<DoubleUseCheck> Fixtures::CheckDoubleUses(
   try {
     sql::PreparedStatement& overused = lease->Prepare(
         "SELECT COUNT(*) FROM one_time_links l JOIN calendars c ON c.pk = "
-        "l.calendar_pk WHERE c.location_id = ? AND l.use_count > 1");
+        "l.calendar_pk WHERE c.location_id LIKE CONCAT(?, '%') AND "
+        "l.use_count > 1");
     overused.setString(1, location_id());
     std::unique_ptr<sql::ResultSet> row(overused.executeQuery());
     row->next();
@@ -365,8 +370,8 @@ absl::StatusOr<DoubleUseCheck> Fixtures::CheckDoubleUses(
     sql::PreparedStatement& per_link = lease->Prepare(
         "SELECT COUNT(*), COALESCE(SUM(n > 1), 0) FROM (SELECT "
         "b.one_time_link_pk, COUNT(*) AS n FROM bookings b JOIN calendars c "
-        "ON c.pk = b.calendar_pk WHERE c.location_id = ? AND "
-        "b.one_time_link_pk IS NOT NULL GROUP BY b.one_time_link_pk) t");
+        "ON c.pk = b.calendar_pk WHERE c.location_id LIKE CONCAT(?, '%') "
+        "AND b.one_time_link_pk IS NOT NULL GROUP BY b.one_time_link_pk) t");
     per_link.setString(1, location_id());
     std::unique_ptr<sql::ResultSet> counts(per_link.executeQuery());
     counts->next();

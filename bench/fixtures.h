@@ -118,6 +118,10 @@ class Fixtures {
  public:
   struct Options {
     std::string location_id;
+    // Booking calendars are spread over this many locations (1: all in
+    // `location_id`; more: "{location_id}-{n}"). Link events are numbered
+    // per location, so this shows what that ordering costs.
+    int locations = 1;
     int booking_calendars = 256;
     int resolvable_links = 10000;
     int slots_calendar_bookings = 1000;

@@ -39,7 +39,22 @@ const std::string& SelectCalendarByIdSql() {
 
 constexpr char kInsertLinkSql[] =
     "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
-    "max_uses, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)";
+    "max_uses, expire_time, create_time, request_id, contact_id, "
+    "invitee_name, invitee_email, invitee_phone, enforce_invitee, "
+    "metadata, earliest_date, latest_date, duration_minutes) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The outbox (LinkStore's AppendEvents): bump the location's head row,
+// read it back, insert the event.
+constexpr char kBumpEventHeadSql[] =
+    "INSERT INTO one_time_link_event_heads (location_id, last_seq) VALUES "
+    "(?, ?) ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)";
+constexpr char kReadEventHeadSql[] =
+    "SELECT last_seq FROM one_time_link_event_heads WHERE location_id = ?";
+constexpr char kInsertEventSql[] =
+    "INSERT INTO one_time_link_events (location_id, seq, event_type, "
+    "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
+    "event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const std::string& SelectLinkByTokenSql() {
   static const std::string* sql = new std::string(absl::StrCat(
@@ -75,18 +90,35 @@ constexpr char kContextBookingsSql[] =
 constexpr char kInsertBookingSql[] =
     "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
     "invitee_name, invitee_email, one_time_link_pk, create_time, members, "
-    "seat_key, blocked_start, blocked_end, request_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "seat_key, blocked_start, blocked_end, request_id, metadata) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr char kRecordUseSql[] =
     "UPDATE one_time_links SET use_count = ?, use_time = ?, "
     "last_booking_id = ? WHERE pk = ?";
 
-// Column positions (1-based) in kLinkColumns.
+constexpr char kInsertUseSql[] =
+    "INSERT INTO one_time_link_uses (link_pk, booking_id, use_time, "
+    "invitee_name, invitee_email, caller) VALUES (?, ?, ?, ?, ?, ?)";
+
+// Column positions (1-based) in kLinkColumns and kCalendarColumns.
 constexpr int kLinkPk = 1;
+constexpr int kLinkId = 2;
 constexpr int kLinkMaxUses = 4;
 constexpr int kLinkUseCount = 5;
 constexpr int kLinkRevoked = 6;
+constexpr int kCalendarLocationId = 2;
+constexpr int kCalendarId = 3;
+
+// The proto's OneTimeLinkEvent.Type and OneTimeLink.State values.
+// What the service records as the caller of a booking without an
+// x-scheduling-caller header: the peer address, about this long.
+constexpr char kCaller[] = "ipv4:127.0.0.1:50000";
+
+constexpr int kEventCreated = 1;
+constexpr int kEventUsed = 2;
+constexpr int kStateActive = 1;
+constexpr int kStateUsed = 2;
 
 void Execute(Lease& lease, const char* text) {
   std::unique_ptr<sql::Statement> statement(
@@ -100,6 +132,42 @@ int64_t Drain(sql::ResultSet& rows) {
   int64_t count = 0;
   while (rows.next()) ++count;
   return count;
+}
+
+// One event, as LinkStore's AppendEvents writes it for a plain link (no
+// contact, no metadata). `booking_id` empty means none.
+void AppendEvent(Lease& lease, const std::string& location_id,
+                 const std::string& calendar_id, const std::string& link_id,
+                 const std::string& booking_id, int type, int state,
+                 absl::Time now) {
+  sql::PreparedStatement& bump = lease.Prepare(kBumpEventHeadSql);
+  bump.setString(1, location_id);
+  bump.setInt64(2, 1);
+  bump.executeUpdate();
+  sql::PreparedStatement& read = lease.Prepare(kReadEventHeadSql);
+  read.setString(1, location_id);
+  int64_t seq = 0;
+  {
+    std::unique_ptr<sql::ResultSet> row(read.executeQuery());
+    row->next();
+    seq = row->getInt64(1);
+  }
+  sql::PreparedStatement& insert = lease.Prepare(kInsertEventSql);
+  insert.setString(1, location_id);
+  insert.setInt64(2, seq);
+  insert.setInt(3, type);
+  insert.setString(4, calendar_id);
+  insert.setString(5, link_id);
+  if (booking_id.empty()) {
+    insert.setNull(6, 0);
+  } else {
+    insert.setString(6, booking_id);
+  }
+  insert.setInt(7, state);
+  insert.setNull(8, 0);
+  insert.setNull(9, 0);
+  insert.setDateTime(10, ToSqlDateTime(now));
+  insert.executeUpdate();
 }
 
 // Runs `work` on a pooled connection, turning driver errors into labels.
@@ -126,9 +194,12 @@ std::string OnConnection(store::ConnectionPool& pool, bool transaction,
   }
 }
 
-// LinkStore::Create's statements; the new link goes to `created`.
+// LinkStore::Create's statements for one plain link, in a transaction:
+// read the calendar, insert the link, append its CREATED event. The new
+// link goes to `created`.
 std::string CreateLink(Lease& lease, const BookingCalendar& calendar,
                        LinkToken* created) {
+  const absl::Time now = absl::Now();
   sql::PreparedStatement& select = lease.Prepare(SelectCalendarByIdSql());
   select.setString(1, calendar.location_id());
   select.setString(2, calendar.calendar_id());
@@ -140,14 +211,27 @@ std::string CreateLink(Lease& lease, const BookingCalendar& calendar,
   }
   created->token = domain::GenerateLinkToken();
   created->token_hash = domain::HashLinkToken(created->token);
+  const std::string link_id = domain::GenerateResourceId();
   sql::PreparedStatement& insert = lease.Prepare(kInsertLinkSql);
   insert.setInt64(1, calendar_pk);
-  insert.setString(2, domain::GenerateResourceId());
+  insert.setString(2, link_id);
   insert.setString(3, created->token_hash);
   insert.setInt(4, 1);
   insert.setNull(5, 0);
-  insert.setDateTime(6, ToSqlDateTime(absl::Now()));
+  insert.setDateTime(6, ToSqlDateTime(now));
+  insert.setNull(7, 0);
+  insert.setNull(8, 0);
+  insert.setString(9, "");
+  insert.setString(10, "");
+  insert.setString(11, "");
+  insert.setInt(12, 0);
+  insert.setNull(13, 0);
+  insert.setNull(14, 0);
+  insert.setNull(15, 0);
+  insert.setInt(16, 0);
   insert.executeUpdate();
+  AppendEvent(lease, calendar.location_id(), calendar.calendar_id(), link_id,
+              "", kEventCreated, kStateActive, now);
   return kOk;
 }
 
@@ -160,13 +244,15 @@ std::string ResolveLink(Lease& lease, const std::string& token_hash) {
 
 // LinkStore::BookThroughLink's statements, inside a transaction. The
 // booking is an event calendar's without members: no member locks, no
-// member rows, no LAST_INSERT_ID (the store skips them too).
+// member rows, no LAST_INSERT_ID (the store skips them too). The link is
+// plain: no invitee rule, date window, duration or metadata.
 std::string BookThroughLink(Lease& lease, const std::string& token_hash,
                             absl::Time start) {
   const absl::Time now = absl::Now();
   sql::PreparedStatement& lock = lease.Prepare(LockLinkSql());
   lock.setString(1, token_hash);
   int64_t link_pk = 0;
+  std::string link_id;
   int use_count = 0;
   bool usable = false;
   int64_t calendar_pk = 0;
@@ -174,16 +260,21 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
     std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
     if (!row->next()) return "NOT_FOUND";
     link_pk = row->getInt64(kLinkPk);
+    link_id = row->getString(kLinkId);
     use_count = row->getInt(kLinkUseCount);
     usable =
         use_count < row->getInt(kLinkMaxUses) && row->getInt(kLinkRevoked) == 0;
     calendar_pk = row->getInt64(store::kLinkColumnCount + 1);
   }
+  std::string location_id;
+  std::string calendar_id;
   {
     sql::PreparedStatement& calendar = lease.Prepare(LockCalendarSql());
     calendar.setInt64(1, calendar_pk);
-    std::unique_ptr<sql::ResultSet> rows(calendar.executeQuery());
-    if (Drain(*rows) != 1) return "NOT_FOUND";
+    std::unique_ptr<sql::ResultSet> row(calendar.executeQuery());
+    if (!row->next()) return "NOT_FOUND";
+    location_id = row->getString(kCalendarLocationId);
+    calendar_id = row->getString(kCalendarId);
   }
   // Like the service, decide only once the calendar is locked too.
   if (!usable) return "FAILED_PRECONDITION/LINK_USED";
@@ -217,6 +308,7 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
   insert.setDateTime(11, ToSqlDateTime(start));
   insert.setDateTime(12, ToSqlDateTime(end));
   insert.setNull(13, 0);
+  insert.setNull(14, 0);
   insert.executeUpdate();
 
   sql::PreparedStatement& use = lease.Prepare(kRecordUseSql);
@@ -225,6 +317,16 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
   use.setString(3, booking_id);
   use.setInt64(4, link_pk);
   use.executeUpdate();
+  sql::PreparedStatement& audit = lease.Prepare(kInsertUseSql);
+  audit.setInt64(1, link_pk);
+  audit.setString(2, booking_id);
+  audit.setDateTime(3, ToSqlDateTime(now));
+  audit.setString(4, kInviteeName);
+  audit.setString(5, kInviteeEmail);
+  audit.setString(6, kCaller);
+  audit.executeUpdate();
+  AppendEvent(lease, location_id, calendar_id, link_id, booking_id,
+              kEventUsed, kStateUsed, now);
   return kOk;
 }
 
@@ -238,7 +340,7 @@ Operation RawCreateLink(store::ConnectionPool& pool, Fixtures& fixtures,
         fixtures.CalendarFor(worker, concurrency, turns->Next(worker));
     LinkToken created;
     std::string label = OnConnection(
-        pool, /*transaction=*/false,
+        pool, /*transaction=*/true,
         [&](Lease& lease) { return CreateLink(lease, calendar, &created); });
     // As in the service workload, the link feeds the booking workloads.
     if (label == kOk) calendar.AddFreshLink(std::move(created));
@@ -324,7 +426,7 @@ Operation RawWorkflow(store::ConnectionPool& pool, Fixtures& fixtures,
     BookingCalendar& calendar =
         fixtures.CalendarFor(worker, concurrency, turns->Next(worker));
     LinkToken link;
-    std::string label = OnConnection(pool, false, [&](Lease& lease) {
+    std::string label = OnConnection(pool, true, [&](Lease& lease) {
       return CreateLink(lease, calendar, &link);
     });
     if (label != kOk) return "create:" + label;

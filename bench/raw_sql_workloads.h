@@ -24,7 +24,9 @@
 
 namespace scheduling::bench {
 
-// LinkStore::Create: read the calendar, insert the link (autocommit).
+// LinkStore::Create for one plain link: START TRANSACTION; read the
+// calendar; insert the link; append its CREATED event to the location's
+// outbox (bump and read the head row, insert the event); COMMIT.
 Operation RawCreateLink(store::ConnectionPool& pool, Fixtures& fixtures,
                         int concurrency);
 // LinkStore::GetByTokenHash: one point lookup joining link and calendar.
@@ -32,8 +34,8 @@ Operation RawResolveLink(store::ConnectionPool& pool, const Fixtures& fixtures,
                          int concurrency);
 // LinkStore::BookThroughLink on a fresh link and slot: START TRANSACTION;
 // lock the link by token hash; lock and read the calendar; read the
-// bookings around the slot; insert the booking; record the link's use;
-// COMMIT.
+// bookings around the slot; insert the booking; record the link's use and
+// its audit row; append the USED event; COMMIT.
 Operation RawBookFreshLink(store::ConnectionPool& pool, Fixtures& fixtures,
                            int concurrency);
 // The same transaction on contended links; a link found used is rolled

@@ -21,6 +21,7 @@
 namespace scheduling::bench {
 
 // The workloads' names in the table; the targets are keyed on them.
+inline constexpr char kHealthWorkload[] = "Health/Check (bare gRPC)";
 inline constexpr char kCreateWorkload[] = "CreateOneTimeLink";
 inline constexpr char kResolveWorkload[] = "ResolveOneTimeLink";
 inline constexpr char kBookFreshWorkload[] = "BookOneTimeLink fresh";

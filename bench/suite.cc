@@ -324,11 +324,11 @@ absl::Status Suite::Run() {
   if (Selected(kRssKey)) health_levels.push_back(options_.rss_concurrency);
   for (int concurrency : health_levels) {
     if (health_rates_.count(concurrency) > 0) continue;
-    Measurement health =
-        Measure(HealthCheckCalls(stubs_), concurrency, /*with_server=*/true);
-    health_rates_[concurrency] = health.load.CallsPerSecond();
-    Log(absl::StrFormat("health check at %d: %.0f calls/s", concurrency,
-                        health_rates_[concurrency]));
+    ReportRow row = MeasureRow(kHealthWorkload, concurrency,
+                               HealthCheckCalls(stubs_), nullptr);
+    health_rates_[concurrency] = row.service.load.CallsPerSecond();
+    row.health_calls_per_second.reset();
+    report_.rows.push_back(std::move(row));
   }
 
   using Step = absl::Status (Suite::*)(int);
@@ -383,6 +383,7 @@ absl::StatusOr<Report> RunSuite(const SuiteOptions& options) {
   Log(absl::StrCat("making fixtures in location ", options.location_id));
   Fixtures::Options fixture_options;
   fixture_options.location_id = options.location_id;
+  fixture_options.locations = options.locations;
   absl::StatusOr<std::unique_ptr<Fixtures>> fixtures =
       Fixtures::Create(fixture_options, stubs.calendars(0), **admin);
   if (!fixtures.ok()) return fixtures.status();

@@ -40,6 +40,7 @@ struct SuiteOptions {
   int channels = 4;                 // client HTTP/2 connections
   std::set<std::string> workloads;  // empty: all
   std::string location_id;          // fresh per run
+  int locations = 1;                // see Fixtures::Options::locations
 };
 
 absl::StatusOr<Report> RunSuite(const SuiteOptions& options);

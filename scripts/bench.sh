@@ -74,10 +74,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log "build (Release, $build)"
+# Progress goes to stderr, so that stdout is the report alone.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSCHEDULING_BUILD_TESTS=OFF \
-  -DSCHEDULING_BUILD_BENCH=ON -DSCHEDULING_WERROR=OFF >/dev/null
+  -DSCHEDULING_BUILD_BENCH=ON -DSCHEDULING_WERROR=OFF >&2
 cmake --build "$build" -j2 --target scheduling_server schedctl \
-  scheduling_loadgen slots_benchmark
+  scheduling_loadgen slots_benchmark >&2
 
 # Short, so the database's socket path stays within the 107-byte limit.
 tmp="$(mktemp -d /tmp/bench.XXXXXX)"
@@ -116,7 +117,7 @@ fi
 
 log "slot engine (Google Benchmark)"
 "$build/bench/slots_benchmark" --benchmark_out="$tmp/slots.json" \
-  --benchmark_out_format=json
+  --benchmark_out_format=json >&2
 
 log "load (warm-up $warmup, $duration per point, concurrency $concurrency)"
 mkdir -p "$(dirname "$json")"

@@ -51,6 +51,7 @@ target_compile_options(scheduling_store PRIVATE ${SCHEDULING_WARNINGS})
 file(GLOB SCHEDULING_API_MAPPING_SOURCES CONFIGURE_DEPENDS
   api/calendar_query.cc
   api/calendar_validation.cc
+  api/field_checks.cc
   api/link_conversion.cc
   api/proto_conversion.cc
   api/request_validation.cc

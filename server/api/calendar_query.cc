@@ -11,17 +11,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/api/field_checks.h"
 #include "server/api/proto_conversion.h"
 #include "server/domain/errors.h"
 
 namespace scheduling::api {
 namespace {
 
-using Violations = std::vector<domain::FieldViolation>;
-
-// Google's Timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-constexpr int64_t kMinTimestampSeconds = -62135596800;
-constexpr int64_t kMaxTimestampSeconds = 253402300799;
 // Longer than any token this service issues (a 200-character display name
 // of 4-byte characters, in base64).
 constexpr size_t kMaxPageTokenLength = 2048;
@@ -35,29 +31,10 @@ constexpr char kForeignToken[] = "is not a page token of this list";
 constexpr char kOtherRequestToken[] =
     "continues a list with another parent, filter, order or range";
 
-void Add(Violations& violations, absl::string_view field,
-         absl::string_view description) {
-  violations.push_back({std::string(field), std::string(description)});
-}
-
 template <typename T>
 absl::StatusOr<T> Result(const Violations& violations, T value) {
-  if (!violations.empty()) {
-    return domain::InvalidArgumentWithViolations(violations);
-  }
+  if (!violations.empty()) return violations.ToStatus();
   return value;
-}
-
-bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
-  return timestamp.seconds() >= kMinTimestampSeconds &&
-         timestamp.seconds() <= kMaxTimestampSeconds &&
-         timestamp.nanos() >= 0 && timestamp.nanos() <= 999999999;
-}
-
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
 }
 
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates). Tokens
@@ -100,7 +77,7 @@ bool IsValidUtf8(absl::string_view text) {
 // 0 means the default, above the maximum means the maximum.
 int PageSize(int32_t requested, Violations& violations) {
   if (requested < 0) {
-    Add(violations, "page_size", "must not be negative");
+    violations.Add("page_size", "must not be negative");
     return kDefaultPageSize;
   }
   return requested == 0 ? kDefaultPageSize : std::min(requested, kMaxPageSize);
@@ -109,7 +86,7 @@ int PageSize(int32_t requested, Violations& violations) {
 std::string ParentLocation(absl::string_view parent, Violations& violations) {
   std::optional<std::string> location = domain::ParseLocationName(parent);
   if (!location.has_value()) {
-    Add(violations, "parent", "must be a location name: locations/{location}");
+    violations.Add("parent", "must be a location name: locations/{location}");
     return "";
   }
   return *location;
@@ -415,7 +392,7 @@ bool ParseOrderBy(absl::string_view order_by, CalendarListQuery& query) {
 
 void AddStatusViolations(const absl::Status& status, Violations& violations) {
   for (domain::FieldViolation& violation : domain::FieldViolations(status)) {
-    violations.push_back(std::move(violation));
+    violations.Add(violation.field, violation.description);
   }
 }
 
@@ -428,18 +405,19 @@ absl::StatusOr<CalendarListQuery> ValidateListCalendarsRequest(
   query.location_id = ParentLocation(request.parent(), violations);
   query.page_size = PageSize(request.page_size(), violations);
   if (CodePoints(request.filter()) > kMaxFilterLength) {
-    Add(violations, "filter",
-        absl::StrCat("must be at most ", kMaxFilterLength, " characters"));
+    violations.Add("filter", absl::StrCat("must be at most ", kMaxFilterLength,
+                                          " characters"));
   } else {
     CalendarFilterParser parser(request.filter(), query.location_id);
     if (std::optional<CalendarFilter> filter = parser.Parse()) {
       query.filter = *std::move(filter);
     } else {
-      Add(violations, "filter", parser.error());
+      violations.Add("filter", parser.error());
     }
   }
   if (!ParseOrderBy(request.order_by(), query)) {
-    Add(violations, "order_by",
+    violations.Add(
+        "order_by",
         "must be create_time, display_name or update_time, optionally "
         "followed by \" desc\"");
   }
@@ -530,26 +508,27 @@ absl::StatusOr<BookingListQuery> ValidateListBookings(
           domain::ParseCalendarName(request.parent())) {
     query.calendar = *std::move(calendar);
   } else {
-    Add(violations, "parent",
+    violations.Add(
+        "parent",
         "must be a calendar name: locations/{location}/calendars/{calendar}");
   }
   if (request.has_start_time()) {
     if (IsValidTimestamp(request.start_time())) {
       query.start_time = FromProto(request.start_time());
     } else {
-      Add(violations, "start_time", "is not a valid timestamp");
+      violations.Add("start_time", "is not a valid timestamp");
     }
   }
   if (request.has_end_time()) {
     if (IsValidTimestamp(request.end_time())) {
       query.end_time = FromProto(request.end_time());
     } else {
-      Add(violations, "end_time", "is not a valid timestamp");
+      violations.Add("end_time", "is not a valid timestamp");
     }
   }
   if (query.start_time.has_value() && query.end_time.has_value() &&
       *query.end_time <= *query.start_time) {
-    Add(violations, "end_time", "must be after start_time");
+    violations.Add("end_time", "must be after start_time");
   }
   query.show_cancelled = request.show_cancelled();
   query.page_size = PageSize(request.page_size(), violations);

@@ -21,8 +21,6 @@
 namespace scheduling::api {
 namespace {
 
-using Violations = std::vector<domain::FieldViolation>;
-
 // The column that holds them fits this many (see sql_values.h); no real
 // service offers more choices.
 constexpr int kMaxAllowedDurations = 100;
@@ -33,36 +31,8 @@ constexpr char kIdRule[] =
 constexpr char kDurationRule[] =
     "must be whole minutes from 5 minutes to 24 hours";
 
-void Add(Violations& violations, absl::string_view field,
-         absl::string_view description) {
-  violations.push_back({std::string(field), std::string(description)});
-}
-
 std::string Indexed(absl::string_view field, int index) {
   return absl::StrCat(field, "[", index, "]");
-}
-
-// Number of UTF-8 code points (protobuf has already checked the encoding).
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
-}
-
-bool IsControlCharacter(char c) {
-  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-}
-
-void CheckDisplayName(absl::string_view field, absl::string_view name,
-                      Violations& violations) {
-  if (absl::StripAsciiWhitespace(name).empty()) {
-    Add(violations, field, "is required");
-  } else if (CodePoints(name) > kMaxDisplayNameLength) {
-    Add(violations, field,
-        absl::StrCat("must be at most ", kMaxDisplayNameLength, " characters"));
-  } else if (std::any_of(name.begin(), name.end(), IsControlCharacter)) {
-    Add(violations, field, "must not contain control characters");
-  }
 }
 
 // A duration on whole minutes within [min, max], or nullopt.
@@ -94,18 +64,18 @@ std::optional<domain::MinuteRange> CheckTimeRange(
   const std::optional<int> end = MinuteOfDay(end_time);
   bool ok = true;
   if (!start.has_value() || *start == domain::kMinutesPerDay) {
-    Add(violations, absl::StrCat(field, ".start_time"),
-        "must be a time of day on whole minutes, 00:00 to 23:59");
+    violations.Add(absl::StrCat(field, ".start_time"),
+                   "must be a time of day on whole minutes, 00:00 to 23:59");
     ok = false;
   }
   if (!end.has_value()) {
-    Add(violations, absl::StrCat(field, ".end_time"),
-        "must be a time of day on whole minutes, 00:01 to 24:00");
+    violations.Add(absl::StrCat(field, ".end_time"),
+                   "must be a time of day on whole minutes, 00:01 to 24:00");
     ok = false;
   }
   if (ok && *end <= *start) {
-    Add(violations, absl::StrCat(field, ".end_time"),
-        "must be after start_time");
+    violations.Add(absl::StrCat(field, ".end_time"),
+                   "must be after start_time");
     ok = false;
   }
   if (!ok) return std::nullopt;
@@ -147,8 +117,8 @@ void ApplyDisplayName(const v1::Calendar& in, domain::Calendar& out,
 void ApplySlug(const v1::Calendar& in, domain::Calendar& out,
                Violations& violations) {
   if (!domain::IsValidId(in.slug())) {
-    Add(violations, "calendar.slug",
-        in.slug().empty() ? "is required" : kIdRule);
+    violations.Add("calendar.slug",
+                   in.slug().empty() ? "is required" : kIdRule);
   }
   out.slug = in.slug();
 }
@@ -156,26 +126,27 @@ void ApplySlug(const v1::Calendar& in, domain::Calendar& out,
 void ApplyDuration(const v1::Calendar& in, domain::Calendar& out,
                    Violations& violations) {
   if (!in.has_duration()) {
-    Add(violations, "calendar.duration", "is required");
+    violations.Add("calendar.duration", "is required");
     return;
   }
   if (std::optional<absl::Duration> duration =
           WholeMinutesWithin(in.duration(), kMinDuration, kMaxDuration)) {
     out.rules.duration = *duration;
   } else {
-    Add(violations, "calendar.duration", kDurationRule);
+    violations.Add("calendar.duration", kDurationRule);
   }
 }
 
 void ApplyTimeZone(const v1::Calendar& in, domain::Calendar& out,
                    Violations& violations) {
   if (in.time_zone().empty()) {
-    Add(violations, "calendar.time_zone", "is required");
+    violations.Add("calendar.time_zone", "is required");
   } else if (std::optional<absl::TimeZone> zone = LoadZone(in.time_zone())) {
     out.rules.zone = *zone;
     out.time_zone_name = in.time_zone();
   } else {
-    Add(violations, "calendar.time_zone",
+    violations.Add(
+        "calendar.time_zone",
         absl::StrCat("unknown IANA time zone \"",
                      absl::CEscape(in.time_zone().substr(0, 64)), "\""));
   }
@@ -184,7 +155,8 @@ void ApplyTimeZone(const v1::Calendar& in, domain::Calendar& out,
 void ApplyWeeklyHours(const v1::Calendar& in, domain::Calendar& out,
                       Violations& violations) {
   if (in.weekly_hours_size() > kMaxWeeklyIntervals) {
-    Add(violations, "calendar.weekly_hours",
+    violations.Add(
+        "calendar.weekly_hours",
         absl::StrCat("must have at most ", kMaxWeeklyIntervals, " intervals"));
     return;
   }
@@ -195,8 +167,8 @@ void ApplyWeeklyHours(const v1::Calendar& in, domain::Calendar& out,
     bool ok = true;
     if (interval.day_of_week() < google::type::MONDAY ||
         interval.day_of_week() > google::type::SUNDAY) {
-      Add(violations, absl::StrCat(field, ".day_of_week"),
-          "must be MONDAY to SUNDAY");
+      violations.Add(absl::StrCat(field, ".day_of_week"),
+                     "must be MONDAY to SUNDAY");
       ok = false;
     }
     const std::optional<domain::MinuteRange> range = CheckTimeRange(
@@ -210,7 +182,7 @@ void ApplyWeeklyHours(const v1::Calendar& in, domain::Calendar& out,
                  Overlap({other.start_minute, other.end_minute}, *range);
         });
     if (overlaps) {
-      Add(violations, field, "overlaps another interval of the same day");
+      violations.Add(field, "overlaps another interval of the same day");
     } else {
       hours.push_back(parsed);
     }
@@ -228,7 +200,8 @@ void ApplyWeeklyHours(const v1::Calendar& in, domain::Calendar& out,
 void ApplyTeamMembers(const v1::Calendar& in, domain::Calendar& out,
                       Violations& violations) {
   if (in.team_members_size() > kMaxTeamMembers) {
-    Add(violations, "calendar.team_members",
+    violations.Add(
+        "calendar.team_members",
         absl::StrCat("must have at most ", kMaxTeamMembers, " members"));
     // Keeps the count for the type rules, which must not also report "none".
     out.members.assign(in.team_members().begin(), in.team_members().end());
@@ -240,13 +213,13 @@ void ApplyTeamMembers(const v1::Calendar& in, domain::Calendar& out,
     const std::string& member = in.team_members(i);
     const std::string field = Indexed("calendar.team_members", i);
     if (!domain::IsValidId(member)) {
-      Add(violations, field, absl::StrCat("must be a member id: ", kIdRule));
+      violations.Add(field, absl::StrCat("must be a member id: ", kIdRule));
       continue;
     }
     auto [it, inserted] = first_index.emplace(member, i);
     if (!inserted) {
-      Add(violations, field,
-          absl::StrCat("repeats team_members[", it->second, "]"));
+      violations.Add(field,
+                     absl::StrCat("repeats team_members[", it->second, "]"));
       continue;
     }
     members.push_back(member);
@@ -257,7 +230,8 @@ void ApplyTeamMembers(const v1::Calendar& in, domain::Calendar& out,
 void ApplyAllowedDurations(const v1::Calendar& in, domain::Calendar& out,
                            Violations& violations) {
   if (in.allowed_durations_size() > kMaxAllowedDurations) {
-    Add(violations, "calendar.allowed_durations",
+    violations.Add(
+        "calendar.allowed_durations",
         absl::StrCat("must have at most ", kMaxAllowedDurations, " durations"));
     return;
   }
@@ -268,13 +242,13 @@ void ApplyAllowedDurations(const v1::Calendar& in, domain::Calendar& out,
     std::optional<absl::Duration> duration =
         WholeMinutesWithin(in.allowed_durations(i), kMinDuration, kMaxDuration);
     if (!duration.has_value()) {
-      Add(violations, field, kDurationRule);
+      violations.Add(field, kDurationRule);
       continue;
     }
     auto [it, inserted] = first_index.emplace(*duration, i);
     if (!inserted) {
-      Add(violations, field,
-          absl::StrCat("repeats allowed_durations[", it->second, "]"));
+      violations.Add(
+          field, absl::StrCat("repeats allowed_durations[", it->second, "]"));
       continue;
     }
     durations.push_back(*duration);
@@ -294,15 +268,16 @@ void ApplySlotInterval(const v1::Calendar& in, domain::Calendar& out,
           WholeMinutesWithin(in.slot_interval(), kMinDuration, kMaxDuration)) {
     out.rules.slot_interval = *interval;
   } else {
-    Add(violations, "calendar.slot_interval",
-        "must be unset or whole minutes from 5 minutes to 24 hours");
+    violations.Add("calendar.slot_interval",
+                   "must be unset or whole minutes from 5 minutes to 24 hours");
   }
 }
 
 void ApplyDateOverrides(const v1::Calendar& in, domain::Calendar& out,
                         Violations& violations) {
   if (in.date_overrides_size() > kMaxDateOverrides) {
-    Add(violations, "calendar.date_overrides",
+    violations.Add(
+        "calendar.date_overrides",
         absl::StrCat("must have at most ", kMaxDateOverrides, " dates"));
     return;
   }
@@ -314,28 +289,29 @@ void ApplyDateOverrides(const v1::Calendar& in, domain::Calendar& out,
     domain::DateOverride parsed;
     bool ok = true;
     if (!date_override.has_date()) {
-      Add(violations, absl::StrCat(field, ".date"), "is required");
+      violations.Add(absl::StrCat(field, ".date"), "is required");
       ok = false;
     } else if (std::optional<absl::CivilDay> day =
                    DayFromProto(date_override.date())) {
       parsed.date = *day;
       auto [it, inserted] = first_index.emplace(*day, i);
       if (!inserted) {
-        Add(violations, absl::StrCat(field, ".date"),
-            absl::StrCat("repeats the date of date_overrides[", it->second,
-                         "]"));
+        violations.Add(absl::StrCat(field, ".date"),
+                       absl::StrCat("repeats the date of date_overrides[",
+                                    it->second, "]"));
         ok = false;
       }
     } else {
-      Add(violations, absl::StrCat(field, ".date"),
+      violations.Add(
+          absl::StrCat(field, ".date"),
           "must be a full date: year 1 to 9999, month 1 to 12 and a day "
           "that month has");
       ok = false;
     }
     if (date_override.open_intervals_size() > kMaxIntervalsPerDateOverride) {
-      Add(violations, absl::StrCat(field, ".open_intervals"),
-          absl::StrCat("must have at most ", kMaxIntervalsPerDateOverride,
-                       " intervals"));
+      violations.Add(absl::StrCat(field, ".open_intervals"),
+                     absl::StrCat("must have at most ",
+                                  kMaxIntervalsPerDateOverride, " intervals"));
       continue;
     }
     for (int j = 0; j < date_override.open_intervals_size(); ++j) {
@@ -351,8 +327,8 @@ void ApplyDateOverrides(const v1::Calendar& in, domain::Calendar& out,
                              [&](const domain::MinuteRange& other) {
                                return Overlap(other, *range);
                              })) {
-        Add(violations, interval_field,
-            "overlaps another interval of the same date");
+        violations.Add(interval_field,
+                       "overlaps another interval of the same date");
         ok = false;
       } else {
         parsed.intervals.push_back(*range);
@@ -385,8 +361,8 @@ void ApplyBufferBefore(const v1::Calendar& in, domain::Calendar& out,
           in.has_buffer_before(), in.buffer_before(), kMaxBuffer)) {
     out.rules.buffer_before = *buffer;
   } else {
-    Add(violations, "calendar.buffer_before",
-        "must be whole minutes from 0 to 24 hours");
+    violations.Add("calendar.buffer_before",
+                   "must be whole minutes from 0 to 24 hours");
   }
 }
 
@@ -396,8 +372,8 @@ void ApplyBufferAfter(const v1::Calendar& in, domain::Calendar& out,
           in.has_buffer_after(), in.buffer_after(), kMaxBuffer)) {
     out.rules.buffer_after = *buffer;
   } else {
-    Add(violations, "calendar.buffer_after",
-        "must be whole minutes from 0 to 24 hours");
+    violations.Add("calendar.buffer_after",
+                   "must be whole minutes from 0 to 24 hours");
   }
 }
 
@@ -408,8 +384,8 @@ void ApplyMinimumNotice(const v1::Calendar& in, domain::Calendar& out,
           in.has_minimum_notice(), in.minimum_notice(), kMaxMinimumNotice)) {
     out.rules.minimum_notice = *notice;
   } else {
-    Add(violations, "calendar.minimum_notice",
-        "must be whole minutes from 0 to 365 days");
+    violations.Add("calendar.minimum_notice",
+                   "must be whole minutes from 0 to 365 days");
   }
 }
 
@@ -417,7 +393,8 @@ void ApplyBookingHorizonDays(const v1::Calendar& in, domain::Calendar& out,
                              Violations& violations) {
   if (in.booking_horizon_days() < 0 ||
       in.booking_horizon_days() > kMaxBookingHorizonDays) {
-    Add(violations, "calendar.booking_horizon_days",
+    violations.Add(
+        "calendar.booking_horizon_days",
         absl::StrCat("must be 0 (no limit) to ", kMaxBookingHorizonDays));
     return;
   }
@@ -428,7 +405,8 @@ void ApplyMaxBookingsPerDay(const v1::Calendar& in, domain::Calendar& out,
                             Violations& violations) {
   if (in.max_bookings_per_day() < 0 ||
       in.max_bookings_per_day() > kMaxBookingsPerDay) {
-    Add(violations, "calendar.max_bookings_per_day",
+    violations.Add(
+        "calendar.max_bookings_per_day",
         absl::StrCat("must be 0 (no limit) to ", kMaxBookingsPerDay));
     return;
   }
@@ -438,7 +416,8 @@ void ApplyMaxBookingsPerDay(const v1::Calendar& in, domain::Calendar& out,
 void ApplySeatsPerSlot(const v1::Calendar& in, domain::Calendar& out,
                        Violations& violations) {
   if (in.seats_per_slot() < 0 || in.seats_per_slot() > kMaxSeatsPerSlot) {
-    Add(violations, "calendar.seats_per_slot",
+    violations.Add(
+        "calendar.seats_per_slot",
         absl::StrCat("must be 1 to ", kMaxSeatsPerSlot, " (0 means 1)"));
     return;
   }
@@ -493,10 +472,12 @@ void CheckTypeRules(domain::Calendar& calendar, Violations& violations) {
   const bool team = type == domain::CalendarType::kRoundRobin ||
                     type == domain::CalendarType::kCollective;
   if (team && calendar.members.empty()) {
-    Add(violations, "calendar.team_members",
+    violations.Add(
+        "calendar.team_members",
         absl::StrCat(TypeName(type), " calendars need at least one member"));
   } else if (!team && calendar.members.size() > 1) {
-    Add(violations, "calendar.team_members",
+    violations.Add(
+        "calendar.team_members",
         absl::StrCat(TypeName(type),
                      " calendars take at most one member (the host)"));
   }
@@ -508,13 +489,13 @@ void CheckTypeRules(domain::Calendar& calendar, Violations& violations) {
     }
     std::sort(allowed.begin(), allowed.end());
   } else if (!calendar.allowed_durations.empty()) {
-    Add(violations, "calendar.allowed_durations",
-        "must be empty unless calendar_type is SERVICE");
+    violations.Add("calendar.allowed_durations",
+                   "must be empty unless calendar_type is SERVICE");
   }
   if (type != domain::CalendarType::kClassBooking &&
       calendar.rules.seats_per_slot > 1) {
-    Add(violations, "calendar.seats_per_slot",
-        "must be 1 unless calendar_type is CLASS_BOOKING");
+    violations.Add("calendar.seats_per_slot",
+                   "must be 1 unless calendar_type is CLASS_BOOKING");
   }
 }
 
@@ -531,13 +512,14 @@ std::vector<size_t> SelectFields(const google::protobuf::FieldMask& mask,
                                  absl::Span<const ReadOnlyField> read_only,
                                  Violations& violations) {
   if (mask.paths().empty()) {
-    Add(violations, "update_mask",
+    violations.Add(
+        "update_mask",
         "must name the fields to update, or \"*\" for every writable field");
     return {};
   }
   if (mask.paths_size() > kMaxUpdateMaskPaths) {
-    Add(violations, "update_mask",
-        absl::StrCat("must have at most ", kMaxUpdateMaskPaths, " paths"));
+    violations.Add("update_mask", absl::StrCat("must have at most ",
+                                               kMaxUpdateMaskPaths, " paths"));
     return {};
   }
   std::vector<bool> selected(N, false);
@@ -557,12 +539,13 @@ std::vector<size_t> SelectFields(const google::protobuf::FieldMask& mask,
         read_only.begin(), read_only.end(),
         [&](const ReadOnlyField& candidate) { return candidate.path == path; });
     if (fixed != read_only.end()) {
-      Add(violations, "update_mask",
-          absl::StrCat(QuotedPath(path),
-                       " cannot be updated: ", fixed->reason));
+      violations.Add("update_mask",
+                     absl::StrCat(QuotedPath(path),
+                                  " cannot be updated: ", fixed->reason));
       continue;
     }
-    Add(violations, "update_mask",
+    violations.Add(
+        "update_mask",
         absl::StrCat(
             "unknown field ", QuotedPath(path), "; writable fields are ",
             absl::StrJoin(std::begin(writable), std::end(writable), ", ",
@@ -587,14 +570,15 @@ void ApplyGroupDescription(const v1::Group& in, domain::Group& out,
                            Violations& violations) {
   const std::string& description = in.description();
   if (CodePoints(description) > kMaxGroupDescriptionLength) {
-    Add(violations, "group.description",
-        absl::StrCat("must be at most ", kMaxGroupDescriptionLength,
-                     " characters"));
+    violations.Add("group.description",
+                   absl::StrCat("must be at most ", kMaxGroupDescriptionLength,
+                                " characters"));
   } else if (std::any_of(description.begin(), description.end(), [](char c) {
-               return IsControlCharacter(c) && c != '\n' && c != '\r' &&
-                      c != '\t';
+               return (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) &&
+                      c != '\n' && c != '\r' && c != '\t';
              })) {
-    Add(violations, "group.description",
+    violations.Add(
+        "group.description",
         "must not contain control characters other than tab and line breaks");
   }
   out.description = description;
@@ -624,7 +608,7 @@ constexpr ReadOnlyField kReadOnlyGroupFields[] = {
 std::string ParentLocation(absl::string_view parent, Violations& violations) {
   std::optional<std::string> location = domain::ParseLocationName(parent);
   if (!location.has_value()) {
-    Add(violations, "parent", "must be a location name: locations/{location}");
+    violations.Add("parent", "must be a location name: locations/{location}");
     return "";
   }
   return *location;
@@ -633,15 +617,13 @@ std::string ParentLocation(absl::string_view parent, Violations& violations) {
 // `id` if it is a valid id or empty (the server then chooses one).
 std::string OptionalId(absl::string_view field, absl::string_view id,
                        Violations& violations) {
-  if (!id.empty() && !domain::IsValidId(id)) Add(violations, field, kIdRule);
+  if (!id.empty() && !domain::IsValidId(id)) violations.Add(field, kIdRule);
   return std::string(id);
 }
 
 template <typename T>
 absl::StatusOr<T> Result(const Violations& violations, T value) {
-  if (!violations.empty()) {
-    return domain::InvalidArgumentWithViolations(violations);
-  }
+  if (!violations.empty()) return violations.ToStatus();
   return value;
 }
 
@@ -655,8 +637,8 @@ absl::StatusOr<domain::Calendar> ValidateNewCalendar(
   calendar.calendar_id =
       OptionalId("calendar_id", request.calendar_id(), violations);
   if (!request.has_calendar()) {
-    Add(violations, "calendar", "is required");
-    return domain::InvalidArgumentWithViolations(violations);
+    violations.Add("calendar", "is required");
+    return violations.ToStatus();
   }
   const v1::Calendar& in = request.calendar();
   if (in.calendar_type() == v1::Calendar::TYPE_UNSPECIFIED) {
@@ -665,7 +647,8 @@ absl::StatusOr<domain::Calendar> ValidateNewCalendar(
                  CalendarTypeFromProto(in.calendar_type())) {
     calendar.type = *type;
   } else {
-    Add(violations, "calendar.calendar_type",
+    violations.Add(
+        "calendar.calendar_type",
         "must be EVENT, ROUND_ROBIN, COLLECTIVE, CLASS_BOOKING or SERVICE");
   }
   switch (in.status()) {
@@ -677,18 +660,19 @@ absl::StatusOr<domain::Calendar> ValidateNewCalendar(
       calendar.status = domain::CalendarStatus::kInactive;
       break;
     default:
-      Add(violations, "calendar.status", "must be ACTIVE or INACTIVE");
+      violations.Add("calendar.status", "must be ACTIVE or INACTIVE");
   }
   if (!in.group().empty()) {
     std::optional<GroupName> group = ParseGroupName(in.group());
     if (!group.has_value()) {
-      Add(violations, "calendar.group",
+      violations.Add(
+          "calendar.group",
           "must be empty or a group name: locations/{location}/groups/{group}");
     } else if (!calendar.location_id.empty() &&
                group->location_id != calendar.location_id) {
-      Add(violations, "calendar.group",
-          absl::StrCat("must be a group of ",
-                       domain::LocationName(calendar.location_id)));
+      violations.Add("calendar.group",
+                     absl::StrCat("must be a group of ",
+                                  domain::LocationName(calendar.location_id)));
     } else {
       calendar.group_id = group->group_id;
     }
@@ -705,16 +689,17 @@ absl::StatusOr<domain::Calendar> ApplyCalendarUpdate(
   Violations violations;
   const v1::Calendar& in = request.calendar();
   if (!request.has_calendar()) {
-    Add(violations, "calendar", "is required");
+    violations.Add("calendar", "is required");
   } else {
     std::optional<domain::CalendarName> name =
         domain::ParseCalendarName(in.name());
     if (!name.has_value()) {
-      Add(violations, "calendar.name",
+      violations.Add(
+          "calendar.name",
           "must be a calendar name: locations/{location}/calendars/{calendar}");
     } else if (name->location_id != current.location_id ||
                name->calendar_id != current.calendar_id) {
-      Add(violations, "calendar.name", "must name the calendar to update");
+      violations.Add("calendar.name", "must name the calendar to update");
     }
   }
   const std::vector<size_t> fields =
@@ -737,8 +722,8 @@ absl::StatusOr<domain::Group> ValidateNewGroup(
   group.location_id = ParentLocation(request.parent(), violations);
   group.group_id = OptionalId("group_id", request.group_id(), violations);
   if (!request.has_group()) {
-    Add(violations, "group", "is required");
-    return domain::InvalidArgumentWithViolations(violations);
+    violations.Add("group", "is required");
+    return violations.ToStatus();
   }
   for (const GroupField& field : kWritableGroupFields) {
     field.apply(request.group(), group, violations);
@@ -750,15 +735,16 @@ absl::StatusOr<domain::Group> ApplyGroupUpdate(
     const domain::Group& current, const v1::UpdateGroupRequest& request) {
   Violations violations;
   if (!request.has_group()) {
-    Add(violations, "group", "is required");
+    violations.Add("group", "is required");
   } else {
     std::optional<GroupName> name = ParseGroupName(request.group().name());
     if (!name.has_value()) {
-      Add(violations, "group.name",
+      violations.Add(
+          "group.name",
           "must be a group name: locations/{location}/groups/{group}");
     } else if (name->location_id != current.location_id ||
                name->group_id != current.group_id) {
-      Add(violations, "group.name", "must name the group to update");
+      violations.Add("group.name", "must name the group to update");
     }
   }
   const std::vector<size_t> fields =

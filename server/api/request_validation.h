@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.pb.h"
 #include "scheduling/v1/one_time_link_service.pb.h"
+#include "server/api/field_checks.h"
 #include "server/api/proto_conversion.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
@@ -27,8 +28,6 @@ namespace scheduling::api {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
-inline constexpr int kMaxDisplayNameLength = 200;  // characters
-inline constexpr int kMaxEmailLength = 254;        // octets (RFC 5321)
 inline constexpr int kMaxWeeklyIntervals = 100;
 inline constexpr absl::Duration kMinDuration = absl::Minutes(5);
 inline constexpr absl::Duration kMaxDuration = absl::Hours(24);
