@@ -63,6 +63,20 @@ void CheckInvitee(bool present, const v1::Invitee& in, domain::Invitee* out,
   out->email = in.email();
 }
 
+// The calendar `name` names; a violation on `field` if it names none.
+domain::CalendarName CheckCalendarName(absl::string_view field,
+                                       absl::string_view name,
+                                       Violations& violations) {
+  if (std::optional<domain::CalendarName> parsed =
+          domain::ParseCalendarName(name)) {
+    return *parsed;
+  }
+  violations.Add(
+      field,
+      "must be a calendar name: locations/{location}/calendars/{calendar}");
+  return {};
+}
+
 bool IsE164(absl::string_view phone) {
   if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+' ||
       phone[1] == '0') {
@@ -129,13 +143,10 @@ absl::Status CombineViolations(std::initializer_list<absl::Status> statuses) {
 
 absl::StatusOr<domain::CalendarName> ValidateCalendarName(
     absl::string_view field, absl::string_view name) {
-  if (std::optional<domain::CalendarName> parsed =
-          domain::ParseCalendarName(name)) {
-    return *parsed;
-  }
-  return domain::InvalidField(
-      field,
-      "must be a calendar name: locations/{location}/calendars/{calendar}");
+  Violations violations;
+  domain::CalendarName parsed = CheckCalendarName(field, name, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return parsed;
 }
 
 absl::StatusOr<domain::OneTimeLinkName> ValidateOneTimeLinkName(
@@ -414,14 +425,8 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
     const v1::CreateBookingRequest& request, absl::Time now) {
   Violations violations;
   CreateBookingInput input;
-  if (std::optional<domain::CalendarName> calendar =
-          domain::ParseCalendarName(request.parent())) {
-    input.calendar = *calendar;
-  } else {
-    violations.Add(
-        "parent",
-        "must be a calendar name: locations/{location}/calendars/{calendar}");
-  }
+  input.calendar =
+      CheckCalendarName("parent", request.parent(), violations);
   input.start_time =
       CheckFutureStart(
           "start_time",
@@ -514,14 +519,8 @@ absl::StatusOr<DuplicateInput> ValidateDuplicateCalendar(
     const v1::DuplicateCalendarRequest& request) {
   Violations violations;
   DuplicateInput input;
-  if (std::optional<domain::CalendarName> source =
-          domain::ParseCalendarName(request.name())) {
-    input.source = *source;
-  } else {
-    violations.Add(
-        "name",
-        "must be a calendar name: locations/{location}/calendars/{calendar}");
-  }
+  input.source =
+      CheckCalendarName("name", request.name(), violations);
   constexpr char kIdRule[] =
       "must be 1 to 63 characters of a-z, 0-9 and -, not starting with -";
   if (!request.calendar_id().empty() &&
@@ -545,14 +544,8 @@ absl::StatusOr<MoveInput> ValidateMoveCalendarToGroup(
     const v1::MoveCalendarToGroupRequest& request) {
   Violations violations;
   MoveInput input;
-  if (std::optional<domain::CalendarName> calendar =
-          domain::ParseCalendarName(request.name())) {
-    input.calendar = *calendar;
-  } else {
-    violations.Add(
-        "name",
-        "must be a calendar name: locations/{location}/calendars/{calendar}");
-  }
+  input.calendar =
+      CheckCalendarName("name", request.name(), violations);
   if (!request.group().empty()) {
     std::optional<GroupName> group = ParseGroupName(request.group());
     if (!group.has_value()) {
@@ -646,14 +639,8 @@ absl::StatusOr<ListLinksInput> ValidateListOneTimeLinks(
     const v1::ListOneTimeLinksRequest& request) {
   Violations violations;
   ListLinksInput input;
-  if (std::optional<domain::CalendarName> calendar =
-          domain::ParseCalendarName(request.parent())) {
-    input.calendar = *calendar;
-  } else {
-    violations.Add(
-        "parent",
-        "must be a calendar name: locations/{location}/calendars/{calendar}");
-  }
+  input.calendar =
+      CheckCalendarName("parent", request.parent(), violations);
   if (request.state() != v1::OneTimeLink::STATE_UNSPECIFIED) {
     input.state = LinkStateFromProto(request.state());
     if (!input.state) violations.Add("state", "is not a link state");
