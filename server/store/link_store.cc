@@ -85,13 +85,24 @@ absl::StatusOr<LinkWithCalendar> SelectByName(Lease& lease,
                                               absl::string_view link_id,
                                               bool lock) {
   if (lock) {
+    // Find the calendar without locking it, then lock the link row alone:
+    // a locking read through the calendar could take the calendar's lock
+    // in the opposite order to the booking path and deadlock with it.
+    sql::PreparedStatement& calendar = lease.Prepare(
+        "SELECT pk FROM calendars WHERE location_id = ? AND calendar_id = ?");
+    calendar.setString(1, std::string(location_id));
+    calendar.setString(2, std::string(calendar_id));
+    int64_t calendar_pk = 0;
+    {
+      std::unique_ptr<sql::ResultSet> row(calendar.executeQuery());
+      if (!row->next()) return LinkNotFound(location_id, calendar_id, link_id);
+      calendar_pk = row->getInt64(1);
+    }
     sql::PreparedStatement& lock_link = lease.Prepare(
-        "SELECT l.pk FROM one_time_links l WHERE l.calendar_pk = (SELECT "
-        "cc.pk FROM calendars cc WHERE cc.location_id = ? AND "
-        "cc.calendar_id = ?) AND l.link_id = ? FOR UPDATE");
-    lock_link.setString(1, std::string(location_id));
-    lock_link.setString(2, std::string(calendar_id));
-    lock_link.setString(3, std::string(link_id));
+        "SELECT pk FROM one_time_links WHERE calendar_pk = ? AND link_id = ? "
+        "FOR UPDATE");
+    lock_link.setInt64(1, calendar_pk);
+    lock_link.setString(2, std::string(link_id));
     std::unique_ptr<sql::ResultSet> row(lock_link.executeQuery());
     if (!row->next()) return LinkNotFound(location_id, calendar_id, link_id);
   }
