@@ -1,10 +1,15 @@
 #include "client/cli/demo.h"
 
 #include <iostream>
+#include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/cli/output.h"
@@ -18,6 +23,7 @@ namespace {
 using scheduling::v1::Booking;
 using scheduling::v1::Calendar;
 using scheduling::v1::OneTimeLink;
+using scheduling::v1::OneTimeLinkEvent;
 using scheduling::v1::ResolveOneTimeLinkResponse;
 using scheduling::v1::Slot;
 
@@ -32,6 +38,9 @@ constexpr absl::string_view kInviteeEmail = "asha.rao@example.com";
 constexpr int kSlotDays = 7;
 constexpr int kSlotsShown = 5;
 constexpr int kIndent = 3;
+// Events are read a page at a time; a fresh location has a handful.
+constexpr int kEventPageSize = 1000;
+constexpr int kMaxEventPages = 100;
 
 // Keeps the slug unique across runs in one location.
 std::string RandomSuffix() {
@@ -63,11 +72,12 @@ class Demo {
   bool ResolveLink();
   bool ListSlots();
   bool BookFirstSlot();
-  // Steps 6 to 9 check refusals and the final state.
+  // Steps 6 to 10 check refusals, the final state and the events.
   void BookAgain();
   void ResolveUsedLink();
   void RevokeSecondLink();
   void ShowUsedLink();
+  void ListEvents();
 
   grpc::Status CreateLink(OneTimeLink* link) const;
   grpc::Status Resolve(const std::string& token,
@@ -94,6 +104,8 @@ class Demo {
   OneTimeLink link_;
   std::vector<Slot> slots_;
   Booking booking_;
+  // The link generated and revoked in step 8, once it is.
+  std::string revoked_link_;
 };
 
 int Demo::Run() {
@@ -105,6 +117,7 @@ int Demo::Run() {
     ResolveUsedLink();
     RevokeSecondLink();
     ShowUsedLink();
+    ListEvents();
   } else {
     std::cout << "\nStopped at step " << step_
               << ": the steps after it need its result.\n";
@@ -296,6 +309,7 @@ void Demo::RevokeSecondLink() {
   if (revoked.state() != OneTimeLink::REVOKED) {
     Unexpected("the revoked link is not REVOKED");
   }
+  revoked_link_ = revoked.name();
 
   ResolveOneTimeLinkResponse resolved;
   status = Resolve(second.token(), &resolved);
@@ -329,6 +343,76 @@ void Demo::ShowUsedLink() {
   if (link.booking() != booking_.name()) {
     Unexpected(absl::StrCat("the link names booking \"", link.booking(),
                             "\", not ", booking_.name()));
+  }
+}
+
+void Demo::ListEvents() {
+  Step("List the location's link events: the outbox other services read");
+  // Only this calendar's: other clients may share the location.
+  const std::string prefix = absl::StrCat(calendar_.name(), "/");
+  std::vector<OneTimeLinkEvent> events;
+  std::string cursor;
+  for (int page = 0; page < kMaxEventPages; ++page) {
+    scheduling::v1::ListOneTimeLinkEventsRequest request;
+    request.set_parent(parent_);
+    request.set_cursor(cursor);
+    request.set_page_size(kEventPageSize);
+    scheduling::v1::ListOneTimeLinkEventsResponse response;
+    grpc::ClientContext context;
+    services_.SetDeadline(&context);
+    const grpc::Status status =
+        services_.links->ListOneTimeLinkEvents(&context, request, &response);
+    if (!status.ok()) {
+      CallFailed("ListOneTimeLinkEvents", status);
+      return;
+    }
+    for (const OneTimeLinkEvent& event : response.events()) {
+      if (absl::StartsWith(event.one_time_link(), prefix)) {
+        events.push_back(event);
+      }
+    }
+    if (response.events().empty() || response.next_cursor() == cursor) break;
+    cursor = response.next_cursor();
+  }
+
+  TablePrinter table({"TYPE", "LINK", "BOOKING", "STATE", "TIME (UTC)"});
+  for (const OneTimeLinkEvent& event : events) {
+    table.AddRow({OneTimeLinkEvent::Type_Name(event.type()),
+                  ResourceId(event.one_time_link()),
+                  event.booking().empty() ? "-" : ResourceId(event.booking()),
+                  OneTimeLink::State_Name(event.state()),
+                  FormatUtc(event.event_time())});
+  }
+  std::ostringstream printed;
+  table.Print(printed);
+  std::istringstream lines(printed.str());
+  for (std::string line; std::getline(lines, line);) {
+    std::cout << std::string(kIndent, ' ') << line << "\n";
+  }
+
+  // What steps 2, 5 and 8 did, in order.
+  const std::vector<std::pair<OneTimeLinkEvent::Type, std::string>> expected = {
+      {OneTimeLinkEvent::CREATED, link_.name()},
+      {OneTimeLinkEvent::USED, link_.name()},
+      {OneTimeLinkEvent::CREATED, revoked_link_},
+      {OneTimeLinkEvent::REVOKED, revoked_link_}};
+  std::vector<std::pair<OneTimeLinkEvent::Type, std::string>> seen;
+  for (const OneTimeLinkEvent& event : events) {
+    seen.emplace_back(event.type(), event.one_time_link());
+  }
+  if (revoked_link_.empty()) return;  // step 8 failed and said so
+  if (seen != expected) {
+    std::vector<std::string> types;
+    for (const OneTimeLinkEvent& event : events) {
+      types.push_back(OneTimeLinkEvent::Type_Name(event.type()));
+    }
+    Unexpected(absl::StrCat(
+        "expected CREATED, USED (the first link), CREATED, REVOKED (the "
+        "second), got ",
+        types.empty() ? "none" : absl::StrJoin(types, ", ")));
+  } else if (events[1].booking() != booking_.name()) {
+    Unexpected(absl::StrCat("the USED event names booking \"",
+                            events[1].booking(), "\""));
   }
 }
 

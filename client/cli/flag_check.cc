@@ -25,8 +25,9 @@ bool IsAbslOwnFlag(absl::string_view name) {
 
 }  // namespace
 
-std::string CheckFlagArguments(int argc, char* argv[],
-                               std::set<std::string>* named) {
+std::string CheckFlagArguments(
+    int argc, char* argv[], std::set<std::string>* named,
+    std::map<std::string, std::vector<std::string>>* values) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--") break;
@@ -69,6 +70,7 @@ std::string CheckFlagArguments(int argc, char* argv[],
                               ? " (durations look like 30m, 48h or 1h30m)"
                               : "");
     }
+    if (values != nullptr) (*values)[std::string(name)].emplace_back(value);
   }
   return "";
 }

@@ -8,8 +8,10 @@
 #ifndef SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
 #define SCHEDULING_CLIENT_CLI_FLAG_CHECK_H_
 
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace scheduling::cli {
 
@@ -21,8 +23,13 @@ namespace scheduling::cli {
 // If `named` is not null, adds to it the name of every flag checked (a
 // false boolean --nofoo as "foo"), whatever its value: the flags the command
 // line sets explicitly, up to where checking stopped.
-std::string CheckFlagArguments(int argc, char* argv[],
-                               std::set<std::string>* named = nullptr);
+//
+// If `values` is not null, appends to it every value each flag checked is
+// given, in order (absl keeps only the last, so this is how a flag can be
+// repeated, e.g. --metadata=a=1 --metadata=b=2).
+std::string CheckFlagArguments(
+    int argc, char* argv[], std::set<std::string>* named = nullptr,
+    std::map<std::string, std::vector<std::string>>* values = nullptr);
 
 }  // namespace scheduling::cli
 

@@ -1,7 +1,9 @@
 #include "client/cli/output.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -98,6 +100,59 @@ std::string FormatDuration(const google::protobuf::Duration& duration) {
   return absl::FormatDuration(DurationFromProto(duration));
 }
 
+std::string FormatDate(const google::type::Date& date) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
+                         date.day());
+}
+
+std::string FormatMetadata(
+    const google::protobuf::Map<std::string, std::string>& metadata) {
+  // A protobuf map's order is unspecified.
+  const std::map<std::string, std::string> sorted(metadata.begin(),
+                                                  metadata.end());
+  return sorted.empty() ? "-"
+                        : absl::StrJoin(sorted, ", ", absl::PairFormatter("="));
+}
+
+std::string FormatLinkInvitee(const scheduling::v1::LinkInvitee& invitee) {
+  std::vector<std::string> parts;
+  if (!invitee.display_name().empty()) parts.push_back(invitee.display_name());
+  if (!invitee.email().empty()) {
+    parts.push_back(absl::StrCat("<", invitee.email(), ">"));
+  }
+  if (!invitee.phone().empty()) parts.push_back(invitee.phone());
+  return parts.empty() ? "-" : absl::StrJoin(parts, " ");
+}
+
+std::string FormatDateWindow(const google::type::Date& earliest,
+                             const google::type::Date& latest) {
+  const std::string from = FormatDate(earliest);
+  const std::string to = FormatDate(latest);
+  if (from == "-" && to == "-") return "-";
+  if (to == "-") return absl::StrCat("from ", from);
+  if (from == "-") return absl::StrCat("until ", to);
+  return absl::StrCat(from, " to ", to);
+}
+
+std::string FormatLinkEventLine(const scheduling::v1::OneTimeLinkEvent& event) {
+  using scheduling::v1::OneTimeLinkEvent;
+  std::string line = absl::StrFormat(
+      "%s  %-7s  %s  booking=%s  contact=%s  state=%s",
+      FormatUtc(event.event_time()), OneTimeLinkEvent::Type_Name(event.type()),
+      event.one_time_link(), event.booking().empty() ? "-" : event.booking(),
+      event.contact_id().empty() ? "-" : event.contact_id(),
+      scheduling::v1::OneTimeLink::State_Name(event.state()));
+  if (!event.metadata().empty()) {
+    const std::map<std::string, std::string> sorted(event.metadata().begin(),
+                                                    event.metadata().end());
+    absl::StrAppend(&line, "  metadata=",
+                    absl::StrJoin(sorted, ",", absl::PairFormatter("=")));
+  }
+  absl::StrAppend(&line, "  cursor=", event.cursor());
+  return line;
+}
+
 std::string ResourceId(absl::string_view name) {
   const size_t slash = name.rfind('/');
   return std::string(slash == absl::string_view::npos ? name
@@ -189,16 +244,24 @@ void AddGroup(const scheduling::v1::Group& group, absl::TimeZone zone,
 }
 
 void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
-                    absl::TimeZone zone, FieldPrinter* fields) {
+                    absl::TimeZone zone, FieldPrinter* fields, Detail detail) {
   fields->Add("name", link.name());
   // Only the creating call returns the secret parts.
   if (!link.token().empty()) fields->Add("token", link.token());
   if (!link.url().empty()) fields->Add("url", link.url());
-  fields->Add("state", scheduling::v1::OneTimeLink::State_Name(link.state()))
-      .Add("expire_time",
-           IsSet(link.expire_time())
-               ? FormatInstant(TimeFromProto(link.expire_time()), zone)
-               : "never")
+  fields->Add("state", scheduling::v1::OneTimeLink::State_Name(link.state()));
+  if (detail == Detail::kFull) {
+    const int max_uses = std::max(link.max_uses(), 1);
+    fields->Add(
+        "uses",
+        absl::StrCat(link.use_count(), " of ", max_uses, " used (",
+                     std::max(max_uses - link.use_count(), 0), " left)"));
+  }
+  fields
+      ->Add("expire_time",
+            IsSet(link.expire_time())
+                ? FormatInstant(TimeFromProto(link.expire_time()), zone)
+                : "never")
       .AddTime("create_time", link.create_time(), zone);
   if (!link.booking().empty()) fields->Add("booking", link.booking());
   if (IsSet(link.use_time()))
@@ -206,6 +269,18 @@ void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
   if (IsSet(link.revoke_time())) {
     fields->AddTime("revoke_time", link.revoke_time(), zone);
   }
+  if (detail == Detail::kBasic) return;
+  const scheduling::v1::LinkInvitee& invitee = link.invitee();
+  fields
+      ->Add("contact_id",
+            invitee.contact_id().empty() ? "-" : invitee.contact_id())
+      .Add("invitee", FormatLinkInvitee(invitee))
+      .Add("enforce_invitee", link.enforce_invitee() ? "yes" : "no")
+      .Add("date_window",
+           FormatDateWindow(link.earliest_date(), link.latest_date()))
+      .Add("duration", link.has_duration() ? FormatDuration(link.duration())
+                                           : "- (the calendar's)")
+      .Add("metadata", FormatMetadata(link.metadata()));
 }
 
 void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
@@ -222,7 +297,8 @@ void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
            booking.one_time_link().empty() ? "-" : booking.one_time_link())
       .AddTime("create_time", booking.create_time(), zone);
   if (detail == Detail::kBasic) return;
-  fields->Add("members", ListOrDash(booking.members()));
+  fields->Add("members", ListOrDash(booking.members()))
+      .Add("metadata", FormatMetadata(booking.metadata()));
   if (IsSet(booking.reschedule_time())) {
     fields->AddTime("reschedule_time", booking.reschedule_time(), zone);
   }
@@ -235,20 +311,31 @@ void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
 }
 
 void AddResolvedLink(const scheduling::v1::ResolveOneTimeLinkResponse& resolved,
-                     FieldPrinter* fields) {
+                     FieldPrinter* fields, Detail detail) {
   const scheduling::v1::CalendarPublicView& calendar = resolved.calendar();
   const absl::TimeZone zone = ZoneOr(calendar.time_zone(), absl::UTCTimeZone());
+  // The booking length through the link: its own, else the calendar's.
+  const google::protobuf::Duration& duration =
+      detail == Detail::kFull && resolved.has_duration() ? resolved.duration()
+                                                         : calendar.duration();
   fields->Add("one_time_link", resolved.one_time_link())
       .Add("calendar", calendar.name())
       .Add("display_name", calendar.display_name())
       .Add("slug", calendar.slug())
-      .Add("duration",
-           absl::FormatDuration(DurationFromProto(calendar.duration())))
+      .Add("duration", absl::FormatDuration(DurationFromProto(duration)))
       .Add("time_zone", calendar.time_zone())
       .Add("expire_time",
            IsSet(resolved.expire_time())
                ? FormatInstant(TimeFromProto(resolved.expire_time()), zone)
                : "never");
+  if (detail == Detail::kBasic) return;
+  const scheduling::v1::LinkInvitee& invitee = resolved.invitee();
+  fields->Add("remaining_uses", absl::StrCat(resolved.remaining_uses()))
+      .Add("date_window",
+           FormatDateWindow(resolved.earliest_date(), resolved.latest_date()))
+      .Add("invitee", FormatLinkInvitee(invitee))
+      .Add("contact_id",
+           invitee.contact_id().empty() ? "-" : invitee.contact_id());
 }
 
 void PrintSlots(

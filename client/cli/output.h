@@ -15,8 +15,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/map.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/type/date.pb.h"
 #include "scheduling/v1/booking.pb.h"
 #include "scheduling/v1/calendar.pb.h"
 #include "scheduling/v1/group.pb.h"
@@ -91,6 +93,25 @@ std::string FormatUtc(const google::protobuf::Timestamp& timestamp);
 // "30m", "1h30m"; "0" for zero.
 std::string FormatDuration(const google::protobuf::Duration& duration);
 
+// "2026-12-01", or "-" if `date` is unset.
+std::string FormatDate(const google::type::Date& date);
+
+// "key=value, key2=value2" in key order, or "-" if `metadata` is empty.
+std::string FormatMetadata(
+    const google::protobuf::Map<std::string, std::string>& metadata);
+
+// "Asha Rao <asha@example.com> +14155550100", or "-" if all are empty.
+std::string FormatLinkInvitee(const scheduling::v1::LinkInvitee& invitee);
+
+// A link's date window: "2026-12-01 to 2026-12-10", "from 2026-12-01",
+// "until 2026-12-10", or "-" if it has none.
+std::string FormatDateWindow(const google::type::Date& earliest,
+                             const google::type::Date& latest);
+
+// One event on one line: time, type, link, booking, contact, state,
+// metadata (if any) and cursor.
+std::string FormatLinkEventLine(const scheduling::v1::OneTimeLinkEvent& event);
+
 // The last part of a resource name: "sales" for "locations/l/groups/sales".
 std::string ResourceId(absl::string_view name);
 
@@ -102,17 +123,20 @@ void AddCalendar(const scheduling::v1::Calendar& calendar, FieldPrinter* fields,
 void AddGroup(const scheduling::v1::Group& group, absl::TimeZone zone,
               FieldPrinter* fields);
 
-// Adds the fields of a link; its times are shown in `zone`.
+// Adds the fields of a link; its times are shown in `zone`. kFull adds its
+// uses, invitee, overrides and metadata.
 void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
-                    absl::TimeZone zone, FieldPrinter* fields);
+                    absl::TimeZone zone, FieldPrinter* fields,
+                    Detail detail = Detail::kBasic);
 
 // Adds the fields of a booking; its times are shown in `zone`.
 void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
                 FieldPrinter* fields, Detail detail = Detail::kBasic);
 
-// Adds what a booking page learns from resolving a link.
+// Adds what a booking page learns from resolving a link. kFull adds the
+// link's duration, window, remaining uses and the invitee to prefill.
 void AddResolvedLink(const scheduling::v1::ResolveOneTimeLinkResponse& resolved,
-                     FieldPrinter* fields);
+                     FieldPrinter* fields, Detail detail = Detail::kBasic);
 
 // What PrintSlots adds to each line besides the times.
 struct SlotExtras {

@@ -262,6 +262,9 @@ void BookingToProto(const domain::Booking& booking, v1::Booking* out) {
   if (booking.reschedule_time.has_value()) {
     *out->mutable_reschedule_time() = ToProto(*booking.reschedule_time);
   }
+  for (const auto& [key, value] : booking.metadata) {
+    (*out->mutable_metadata())[key] = value;
+  }
 }
 
 void SlotToProto(const domain::FreeSlot& slot, absl::TimeZone zone,
