@@ -325,8 +325,8 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
   audit.setString(5, kInviteeEmail);
   audit.setString(6, kCaller);
   audit.executeUpdate();
-  AppendEvent(lease, location_id, calendar_id, link_id, booking_id,
-              kEventUsed, kStateUsed, now);
+  AppendEvent(lease, location_id, calendar_id, link_id, booking_id, kEventUsed,
+              kStateUsed, now);
   return kOk;
 }
 

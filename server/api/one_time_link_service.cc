@@ -74,7 +74,7 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
   links.push_back(std::move(input->link));
   absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
       links_.Create(input->calendar.location_id, input->calendar.calendar_id,
-                    std::move(links), now);
+                    std::move(links), /*batch=*/false, now);
   if (!created.ok()) return ToGrpcStatus(created.status());
   if (created->front().created) notifier_.Notify(input->calendar.location_id);
   CreatedLinkToProto(created->front(), now, response);
@@ -92,7 +92,7 @@ grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
     Identify(input->calendar, link);
   absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
       links_.Create(input->calendar.location_id, input->calendar.calendar_id,
-                    std::move(input->links), now);
+                    std::move(input->links), /*batch=*/true, now);
   if (!created.ok()) return ToGrpcStatus(created.status());
   notifier_.Notify(input->calendar.location_id);
   for (const store::LinkWithCalendar& link : *created) {

@@ -425,8 +425,7 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
     const v1::CreateBookingRequest& request, absl::Time now) {
   Violations violations;
   CreateBookingInput input;
-  input.calendar =
-      CheckCalendarName("parent", request.parent(), violations);
+  input.calendar = CheckCalendarName("parent", request.parent(), violations);
   input.start_time =
       CheckFutureStart(
           "start_time",
@@ -519,8 +518,7 @@ absl::StatusOr<DuplicateInput> ValidateDuplicateCalendar(
     const v1::DuplicateCalendarRequest& request) {
   Violations violations;
   DuplicateInput input;
-  input.source =
-      CheckCalendarName("name", request.name(), violations);
+  input.source = CheckCalendarName("name", request.name(), violations);
   constexpr char kIdRule[] =
       "must be 1 to 63 characters of a-z, 0-9 and -, not starting with -";
   if (!request.calendar_id().empty() &&
@@ -544,8 +542,7 @@ absl::StatusOr<MoveInput> ValidateMoveCalendarToGroup(
     const v1::MoveCalendarToGroupRequest& request) {
   Violations violations;
   MoveInput input;
-  input.calendar =
-      CheckCalendarName("name", request.name(), violations);
+  input.calendar = CheckCalendarName("name", request.name(), violations);
   if (!request.group().empty()) {
     std::optional<GroupName> group = ParseGroupName(request.group());
     if (!group.has_value()) {
@@ -639,8 +636,7 @@ absl::StatusOr<ListLinksInput> ValidateListOneTimeLinks(
     const v1::ListOneTimeLinksRequest& request) {
   Violations violations;
   ListLinksInput input;
-  input.calendar =
-      CheckCalendarName("parent", request.parent(), violations);
+  input.calendar = CheckCalendarName("parent", request.parent(), violations);
   if (request.state() != v1::OneTimeLink::STATE_UNSPECIFIED) {
     input.state = LinkStateFromProto(request.state());
     if (!input.state) violations.Add("state", "is not a link state");

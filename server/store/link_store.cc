@@ -272,7 +272,7 @@ bool InsertLink(Lease& lease, int64_t calendar_pk,
 
 absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
     absl::string_view location_id, absl::string_view calendar_id,
-    std::vector<domain::OneTimeLink> links, absl::Time now) {
+    std::vector<domain::OneTimeLink> links, bool batch, absl::Time now) {
   now = TruncateToMicros(now);
   std::vector<LinkWithCalendar> results;
   absl::Status status =
@@ -307,9 +307,8 @@ absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
         std::vector<domain::FieldViolation> violations;
         for (size_t n = 0; n < links.size(); ++n) {
           const std::string prefix =
-              links.size() == 1
-                  ? "one_time_link"
-                  : absl::StrCat("requests[", n, "].one_time_link");
+              !batch ? "one_time_link"
+                     : absl::StrCat("requests[", n, "].one_time_link");
           for (auto& violation :
                domain::FieldViolations(domain::CheckLinkFitsCalendar(
                    links[n], calendar, now, prefix))) {

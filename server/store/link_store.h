@@ -64,9 +64,11 @@ class LinkStore {
   // NOT_FOUND without the calendar; FAILED_PRECONDITION CALENDAR_INACTIVE
   // if it takes no bookings; INVALID_ARGUMENT when a link's date window or
   // duration does not fit the calendar.
+  // `batch` says whether violations name "requests[i].one_time_link..."
+  // (BatchCreateOneTimeLinks) or "one_time_link..." (CreateOneTimeLink).
   absl::StatusOr<std::vector<LinkWithCalendar>> Create(
       absl::string_view location_id, absl::string_view calendar_id,
-      std::vector<domain::OneTimeLink> links, absl::Time now);
+      std::vector<domain::OneTimeLink> links, bool batch, absl::Time now);
 
   // NOT_FOUND if there is no such link.
   absl::StatusOr<LinkWithCalendar> Get(absl::string_view location_id,

@@ -1,0 +1,262 @@
+// Link generation as workflow engines use it (issue 4): retries with one
+// request_id, also many at once, return the same link, token and URL and
+// write nothing new; batches are all or none, and a good batch of 1000
+// makes 1000 links with distinct tokens and 1000 CREATED events in order.
+// The database holds only hashes of the tokens.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/link_fixtures.h"
+
+namespace scheduling::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+class LinkIdempotencyTest : public LinkFixture {
+ protected:
+  int64_t RowsWithRequestId(const std::string& request_id) {
+    return QueryInt(
+        "SELECT COUNT(*) FROM one_time_links l JOIN calendars c ON c.pk = "
+        "l.calendar_pk WHERE c.location_id = '" +
+        location_ + "' AND l.request_id = '" + request_id + "'");
+  }
+
+  grpc::Status TryBatch(const v1::BatchCreateOneTimeLinksRequest& request,
+                        v1::BatchCreateOneTimeLinksResponse* response) {
+    return links_->BatchCreateOneTimeLinks(Context(absl::Seconds(60)).get(),
+                                           request, response);
+  }
+};
+
+void ExpectSameLink(const v1::OneTimeLink& got, const v1::OneTimeLink& want) {
+  EXPECT_EQ(got.name(), want.name());
+  EXPECT_EQ(got.token(), want.token());
+  EXPECT_EQ(got.url(), want.url());
+  EXPECT_EQ(got.max_uses(), want.max_uses());
+  EXPECT_EQ(got.invitee().contact_id(), want.invitee().contact_id());
+  EXPECT_EQ(got.metadata().size(), want.metadata().size());
+}
+
+TEST_F(LinkIdempotencyTest, SixteenConcurrentCreatesWithOneRequestIdMakeOne) {
+  const v1::Calendar calendar = AllDayCalendar();
+  v1::OneTimeLink options;
+  options.set_max_uses(2);
+  options.mutable_invitee()->set_contact_id("crm-42");
+  (*options.mutable_metadata())["flow"] = "welcome";
+  const std::string request_id = NewId("wf-Retry_");
+
+  auto stubs = ConnectedLinkStubs(16);
+  std::vector<v1::OneTimeLink> created(16);
+  std::vector<std::function<grpc::Status()>> calls;
+  for (int i = 0; i < 16; ++i) {
+    calls.push_back([&, i] {
+      v1::CreateOneTimeLinkRequest request;
+      request.set_parent(calendar.name());
+      *request.mutable_one_time_link() = options;
+      request.set_request_id(request_id);
+      return stubs[i]->CreateOneTimeLink(Context().get(), request, &created[i]);
+    });
+  }
+  const std::vector<grpc::Status> statuses = RunTogether(calls);
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_TRUE(statuses[i].ok())
+        << "call " << i << ": " << client::DescribeStatus(statuses[i]);
+  }
+  const v1::OneTimeLink& first = created[0];
+  EXPECT_EQ(first.token().size(), 32u);
+  EXPECT_THAT(first.url(), HasSubstr("/widget/otl/" + first.token()));
+  EXPECT_EQ(first.max_uses(), 2);
+  for (int i = 1; i < 16; ++i) {
+    SCOPED_TRACE(i);
+    ExpectSameLink(created[i], first);
+  }
+
+  // One row, one CREATED event, only the token's hash stored.
+  EXPECT_EQ(LinkRows(), 1);
+  EXPECT_EQ(RowsWithRequestId(request_id), 1);
+  EXPECT_EQ(EventRows(), 1);
+  EXPECT_EQ(EventRows(/*CREATED=*/1), 1);
+  EXPECT_EQ(TokensFoundIn(LinkCells(), {first.token()}), 0);
+  EXPECT_TRUE(StoredHashMatches(first));
+
+  // A later retry, one at a time, returns the same again.
+  const v1::OneTimeLink retried = NewLink(calendar.name(), options, request_id);
+  ExpectSameLink(retried, first);
+  EXPECT_EQ(LinkRows(), 1);
+  EXPECT_EQ(EventRows(), 1);
+
+  // The token works, and the events name the one link.
+  v1::ResolveOneTimeLinkResponse resolved;
+  ASSERT_TRUE(TryResolve(first.token(), &resolved).ok());
+  EXPECT_EQ(resolved.one_time_link(), first.name());
+  const auto events = AllEvents();
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].one_time_link(), first.name());
+
+  // The key is per calendar; without a key every call makes a new link.
+  const v1::Calendar other = AllDayCalendar();
+  const v1::OneTimeLink elsewhere = NewLink(other.name(), options, request_id);
+  EXPECT_NE(elsewhere.name(), first.name());
+  EXPECT_NE(elsewhere.token(), first.token());
+  const v1::OneTimeLink fresh = NewLink(calendar.name(), options);
+  EXPECT_NE(fresh.token(), first.token());
+  EXPECT_EQ(LinkRows(), 3);
+  EXPECT_EQ(EventRows(), 3);
+}
+
+TEST_F(LinkIdempotencyTest, RetriedBatchReturnsTheSameLinks) {
+  const v1::Calendar calendar = AllDayCalendar();
+  v1::BatchCreateOneTimeLinksRequest request;
+  request.set_parent(calendar.name());
+  for (int i = 0; i < 5; ++i) {
+    v1::CreateOneTimeLinkRequest* item = request.add_requests();
+    item->set_request_id("batch-item-" + std::to_string(i));
+    item->mutable_one_time_link()->mutable_invitee()->set_contact_id(
+        "c-" + std::to_string(i));
+  }
+  v1::BatchCreateOneTimeLinksResponse first;
+  grpc::Status status = TryBatch(request, &first);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  ASSERT_EQ(first.one_time_links_size(), 5);
+  v1::BatchCreateOneTimeLinksResponse again;
+  status = TryBatch(request, &again);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  ASSERT_EQ(again.one_time_links_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    SCOPED_TRACE(i);
+    ExpectSameLink(again.one_time_links(i), first.one_time_links(i));
+  }
+  // A single create with one of the keys finds the batch's link.
+  const v1::OneTimeLink single =
+      NewLink(calendar.name(), request.requests(2).one_time_link(),
+              request.requests(2).request_id());
+  ExpectSameLink(single, first.one_time_links(2));
+  EXPECT_EQ(LinkRows(), 5);
+  EXPECT_EQ(EventRows(), 5);
+}
+
+TEST_F(LinkIdempotencyTest, BatchWithOneBadItemWritesNothing) {
+  const v1::Calendar calendar = AllDayCalendar("UTC", 30);
+  const auto batch = [&](int size) {
+    v1::BatchCreateOneTimeLinksRequest request;
+    request.set_parent(calendar.name());
+    for (int i = 0; i < size; ++i) {
+      v1::CreateOneTimeLinkRequest* item = request.add_requests();
+      item->set_request_id("item-" + std::to_string(i));
+      item->mutable_one_time_link()->mutable_invitee()->set_contact_id(
+          "c-" + std::to_string(i));
+    }
+    return request;
+  };
+
+  {  // requests[5] with ttl 0: caught before the database.
+    v1::BatchCreateOneTimeLinksRequest request = batch(50);
+    request.mutable_requests(5)->mutable_one_time_link()->mutable_ttl();
+    v1::BatchCreateOneTimeLinksResponse response;
+    grpc::Status status = TryBatch(request, &response);
+    EXPECT_INVALID_FIELD(status, "requests[5].one_time_link.ttl");
+    EXPECT_THAT(client::FieldViolations(status), SizeIs(1))
+        << client::DescribeStatus(status);
+    EXPECT_EQ(response.one_time_links_size(), 0);
+  }
+  {  // requests[7] with a duration the calendar does not allow: caught
+     // against the calendar, inside the transaction.
+    v1::BatchCreateOneTimeLinksRequest request = batch(50);
+    *request.mutable_requests(7)->mutable_one_time_link()->mutable_duration() =
+        Minutes(45);
+    v1::BatchCreateOneTimeLinksResponse response;
+    grpc::Status status = TryBatch(request, &response);
+    EXPECT_INVALID_FIELD(status, "requests[7].one_time_link.duration");
+    EXPECT_THAT(client::FieldViolations(status), SizeIs(1))
+        << client::DescribeStatus(status);
+  }
+  {  // The same in a batch of one still names its index.
+    v1::BatchCreateOneTimeLinksRequest request = batch(1);
+    *request.mutable_requests(0)->mutable_one_time_link()->mutable_duration() =
+        Minutes(45);
+    v1::BatchCreateOneTimeLinksResponse response;
+    EXPECT_INVALID_FIELD(TryBatch(request, &response),
+                         "requests[0].one_time_link.duration");
+  }
+  {  // An item of another calendar.
+    v1::BatchCreateOneTimeLinksRequest request = batch(5);
+    request.mutable_requests(2)->set_parent(calendar.name() + "x");
+    v1::BatchCreateOneTimeLinksResponse response;
+    EXPECT_INVALID_FIELD(TryBatch(request, &response), "requests[2].parent");
+  }
+  {  // Too many, and none.
+    v1::BatchCreateOneTimeLinksResponse response;
+    EXPECT_INVALID_FIELD(TryBatch(batch(1001), &response), "requests");
+    EXPECT_INVALID_FIELD(TryBatch(batch(0), &response), "requests");
+  }
+  EXPECT_EQ(LinkRows(), 0);
+  EXPECT_EQ(EventRows(), 0);
+  EXPECT_THAT(AllEvents(), SizeIs(0));
+}
+
+TEST_F(LinkIdempotencyTest, BatchOfAThousandMakesAThousandLinksAndEvents) {
+  const v1::Calendar calendar = AllDayCalendar();
+  v1::BatchCreateOneTimeLinksRequest request;
+  request.set_parent(calendar.name());
+  for (int i = 0; i < 1000; ++i) {
+    v1::CreateOneTimeLinkRequest* item = request.add_requests();
+    if (i % 2 == 0) item->set_parent(calendar.name());
+    item->mutable_one_time_link()->mutable_invitee()->set_contact_id(
+        "contact-" + std::to_string(i));
+  }
+  v1::BatchCreateOneTimeLinksResponse response;
+  grpc::Status status = TryBatch(request, &response);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  ASSERT_EQ(response.one_time_links_size(), 1000);
+
+  std::set<std::string> names;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 1000; ++i) {
+    const v1::OneTimeLink& link = response.one_time_links(i);
+    EXPECT_EQ(link.invitee().contact_id(), "contact-" + std::to_string(i));
+    EXPECT_EQ(link.state(), v1::OneTimeLink::ACTIVE);
+    EXPECT_EQ(link.token().size(), 32u);
+    EXPECT_THAT(link.url(), HasSubstr("/widget/otl/" + link.token()));
+    names.insert(link.name());
+    tokens.push_back(link.token());
+  }
+  EXPECT_THAT(names, SizeIs(1000));
+  EXPECT_THAT(std::set<std::string>(tokens.begin(), tokens.end()),
+              SizeIs(1000));
+
+  EXPECT_EQ(LinkRows(), 1000);
+  EXPECT_EQ(EventRows(/*CREATED=*/1), 1000);
+  EXPECT_EQ(EventRows(), 1000);
+  EXPECT_EQ(TokensFoundIn(LinkCells(), tokens), 0);
+  EXPECT_TRUE(StoredHashMatches(response.one_time_links(0)));
+  EXPECT_TRUE(StoredHashMatches(response.one_time_links(999)));
+
+  // 1000 CREATED events, in request order, read in pages of 300.
+  const auto events = AllEvents("", 300);
+  ASSERT_THAT(events, SizeIs(1000));
+  std::set<std::string> cursors;
+  for (int i = 0; i < 1000; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(events[i].type(), v1::OneTimeLinkEvent::CREATED);
+    EXPECT_EQ(events[i].one_time_link(), response.one_time_links(i).name());
+    EXPECT_EQ(events[i].contact_id(), "contact-" + std::to_string(i));
+    EXPECT_EQ(events[i].state(), v1::OneTimeLink::ACTIVE);
+    cursors.insert(events[i].cursor());
+  }
+  EXPECT_THAT(cursors, SizeIs(1000));
+
+  for (int i : {0, 999}) {
+    v1::ResolveOneTimeLinkResponse resolved;
+    ASSERT_TRUE(TryResolve(tokens[i], &resolved).ok());
+    EXPECT_EQ(resolved.one_time_link(), response.one_time_links(i).name());
+  }
+}
+
+}  // namespace
+}  // namespace scheduling::testing
