@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string_view>
 #include <tuple>
@@ -621,7 +622,19 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
 }
 
 std::string FormatLocalTime(absl::Time instant, absl::TimeZone zone) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", instant, zone);
+  // Formatted by hand: absl::FormatTime's general strftime machinery cost
+  // more than the slot engine itself when a response carries a month of
+  // slots (two local times each).
+  const absl::TimeZone::CivilInfo local = zone.At(instant);
+  const absl::CivilSecond& t = local.cs;
+  const int offset_minutes = local.offset / 60;
+  const int abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char text[40];
+  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
+                t.minute(), t.second(), offset_minutes < 0 ? '-' : '+',
+                abs_offset / 60, abs_offset % 60);
+  return text;
 }
 
 }  // namespace scheduling::domain
