@@ -448,15 +448,11 @@ absl::StatusOr<BookingPage> BookingStore::List(
         }
         select.setInt(column++, options.page_size + 1);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        while (rows->next()) {
-          if (static_cast<int>(page.bookings.size()) == options.page_size) {
-            page.has_more = true;
-            break;
-          }
-          absl::StatusOr<domain::Booking> booking = ReadBooking(*rows, 1);
-          if (!booking.ok()) return booking.status();
-          page.bookings.push_back(*std::move(booking));
-        }
+        absl::Status read = ReadPage<domain::Booking>(
+            *rows, options.page_size,
+            [](sql::ResultSet& row) { return ReadBooking(row, 1); },
+            &page.bookings, &page.has_more);
+        if (!read.ok()) return read;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -293,15 +293,11 @@ absl::StatusOr<CalendarPage> CalendarStore::List(
         // One row more than asked tells whether another page exists.
         select.setInt(i++, options.page_size + 1);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        while (rows->next()) {
-          if (static_cast<int>(page.calendars.size()) == options.page_size) {
-            page.has_more = true;
-            break;
-          }
-          absl::StatusOr<domain::Calendar> calendar = ReadCalendar(*rows, 1);
-          if (!calendar.ok()) return calendar.status();
-          page.calendars.push_back(*std::move(calendar));
-        }
+        absl::Status read = ReadPage<domain::Calendar>(
+            *rows, options.page_size,
+            [](sql::ResultSet& row) { return ReadCalendar(row, 1); },
+            &page.calendars, &page.has_more);
+        if (!read.ok()) return read;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -486,16 +482,9 @@ absl::StatusOr<GroupPage> CalendarStore::ListGroups(
     }
     select.setInt(i++, page_size + 1);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    while (rows->next()) {
-      if (static_cast<int>(page.groups.size()) == page_size) {
-        page.has_more = true;
-        break;
-      }
-      absl::StatusOr<domain::Group> group = ReadGroup(*rows, 1);
-      if (!group.ok()) return group.status();
-      page.groups.push_back(*std::move(group));
-    }
-    return absl::OkStatus();
+    return ReadPage<domain::Group>(
+        *rows, page_size, [](sql::ResultSet& row) { return ReadGroup(row, 1); },
+        &page.groups, &page.has_more);
   });
   if (!status.ok()) return status;
   return page;

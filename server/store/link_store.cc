@@ -441,18 +441,17 @@ absl::StatusOr<LinkPage> LinkStore::List(const LinkListOptions& options,
         if (options.before_pk) select.setInt64(i++, *options.before_pk);
         select.setInt(i++, options.page_size + 1);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        while (rows->next()) {
-          if (static_cast<int>(page.links.size()) == options.page_size) {
-            page.has_more = true;
-            break;
-          }
-          absl::StatusOr<domain::OneTimeLink> link = ReadLink(*rows, 1);
-          if (!link.ok()) return link.status();
-          link->location_id = options.location_id;
-          link->calendar_id = options.calendar_id;
-          page.links.push_back(*std::move(link));
-        }
-        return absl::OkStatus();
+        return ReadPage<domain::OneTimeLink>(
+            *rows, options.page_size,
+            [&](sql::ResultSet& row) -> absl::StatusOr<domain::OneTimeLink> {
+              absl::StatusOr<domain::OneTimeLink> link = ReadLink(row, 1);
+              if (link.ok()) {
+                link->location_id = options.location_id;
+                link->calendar_id = options.calendar_id;
+              }
+              return link;
+            },
+            &page.links, &page.has_more);
       });
   if (!status.ok()) return status;
   return page;

@@ -4,6 +4,10 @@
 #ifndef SCHEDULING_SERVER_STORE_ROWS_H_
 #define SCHEDULING_SERVER_STORE_ROWS_H_
 
+#include <cppconn/resultset.h>
+
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
@@ -69,8 +73,31 @@ absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
 
 absl::StatusOr<domain::Group> ReadGroup(sql::ResultSet& row, int first_column);
 
+// Reads a page: list queries ask for page_size + 1 rows, so that a row
+// beyond the page tells that another page exists. `read(row)` returns
+// absl::StatusOr<T>.
+template <typename T, typename Read>
+absl::Status ReadPage(sql::ResultSet& rows, int page_size, Read read,
+                      std::vector<T>* items, bool* has_more);
+
 // Reads a DATETIME(6) column.
 absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column);
+
+template <typename T, typename Read>
+absl::Status ReadPage(sql::ResultSet& rows, int page_size, Read read,
+                      std::vector<T>* items, bool* has_more) {
+  *has_more = false;
+  while (rows.next()) {
+    if (static_cast<int>(items->size()) == page_size) {
+      *has_more = true;
+      break;
+    }
+    absl::StatusOr<T> item = read(rows);
+    if (!item.ok()) return item.status();
+    items->push_back(*std::move(item));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace scheduling::store
 
