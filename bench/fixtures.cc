@@ -199,12 +199,6 @@ int64_t ContendedLinks::LinksWonMoreThanOnce() const {
   return links;
 }
 
-int64_t ContendedLinks::LinksWon() const {
-  int64_t links = 0;
-  for (size_t i = 0; i < targets_.size(); ++i) links += wins_[i] > 0 ? 1 : 0;
-  return links;
-}
-
 absl::StatusOr<std::unique_ptr<Fixtures>> Fixtures::Create(
     const Options& options, v1::CalendarService::Stub& calendars,
     store::ConnectionPool& sql) {
@@ -326,12 +320,6 @@ absl::Status Fixtures::TopUpFreshLinks(store::ConnectionPool& sql,
 const LinkToken& Fixtures::ResolvableLink(int worker, int64_t turn) const {
   const int64_t index = static_cast<int64_t>(worker) * 7919 + turn * 104729;
   return resolvable_[static_cast<size_t>(index) % resolvable_.size()];
-}
-
-int64_t Fixtures::FreshLinks() {
-  int64_t total = 0;
-  for (const auto& calendar : calendars_) total += calendar->fresh_links();
-  return total;
 }
 
 absl::StatusOr<std::unique_ptr<ContendedLinks>> Fixtures::MakeContendedLinks(

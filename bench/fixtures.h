@@ -98,7 +98,6 @@ class ContendedLinks {
   void RecordWin(size_t index);
   // Links that more than one attempt booked, as the callers saw it.
   int64_t LinksWonMoreThanOnce() const;
-  int64_t LinksWon() const;
 
  private:
   const std::vector<Target> targets_;
@@ -147,8 +146,6 @@ class Fixtures {
   // Inserts unused links, as LinkStore::Create stores them, until each
   // booking calendar has at least `per_calendar` fresh ones.
   absl::Status TopUpFreshLinks(store::ConnectionPool& sql, int per_calendar);
-  // Fresh links over all booking calendars.
-  int64_t FreshLinks();
 
   // `count` new links spread over the booking calendars, each with its own
   // slot, for the contended workload.

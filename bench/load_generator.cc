@@ -26,14 +26,6 @@ double LoadResult::CallsPerSecond() const {
   return seconds > 0 ? static_cast<double>(calls) / seconds : 0;
 }
 
-int64_t LoadResult::Errors(const std::set<std::string>& expected) const {
-  int64_t errors = 0;
-  for (const auto& [label, count] : outcomes) {
-    if (label != kOk && expected.count(label) == 0) errors += count;
-  }
-  return errors;
-}
-
 LoadResult RunClosedLoop(const LoadOptions& options, const Operation& operation,
                          const std::function<void()>& on_window_start,
                          const std::function<void()>& on_window_end) {

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -64,9 +63,6 @@ struct LoadResult {
   bool ran_out_of_input = false;
 
   double CallsPerSecond() const;
-  // Calls whose label is neither OK nor in `expected` (e.g. LINK_USED in
-  // the contended booking workload, where it is the right answer).
-  int64_t Errors(const std::set<std::string>& expected = {}) const;
 };
 
 // Runs `operation` in a closed loop for options.warmup + options.measure.
