@@ -19,6 +19,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "server/server.h"
 #include "server/store/connection_pool.h"
 #include "server/store/dsn.h"
@@ -56,6 +57,9 @@ ABSL_FLAG(std::string, token_secret, EnvOr("SCHEDULING_TOKEN_SECRET", ""),
           "replica and across restarts (env SCHEDULING_TOKEN_SECRET)");
 ABSL_FLAG(int, db_pool_size, EnvIntOr("SCHEDULING_DB_POOL_SIZE", 16),
           "database connections (env SCHEDULING_DB_POOL_SIZE)");
+ABSL_FLAG(bool, log_rpcs, EnvOr("SCHEDULING_LOG_RPCS", "true") != "false",
+          "one stderr line per RPC: method, status, latency "
+          "(env SCHEDULING_LOG_RPCS=false turns it off)");
 ABSL_FLAG(absl::Duration, grace_period,
           EnvDurationOr("SCHEDULING_GRACE_PERIOD", absl::Seconds(10)),
           "how long in-flight calls may finish after SIGTERM/SIGINT "
@@ -95,6 +99,10 @@ int main(int argc, char** argv) {
       "  scheduling_server [flags]          serve\n"
       "  scheduling_server migrate [flags]  apply schema migrations and exit");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  // Debian's abseil builds with mutex deadlock detection on, which every
+  // lock gRPC and the pool take pays for (bench/RESULTS.md); the server's
+  // lock order is fixed by design, and tests run with detection on.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (args.size() > 2 ||
       (args.size() == 2 && std::string(args[1]) != "migrate")) {
     std::fprintf(stderr, "usage: scheduling_server [migrate] [--flags]\n");
@@ -116,6 +124,7 @@ int main(int argc, char** argv) {
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.token_secret = absl::GetFlag(FLAGS_token_secret);
+  options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
   absl::StatusOr<std::unique_ptr<scheduling::SchedulingServer>> server =
       scheduling::SchedulingServer::Start(options);
   if (!server.ok()) {

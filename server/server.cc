@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -89,6 +90,15 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
+  // The sync server runs each call on a polling thread that then blocks on
+  // the database; with gRPC's default of two pollers it keeps creating and
+  // destroying threads under load (measured in bench/RESULTS.md). Keep
+  // enough pollers for every pooled connection to be in use at once.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 4);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      std::max(4, options.db_pool_size));
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(server->calendar_service_.get());
