@@ -243,12 +243,9 @@ grpc::Status CalendarServiceImpl::ListFreeSlots(
       bookings_.GetWithContext(name->location_id, name->calendar_id,
                                query->duration, query->range);
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  // GetWithContext has accepted the duration, so choosing it again is OK.
-  const absl::Duration duration =
-      *domain::ChooseDuration(calendar->calendar, query->duration);
   FreeSlotsToProto(
-      domain::ComputeFreeSlots(calendar->calendar, duration, query->range,
-                               clock_(), calendar->context),
+      domain::ComputeFreeSlots(calendar->calendar, calendar->duration,
+                               query->range, clock_(), calendar->context),
       query->zone.value_or(calendar->calendar.rules.zone),
       query->zone.has_value() ? query->zone_name
                               : calendar->calendar.time_zone_name,

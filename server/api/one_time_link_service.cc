@@ -282,16 +282,16 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
     FreeSlotsToProto({}, zone, zone_name, response);
     return grpc::Status::OK;
   }
-  absl::StatusOr<store::BookingStore::CalendarWithContext> calendar =
-      bookings_.GetWithContext(link->calendar.location_id,
-                               link->calendar.calendar_id, link->link.duration,
-                               range);
-  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  const absl::Duration duration =
-      link->link.duration.value_or(calendar->calendar.rules.duration);
-  FreeSlotsToProto(domain::ComputeFreeSlots(calendar->calendar, duration, range,
-                                            now, calendar->context),
-                   zone, zone_name, response);
+  // The calendar came with the link: read only its bookings.
+  absl::StatusOr<absl::Duration> duration =
+      domain::ChooseDuration(link->calendar, link->link.duration);
+  if (!duration.ok()) return ToGrpcStatus(duration.status());
+  absl::StatusOr<domain::BookingContext> context =
+      bookings_.GetContext(link->calendar, *duration, range);
+  if (!context.ok()) return ToGrpcStatus(context.status());
+  FreeSlotsToProto(
+      domain::ComputeFreeSlots(link->calendar, *duration, range, now, *context),
+      zone, zone_name, response);
   return grpc::Status::OK;
 }
 

@@ -25,10 +25,6 @@ namespace {
 // buffers each side): bounds index range scans from below.
 constexpr absl::Duration kMaxBlockedSpan = absl::Hours(72);
 
-absl::Time TruncateToMicros(absl::Time time) {
-  return absl::FromUnixMicros(absl::ToUnixMicros(time));
-}
-
 // "?, ?, ?" for `count` placeholders.
 std::string Placeholders(size_t count) {
   std::vector<std::string> marks(count, "?");
@@ -307,17 +303,6 @@ namespace {
 using booking_internal::LoadContext;
 using booking_internal::LockCalendar;
 
-absl::Time TruncateToMicros(absl::Time time) {
-  return absl::FromUnixMicros(absl::ToUnixMicros(time));
-}
-
-absl::Status CalendarNotFound(absl::string_view location_id,
-                              absl::string_view calendar_id) {
-  return absl::NotFoundError(absl::StrCat("calendar locations/", location_id,
-                                          "/calendars/", calendar_id,
-                                          " does not exist"));
-}
-
 absl::Status BookingNotFound(absl::string_view location_id,
                              absl::string_view calendar_id,
                              absl::string_view booking_id) {
@@ -448,12 +433,10 @@ absl::StatusOr<BookingPage> BookingStore::List(
         }
         select.setInt(column++, options.page_size + 1);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        absl::Status read = ReadPage<domain::Booking>(
+        return ReadPage<domain::Booking>(
             *rows, options.page_size,
             [](sql::ResultSet& row) { return ReadBooking(row, 1); },
             &page.bookings, &page.has_more);
-        if (!read.ok()) return read;
-        return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return page;
@@ -586,7 +569,7 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
 
 absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
     absl::string_view location_id, absl::string_view calendar_id,
-    std::optional<absl::Duration> duration, domain::TimeInterval range) {
+    std::optional<absl::Duration> requested, domain::TimeInterval range) {
   CalendarWithContext result;
   absl::Status status =
       RunStatements(pool_, "read calendar and bookings", [&](Lease& lease) {
@@ -605,8 +588,9 @@ absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
           result.calendar = *std::move(calendar);
         }
         absl::StatusOr<absl::Duration> chosen =
-            domain::ChooseDuration(result.calendar, duration);
+            domain::ChooseDuration(result.calendar, requested);
         if (!chosen.ok()) return chosen.status();
+        result.duration = *chosen;
         absl::StatusOr<domain::BookingContext> context =
             LoadContext(lease, result.calendar, *chosen, range);
         if (!context.ok()) return context.status();
@@ -615,6 +599,19 @@ absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
       });
   if (!status.ok()) return status;
   return result;
+}
+
+absl::StatusOr<domain::BookingContext> BookingStore::GetContext(
+    const domain::Calendar& calendar, absl::Duration duration,
+    domain::TimeInterval range) {
+  absl::StatusOr<domain::BookingContext> context;
+  absl::Status status =
+      RunStatements(pool_, "read bookings", [&](Lease& lease) {
+        context = LoadContext(lease, calendar, duration, range);
+        return context.status();
+      });
+  if (!status.ok()) return status;
+  return context;
 }
 
 }  // namespace scheduling::store

@@ -85,15 +85,23 @@ class BookingStore {
                                              absl::string_view booking_id,
                                              absl::Time start, absl::Time now);
 
-  // The calendar and what decides its free slots for `duration` in
-  // `range`. NOT_FOUND for a missing or deleted calendar.
+  // The calendar, the booking length `requested` comes to on it
+  // (domain::ChooseDuration) and what decides its free slots of that length
+  // in `range`. NOT_FOUND for a missing or deleted calendar.
   struct CalendarWithContext {
     domain::Calendar calendar;
+    absl::Duration duration;
     domain::BookingContext context;
   };
   absl::StatusOr<CalendarWithContext> GetWithContext(
       absl::string_view location_id, absl::string_view calendar_id,
-      std::optional<absl::Duration> duration, domain::TimeInterval range);
+      std::optional<absl::Duration> requested, domain::TimeInterval range);
+
+  // What decides the free slots of `calendar`, already read, for bookings
+  // of `duration` starting in `range`.
+  absl::StatusOr<domain::BookingContext> GetContext(
+      const domain::Calendar& calendar, absl::Duration duration,
+      domain::TimeInterval range);
 
  private:
   ConnectionPool& pool_;

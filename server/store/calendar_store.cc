@@ -74,13 +74,6 @@ void BindSettings(sql::PreparedStatement& statement, unsigned first,
   statement.setInt(i++, rules.seats_per_slot);
 }
 
-absl::Status CalendarNotFound(absl::string_view location_id,
-                              absl::string_view calendar_id) {
-  return absl::NotFoundError(absl::StrCat("calendar locations/", location_id,
-                                          "/calendars/", calendar_id,
-                                          " does not exist"));
-}
-
 absl::Status GroupNotFound(absl::string_view location_id,
                            absl::string_view group_id) {
   return absl::NotFoundError(absl::StrCat("group locations/", location_id,
@@ -133,10 +126,6 @@ absl::StatusOr<domain::Group> SelectGroup(Lease& lease,
   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
   if (!row->next()) return GroupNotFound(location_id, group_id);
   return ReadGroup(*row, 1);
-}
-
-absl::Time TruncateToMicros(absl::Time time) {
-  return absl::FromUnixMicros(absl::ToUnixMicros(time));
 }
 
 // A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
@@ -293,12 +282,10 @@ absl::StatusOr<CalendarPage> CalendarStore::List(
         // One row more than asked tells whether another page exists.
         select.setInt(i++, options.page_size + 1);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        absl::Status read = ReadPage<domain::Calendar>(
+        return ReadPage<domain::Calendar>(
             *rows, options.page_size,
             [](sql::ResultSet& row) { return ReadCalendar(row, 1); },
             &page.calendars, &page.has_more);
-        if (!read.ok()) return read;
-        return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return page;

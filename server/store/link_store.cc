@@ -19,11 +19,6 @@
 namespace scheduling::store {
 namespace {
 
-// Microsecond precision, as DATETIME(6) stores it.
-absl::Time TruncateToMicros(absl::Time time) {
-  return absl::FromUnixMicros(absl::ToUnixMicros(time));
-}
-
 absl::Status LinkNotFound(absl::string_view location_id,
                           absl::string_view calendar_id,
                           absl::string_view link_id) {
@@ -288,11 +283,7 @@ absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
         domain::Calendar calendar;
         {
           std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-          if (!row->next()) {
-            return absl::NotFoundError(
-                absl::StrCat("calendar locations/", location_id, "/calendars/",
-                             calendar_id, " does not exist"));
-          }
+          if (!row->next()) return CalendarNotFound(location_id, calendar_id);
           absl::StatusOr<domain::Calendar> read = ReadCalendar(*row, 1);
           if (!read.ok()) return read.status();
           calendar = *std::move(read);

@@ -36,6 +36,13 @@ domain::CalendarType TypeFromColumn(int value) {
 
 }  // namespace
 
+absl::Status CalendarNotFound(absl::string_view location_id,
+                              absl::string_view calendar_id) {
+  return absl::NotFoundError(absl::StrCat("calendar locations/", location_id,
+                                          "/calendars/", calendar_id,
+                                          " does not exist"));
+}
+
 absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column) {
   return FromSqlDateTime(std::string(row.getString(column)));
 }

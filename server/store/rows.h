@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/one_time_link.h"
@@ -79,6 +80,10 @@ absl::StatusOr<domain::Group> ReadGroup(sql::ResultSet& row, int first_column);
 template <typename T, typename Read>
 absl::Status ReadPage(sql::ResultSet& rows, int page_size, Read read,
                       std::vector<T>* items, bool* has_more);
+
+// NOT_FOUND for a missing (or deleted) calendar.
+absl::Status CalendarNotFound(absl::string_view location_id,
+                              absl::string_view calendar_id);
 
 // Reads a DATETIME(6) column.
 absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column);

@@ -35,6 +35,10 @@ constexpr absl::Weekday kWeekdays[] = {
 
 }  // namespace
 
+absl::Time TruncateToMicros(absl::Time time) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(time));
+}
+
 std::string ToSqlDateTime(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
 }

@@ -16,6 +16,10 @@
 
 namespace scheduling::store {
 
+// `time` at the microsecond precision DATETIME(6) keeps: what the caller
+// is told must be what a later read returns.
+absl::Time TruncateToMicros(absl::Time time);
+
 // DATETIME(6) text in UTC: "2026-11-24 18:00:00.000000".
 std::string ToSqlDateTime(absl::Time time);
 // Parses DATETIME(6) text as UTC; INTERNAL if it is not one.
