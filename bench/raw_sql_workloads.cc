@@ -45,16 +45,15 @@ constexpr char kInsertLinkSql[] =
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // The outbox (LinkStore's AppendEvents): bump the location's head row,
-// read it back, insert the event.
+// insert the event numbered from it.
 constexpr char kBumpEventHeadSql[] =
     "INSERT INTO one_time_link_event_heads (location_id, last_seq) VALUES "
     "(?, ?) ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)";
-constexpr char kReadEventHeadSql[] =
-    "SELECT last_seq FROM one_time_link_event_heads WHERE location_id = ?";
 constexpr char kInsertEventSql[] =
     "INSERT INTO one_time_link_events (location_id, seq, event_type, "
     "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
-    "event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "event_time) VALUES (?, (SELECT last_seq FROM one_time_link_event_heads "
+    "WHERE location_id = ?) - ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const std::string& SelectLinkByTokenSql() {
   static const std::string* sql = new std::string(absl::StrCat(
@@ -81,11 +80,21 @@ const std::string& LockCalendarSql() {
   return *sql;
 }
 
-constexpr char kContextBookingsSql[] =
-    "SELECT start_time, end_time, blocked_start, blocked_end, members "
-    "FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
-    "blocked_start >= ? AND blocked_start < ? AND blocked_end > ? AND "
-    "pk <> ?";
+const std::string& ContextBookingsSql() {
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT ", store::SelectMicros("start_time"), ", ",
+      store::SelectMicros("end_time"), ", ",
+      store::SelectMicros("blocked_start"), ", ",
+      store::SelectMicros("blocked_end"),
+      ", members FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
+      "blocked_start >= ? AND blocked_start < ? AND blocked_end > ? AND "
+      "pk <> ?"));
+  return *sql;
+}
+
+constexpr char kBumpBookingRevisionSql[] =
+    "UPDATE calendars SET booking_revision = booking_revision + 1 WHERE "
+    "pk = ?";
 
 constexpr char kInsertBookingSql[] =
     "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
@@ -144,29 +153,22 @@ void AppendEvent(Lease& lease, const std::string& location_id,
   bump.setString(1, location_id);
   bump.setInt64(2, 1);
   bump.executeUpdate();
-  sql::PreparedStatement& read = lease.Prepare(kReadEventHeadSql);
-  read.setString(1, location_id);
-  int64_t seq = 0;
-  {
-    std::unique_ptr<sql::ResultSet> row(read.executeQuery());
-    row->next();
-    seq = row->getInt64(1);
-  }
   sql::PreparedStatement& insert = lease.Prepare(kInsertEventSql);
   insert.setString(1, location_id);
-  insert.setInt64(2, seq);
-  insert.setInt(3, type);
-  insert.setString(4, calendar_id);
-  insert.setString(5, link_id);
+  insert.setString(2, location_id);
+  insert.setInt64(3, 0);
+  insert.setInt(4, type);
+  insert.setString(5, calendar_id);
+  insert.setString(6, link_id);
   if (booking_id.empty()) {
-    insert.setNull(6, 0);
+    insert.setNull(7, 0);
   } else {
-    insert.setString(6, booking_id);
+    insert.setString(7, booking_id);
   }
-  insert.setInt(7, state);
-  insert.setNull(8, 0);
+  insert.setInt(8, state);
   insert.setNull(9, 0);
-  insert.setDateTime(10, ToSqlDateTime(now));
+  insert.setNull(10, 0);
+  insert.setDateTime(11, ToSqlDateTime(now));
   insert.executeUpdate();
 }
 
@@ -283,7 +285,7 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
   const absl::Time window_start = start - margin;
   const absl::Time window_end = start + absl::Nanoseconds(1) + margin;
   {
-    sql::PreparedStatement& context = lease.Prepare(kContextBookingsSql);
+    sql::PreparedStatement& context = lease.Prepare(ContextBookingsSql());
     context.setInt64(1, calendar_pk);
     context.setDateTime(2, ToSqlDateTime(window_start - kMaxBlockedSpan));
     context.setDateTime(3, ToSqlDateTime(window_end));
@@ -310,6 +312,9 @@ std::string BookThroughLink(Lease& lease, const std::string& token_hash,
   insert.setNull(13, 0);
   insert.setNull(14, 0);
   insert.executeUpdate();
+  sql::PreparedStatement& bump = lease.Prepare(kBumpBookingRevisionSql);
+  bump.setInt64(1, calendar_pk);
+  bump.executeUpdate();
 
   sql::PreparedStatement& use = lease.Prepare(kRecordUseSql);
   use.setInt(1, use_count + 1);
@@ -389,32 +394,20 @@ Operation RawBookContended(store::ConnectionPool& pool, ContendedLinks& links) {
   };
 }
 
+// What BookingStore::GetWithContext runs once the calendar's bookings are
+// cached (every call after the first, as nothing books on this calendar
+// during the run): the calendar's row, whose version and booking revision
+// say the cached bookings are current. This calendar has no members, so
+// no member revisions are read.
 Operation RawListFreeSlots(store::ConnectionPool& pool,
                            const Fixtures& fixtures) {
-  const domain::TimeInterval range = fixtures.slots_range();
-  const absl::Duration margin = domain::ContextMargin(
-      fixtures.slots_rules(), fixtures.slots_rules().duration);
-  const domain::TimeInterval window{range.start - margin, range.end + margin};
-  return [&pool, &fixtures, window](int) {
+  return [&pool, &fixtures](int) {
     return OnConnection(pool, /*transaction=*/false, [&](Lease& lease) {
       sql::PreparedStatement& select = lease.Prepare(SelectCalendarByIdSql());
       select.setString(1, fixtures.location_id());
       select.setString(2, fixtures.slots_calendar_id());
-      int64_t calendar_pk = 0;
-      {
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) return std::string("NOT_FOUND");
-        calendar_pk = row->getInt64(1);
-      }
-      sql::PreparedStatement& context = lease.Prepare(kContextBookingsSql);
-      context.setInt64(1, calendar_pk);
-      context.setDateTime(2, ToSqlDateTime(window.start - kMaxBlockedSpan));
-      context.setDateTime(3, ToSqlDateTime(window.end));
-      context.setDateTime(4, ToSqlDateTime(window.start));
-      context.setInt64(5, 0);
-      std::unique_ptr<sql::ResultSet> rows(context.executeQuery());
-      Drain(*rows);
-      return std::string(kOk);
+      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+      return Drain(*row) == 1 ? std::string(kOk) : std::string("NOT_FOUND");
     });
   };
 }

@@ -34,15 +34,16 @@ Operation RawResolveLink(store::ConnectionPool& pool, const Fixtures& fixtures,
                          int concurrency);
 // LinkStore::BookThroughLink on a fresh link and slot: START TRANSACTION;
 // lock the link by token hash; lock and read the calendar; read the
-// bookings around the slot; insert the booking; record the link's use and
-// its audit row; append the USED event; COMMIT.
+// bookings around the slot; insert the booking; bump the calendar's
+// booking revision; record the link's use and its audit row; append the
+// USED event; COMMIT.
 Operation RawBookFreshLink(store::ConnectionPool& pool, Fixtures& fixtures,
                            int concurrency);
 // The same transaction on contended links; a link found used is rolled
 // back, as the service does.
 Operation RawBookContended(store::ConnectionPool& pool, ContendedLinks& links);
-// BookingStore::GetWithContext for 31 days: the calendar, then its
-// bookings in the range widened by the context margin.
+// BookingStore::GetWithContext for 31 days once the calendar's bookings
+// are cached: the calendar's row alone.
 Operation RawListFreeSlots(store::ConnectionPool& pool,
                            const Fixtures& fixtures);
 // Create, resolve and book, as the workflow workload does.

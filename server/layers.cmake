@@ -31,6 +31,7 @@ const std::vector<Migration>& EmbeddedMigrations() {
 ]=] @ONLY)
 
 add_library(scheduling_store
+  store/booking_context_cache.cc
   store/booking_store.cc
   store/calendar_store.cc
   store/connection_pool.cc

@@ -245,7 +245,7 @@ grpc::Status CalendarServiceImpl::ListFreeSlots(
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
   FreeSlotsToProto(
       domain::ComputeFreeSlots(calendar->calendar, calendar->duration,
-                               query->range, clock_(), calendar->context),
+                               query->range, clock_(), *calendar->context),
       query->zone.value_or(calendar->calendar.rules.zone),
       query->zone.has_value() ? query->zone_name
                               : calendar->calendar.time_zone_name,

@@ -286,12 +286,12 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   absl::StatusOr<absl::Duration> duration =
       domain::ChooseDuration(link->calendar, link->link.duration);
   if (!duration.ok()) return ToGrpcStatus(duration.status());
-  absl::StatusOr<domain::BookingContext> context =
+  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> context =
       bookings_.GetContext(link->calendar, *duration, range);
   if (!context.ok()) return ToGrpcStatus(context.status());
-  FreeSlotsToProto(
-      domain::ComputeFreeSlots(link->calendar, *duration, range, now, *context),
-      zone, zone_name, response);
+  FreeSlotsToProto(domain::ComputeFreeSlots(link->calendar, *duration, range,
+                                            now, **context),
+                   zone, zone_name, response);
   return grpc::Status::OK;
 }
 

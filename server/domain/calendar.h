@@ -109,6 +109,8 @@ struct Calendar {
   absl::Time create_time;
   absl::Time update_time;
   int64_t version = 1;  // bumped by every change; the etag derives from it
+  // Bumped by every change to its bookings (see the store's booking cache).
+  int64_t booking_revision = 0;
 
   // Whether it takes bookings now: active, not deleted and not in a
   // disabled group.

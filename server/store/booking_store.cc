@@ -49,11 +49,14 @@ void LockMembers(Lease& lease, const std::string& location_id,
   if (members.empty()) return;
   // Sorted, so two transactions never wait for each other in a circle.
   std::sort(members.begin(), members.end());
-  std::vector<std::string> rows(members.size(), "(?, ?)");
-  sql::PreparedStatement& lock = lease.Prepare(
-      absl::StrCat("INSERT INTO member_locks (location_id, member_id) VALUES ",
-                   absl::StrJoin(rows, ", "),
-                   " ON DUPLICATE KEY UPDATE bookings = bookings + 1"));
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  // Each lock also bumps the member's revision (1 for a new row), which
+  // tells cached free slots that the member's time may have changed.
+  std::vector<std::string> rows(members.size(), "(?, ?, 1)");
+  sql::PreparedStatement& lock = lease.Prepare(absl::StrCat(
+      "INSERT INTO member_locks (location_id, member_id, bookings) VALUES ",
+      absl::StrJoin(rows, ", "),
+      " ON DUPLICATE KEY UPDATE bookings = bookings + 1"));
   for (size_t i = 0; i < members.size(); ++i) {
     lock.setString(static_cast<unsigned>(2 * i + 1), location_id);
     lock.setString(static_cast<unsigned>(2 * i + 2), members[i]);
@@ -137,14 +140,24 @@ absl::StatusOr<domain::BookingContext> LoadContext(
     Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
     domain::TimeInterval range, int64_t exclude_booking_pk) {
   const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
-  const domain::TimeInterval window{range.start - margin, range.end + margin};
+  return LoadContextOver(lease, calendar,
+                         {range.start - margin, range.end + margin},
+                         exclude_booking_pk);
+}
+
+absl::StatusOr<domain::BookingContext> LoadContextOver(
+    Lease& lease, const domain::Calendar& calendar, domain::TimeInterval window,
+    int64_t exclude_booking_pk) {
   domain::BookingContext context;
 
-  sql::PreparedStatement& bookings = lease.Prepare(
-      "SELECT start_time, end_time, blocked_start, blocked_end, members "
-      "FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
+  // Times as integers: a 31-day read can return thousands of rows.
+  static const std::string* bookings_sql = new std::string(absl::StrCat(
+      "SELECT ", SelectMicros("start_time"), ", ", SelectMicros("end_time"),
+      ", ", SelectMicros("blocked_start"), ", ", SelectMicros("blocked_end"),
+      ", members FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND "
       "blocked_start >= ? AND blocked_start < ? AND blocked_end > ? AND "
-      "pk <> ?");
+      "pk <> ?"));
+  sql::PreparedStatement& bookings = lease.Prepare(*bookings_sql);
   bookings.setInt64(1, calendar.pk);
   bookings.setDateTime(2, ToSqlDateTime(window.start - kMaxBlockedSpan));
   bookings.setDateTime(3, ToSqlDateTime(window.end));
@@ -152,26 +165,21 @@ absl::StatusOr<domain::BookingContext> LoadContext(
   bookings.setInt64(5, exclude_booking_pk);
   {
     std::unique_ptr<sql::ResultSet> rows(bookings.executeQuery());
+    context.calendar_bookings.reserve(rows->rowsCount());
     while (rows->next()) {
-      auto start = ReadTime(*rows, 1);
-      auto end = ReadTime(*rows, 2);
-      auto blocked_start = ReadTime(*rows, 3);
-      auto blocked_end = ReadTime(*rows, 4);
-      for (const auto* t : {&start, &end, &blocked_start, &blocked_end}) {
-        if (!t->ok()) return t->status();
-      }
       context.calendar_bookings.push_back(
-          {{*start, *end},
-           {*blocked_start, *blocked_end},
+          {{ReadMicros(*rows, 1), ReadMicros(*rows, 2)},
+           {ReadMicros(*rows, 3), ReadMicros(*rows, 4)},
            DecodeIdList(std::string(rows->getString(5)))});
     }
   }
 
   if (!calendar.members.empty()) {
     sql::PreparedStatement& busy = lease.Prepare(absl::StrCat(
-        "SELECT member_id, blocked_start, blocked_end, calendar_pk, "
-        "slot_start FROM member_bookings WHERE location_id = ? AND "
-        "member_id IN (",
+        "SELECT member_id, ", SelectMicros("blocked_start"), ", ",
+        SelectMicros("blocked_end"), ", calendar_pk, ",
+        SelectMicros("slot_start"),
+        " FROM member_bookings WHERE location_id = ? AND member_id IN (",
         Placeholders(calendar.members.size()),
         ") AND blocked_start >= ? AND blocked_start < ? AND blocked_end > ? "
         "AND booking_pk <> ?"));
@@ -185,36 +193,39 @@ absl::StatusOr<domain::BookingContext> LoadContext(
     busy.setDateTime(column++, ToSqlDateTime(window.start));
     busy.setInt64(column++, exclude_booking_pk);
     std::unique_ptr<sql::ResultSet> rows(busy.executeQuery());
+    context.member_busy.reserve(rows->rowsCount());
     while (rows->next()) {
-      auto blocked_start = ReadTime(*rows, 2);
-      auto blocked_end = ReadTime(*rows, 3);
-      auto slot_start = ReadTime(*rows, 5);
-      for (const auto* t : {&blocked_start, &blocked_end, &slot_start}) {
-        if (!t->ok()) return t->status();
-      }
-      context.member_busy.push_back({std::string(rows->getString(1)),
-                                     {*blocked_start, *blocked_end},
-                                     rows->getInt64(4),
-                                     *slot_start});
+      context.member_busy.push_back(
+          {std::string(rows->getString(1)),
+           {ReadMicros(*rows, 2), ReadMicros(*rows, 3)},
+           rows->getInt64(4),
+           ReadMicros(*rows, 5)});
     }
   }
 
   if (calendar.type == domain::CalendarType::kRoundRobin) {
-    sql::PreparedStatement& load = lease.Prepare(
-        "SELECT members, COUNT(*), MAX(create_time) FROM bookings "
-        "WHERE calendar_pk = ? AND holds_slot = 1 AND pk <> ? "
-        "GROUP BY members");
+    static const std::string* load_sql = new std::string(absl::StrCat(
+        "SELECT members, COUNT(*), ", SelectMicros("MAX(create_time)"),
+        " FROM bookings WHERE calendar_pk = ? AND holds_slot = 1 AND pk <> ? "
+        "GROUP BY members"));
+    sql::PreparedStatement& load = lease.Prepare(*load_sql);
     load.setInt64(1, calendar.pk);
     load.setInt64(2, exclude_booking_pk);
     std::unique_ptr<sql::ResultSet> rows(load.executeQuery());
     while (rows->next()) {
-      auto last = ReadTime(*rows, 3);
-      if (!last.ok()) return last.status();
-      context.member_load[std::string(rows->getString(1))] = {rows->getInt(2),
-                                                              *last};
+      context.member_load[std::string(rows->getString(1))] = {
+          rows->getInt(2), ReadMicros(*rows, 3)};
     }
   }
   return context;
+}
+
+void BumpBookingRevision(Lease& lease, int64_t calendar_pk) {
+  sql::PreparedStatement& bump = lease.Prepare(
+      "UPDATE calendars SET booking_revision = booking_revision + 1 WHERE "
+      "pk = ?");
+  bump.setInt64(1, calendar_pk);
+  bump.executeUpdate();
 }
 
 absl::StatusOr<domain::Booking> BookOnLockedCalendar(
@@ -293,6 +304,7 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
     booking.pk = LastInsertId(lease);
     InsertMemberRows(lease, calendar, booking.pk, *decision);
   }
+  BumpBookingRevision(lease, calendar.pk);
   return booking;
 }
 
@@ -452,6 +464,8 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
         absl::StatusOr<int64_t> pk =
             LiveCalendarPk(lease, location_id, calendar_id);
         if (!pk.ok()) return pk.status();
+        // The calendar first, as every booking path locks it.
+        booking_internal::BumpBookingRevision(lease, *pk);
         result = SelectBooking(lease, *pk, "b.booking_id = ?",
                                std::string(booking_id), /*for_update=*/true);
         if (!result.ok())
@@ -459,6 +473,9 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
         if (result->state == domain::BookingState::kCancelled) {
           return absl::OkStatus();
         }
+        // Its members' time is freed on every calendar that shows it.
+        booking_internal::LockMembers(lease, std::string(location_id),
+                                      result->members);
         sql::PreparedStatement& update = lease.Prepare(
             "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = "
             "?, "
@@ -502,8 +519,14 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
               "A cancelled booking cannot be rescheduled.");
         }
         const absl::Duration duration = result->end_time - result->start_time;
+        booking_internal::BumpBookingRevision(lease, calendar->pk);
+        // The calendar's members, and the booking's own if they have since
+        // left it: their time here is freed.
+        std::vector<std::string> members = calendar->members;
+        members.insert(members.end(), result->members.begin(),
+                       result->members.end());
         booking_internal::LockMembers(lease, calendar->location_id,
-                                      calendar->members);
+                                      std::move(members));
         absl::StatusOr<domain::BookingContext> context =
             LoadContext(lease, *calendar, duration,
                         {start, start + absl::Nanoseconds(1)}, result->pk);
@@ -591,8 +614,8 @@ absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
             domain::ChooseDuration(result.calendar, requested);
         if (!chosen.ok()) return chosen.status();
         result.duration = *chosen;
-        absl::StatusOr<domain::BookingContext> context =
-            LoadContext(lease, result.calendar, *chosen, range);
+        absl::StatusOr<std::shared_ptr<const domain::BookingContext>> context =
+            CachedContext(lease, result.calendar, *chosen, range);
         if (!context.ok()) return context.status();
         result.context = *std::move(context);
         return absl::OkStatus();
@@ -601,17 +624,54 @@ absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
   return result;
 }
 
-absl::StatusOr<domain::BookingContext> BookingStore::GetContext(
-    const domain::Calendar& calendar, absl::Duration duration,
-    domain::TimeInterval range) {
-  absl::StatusOr<domain::BookingContext> context;
+absl::StatusOr<std::shared_ptr<const domain::BookingContext>>
+BookingStore::GetContext(const domain::Calendar& calendar,
+                         absl::Duration duration, domain::TimeInterval range) {
+  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> context;
   absl::Status status =
       RunStatements(pool_, "read bookings", [&](Lease& lease) {
-        context = LoadContext(lease, calendar, duration, range);
+        context = CachedContext(lease, calendar, duration, range);
         return context.status();
       });
   if (!status.ok()) return status;
   return context;
+}
+
+absl::StatusOr<std::shared_ptr<const domain::BookingContext>>
+BookingStore::CachedContext(Lease& lease, const domain::Calendar& calendar,
+                            absl::Duration duration,
+                            domain::TimeInterval range) {
+  // The stamp before the bookings (see BookingContextCache): the calendar's
+  // part came with the calendar, the members' part is read now.
+  BookingStamp stamp{calendar.version, calendar.booking_revision, 0};
+  if (!calendar.members.empty()) {
+    sql::PreparedStatement& revision = lease.Prepare(absl::StrCat(
+        "SELECT COALESCE(SUM(bookings), 0) FROM member_locks WHERE "
+        "location_id = ? AND member_id IN (",
+        booking_internal::Placeholders(calendar.members.size()), ")"));
+    unsigned column = 1;
+    revision.setString(column++, calendar.location_id);
+    for (const std::string& member : calendar.members) {
+      revision.setString(column++, member);
+    }
+    std::unique_ptr<sql::ResultSet> row(revision.executeQuery());
+    if (row->next()) stamp.member_revision = row->getInt64(1);
+  }
+  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
+  const domain::TimeInterval needed{range.start - margin, range.end + margin};
+  if (std::shared_ptr<const domain::BookingContext> cached =
+          cache_.Find(calendar.pk, stamp, needed)) {
+    return cached;
+  }
+  const domain::TimeInterval window = BookingContextCache::WindowToRead(needed);
+  absl::StatusOr<domain::BookingContext> context =
+      booking_internal::LoadContextOver(lease, calendar, window,
+                                        /*exclude_booking_pk=*/0);
+  if (!context.ok()) return context.status();
+  auto shared =
+      std::make_shared<const domain::BookingContext>(*std::move(context));
+  cache_.Store(calendar.pk, stamp, window, shared);
+  return shared;
 }
 
 }  // namespace scheduling::store

@@ -8,12 +8,17 @@
 // transaction at a time, and a member's time is checked and taken by one
 // transaction at a time across every calendar of the location.
 //
+// Every such transaction also bumps the calendar's booking revision and
+// its members' revisions, which lets free-slot reads reuse bookings read
+// earlier (BookingContextCache); booking decisions never use them.
+//
 // Thread-safety: thread-safe; every call leases its own connection.
 #ifndef SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
 #define SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +29,7 @@
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/slots.h"
+#include "server/store/booking_context_cache.h"
 #include "server/store/connection_pool.h"
 
 namespace scheduling::store {
@@ -57,7 +63,10 @@ struct BookingListOptions {
 
 class BookingStore {
  public:
-  explicit BookingStore(ConnectionPool& pool) : pool_(pool) {}
+  // Keeps the bookings of up to `cached_calendars` calendars for free-slot
+  // reads (0: none).
+  explicit BookingStore(ConnectionPool& pool, size_t cached_calendars = 256)
+      : pool_(pool), cache_(cached_calendars) {}
 
   // Books through the calendar's permanent link. With a request_id, a
   // booking already made with it is returned instead.
@@ -87,24 +96,32 @@ class BookingStore {
 
   // The calendar, the booking length `requested` comes to on it
   // (domain::ChooseDuration) and what decides its free slots of that length
-  // in `range`. NOT_FOUND for a missing or deleted calendar.
+  // in `range`. NOT_FOUND for a missing or deleted calendar. The context
+  // may come from the cache and be shared: it is never to be changed.
   struct CalendarWithContext {
     domain::Calendar calendar;
     absl::Duration duration;
-    domain::BookingContext context;
+    std::shared_ptr<const domain::BookingContext> context;
   };
   absl::StatusOr<CalendarWithContext> GetWithContext(
       absl::string_view location_id, absl::string_view calendar_id,
       std::optional<absl::Duration> requested, domain::TimeInterval range);
 
-  // What decides the free slots of `calendar`, already read, for bookings
-  // of `duration` starting in `range`.
-  absl::StatusOr<domain::BookingContext> GetContext(
+  // What decides the free slots of `calendar`, read beforehand (its
+  // version and booking revision stamp what is read now), for bookings of
+  // `duration` starting in `range`.
+  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> GetContext(
       const domain::Calendar& calendar, absl::Duration duration,
       domain::TimeInterval range);
 
  private:
+  // The cached context if still current, else reads and caches it.
+  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> CachedContext(
+      Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
+      domain::TimeInterval range);
+
   ConnectionPool& pool_;
+  BookingContextCache cache_;
 };
 
 // The building blocks of booking transactions, for the stores' own use.
@@ -119,6 +136,17 @@ absl::StatusOr<domain::Calendar> LockCalendar(Lease& lease,
 absl::StatusOr<domain::BookingContext> LoadContext(
     Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
     domain::TimeInterval range, int64_t exclude_booking_pk = 0);
+
+// The same for every booking whose blocked interval meets `window` (a
+// range already widened by domain::ContextMargin).
+absl::StatusOr<domain::BookingContext> LoadContextOver(
+    Lease& lease, const domain::Calendar& calendar, domain::TimeInterval window,
+    int64_t exclude_booking_pk);
+
+// Marks the calendar's bookings changed (see BookingContextCache). Called
+// by every transaction that changes them, holding the calendar's lock or
+// taking it here.
+void BumpBookingRevision(Lease& lease, int64_t calendar_pk);
 
 // Inside a transaction that holds the calendar lock: locks the members,
 // decides and writes the booking. `link_pk` 0 means no link.

@@ -134,18 +134,14 @@ void AppendEvents(Lease& lease, const std::string& location_id,
   head.setString(1, location_id);
   head.setInt64(2, static_cast<int64_t>(events.size()));
   head.executeUpdate();
-  sql::PreparedStatement& read = lease.Prepare(
-      "SELECT last_seq FROM one_time_link_event_heads WHERE location_id = ?");
-  read.setString(1, location_id);
-  int64_t last_seq = 0;
-  {
-    std::unique_ptr<sql::ResultSet> row(read.executeQuery());
-    row->next();
-    last_seq = row->getInt64(1);
-  }
-  const int64_t first_seq = last_seq - static_cast<int64_t>(events.size()) + 1;
-  std::vector<std::string> rows(events.size(),
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  // Each event's seq comes from the head row within the insert itself (no
+  // round trip to read it back): the head's new last_seq minus the events
+  // that follow it. The subquery reads the row this transaction has just
+  // changed and holds, so it sees the new value.
+  std::vector<std::string> rows(
+      events.size(),
+      "(?, (SELECT last_seq FROM one_time_link_event_heads WHERE "
+      "location_id = ?) - ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
       "INSERT INTO one_time_link_events (location_id, seq, event_type, "
       "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
@@ -155,7 +151,8 @@ void AppendEvents(Lease& lease, const std::string& location_id,
   for (size_t n = 0; n < events.size(); ++n) {
     const domain::OneTimeLink& link = *events[n].link;
     insert.setString(i++, location_id);
-    insert.setInt64(i++, first_seq + static_cast<int64_t>(n));
+    insert.setString(i++, location_id);
+    insert.setInt64(i++, static_cast<int64_t>(events.size() - 1 - n));
     insert.setInt(i++, static_cast<int>(events[n].type));
     insert.setString(i++, link.calendar_id);
     insert.setString(i++, link.link_id);

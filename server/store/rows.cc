@@ -47,6 +47,10 @@ absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column) {
   return FromSqlDateTime(std::string(row.getString(column)));
 }
 
+std::string SelectMicros(absl::string_view column) {
+  return absl::StrCat("TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ", column, ")");
+}
+
 absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
                                               int first_column) {
   const int c = first_column;
@@ -100,6 +104,7 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
     calendar.group_id = row.getString(c + 24);
     calendar.group_enabled = row.getInt(c + 25) != 0;
   }
+  calendar.booking_revision = row.getInt64(c + 26);
   return calendar;
 }
 

@@ -6,10 +6,12 @@
 
 #include <cppconn/resultset.h>
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
 #include "server/domain/one_time_link.h"
@@ -30,8 +32,9 @@ inline constexpr char kCalendarColumns[] =
     "c.allowed_durations, c.slot_interval_minutes, c.date_overrides, "
     "c.buffer_before_minutes, c.buffer_after_minutes, "
     "c.minimum_notice_minutes, c.booking_horizon_days, "
-    "c.max_bookings_per_day, c.seats_per_slot, c.live, g.group_id, g.enabled";
-inline constexpr int kCalendarColumnCount = 26;
+    "c.max_bookings_per_day, c.seats_per_slot, c.live, g.group_id, g.enabled, "
+    "c.booking_revision";
+inline constexpr int kCalendarColumnCount = 27;
 
 // A one-time link (alias l).
 inline constexpr char kLinkColumns[] =
@@ -87,6 +90,16 @@ absl::Status CalendarNotFound(absl::string_view location_id,
 
 // Reads a DATETIME(6) column.
 absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& row, int column);
+
+// A DATETIME(6) column selected as microseconds since the epoch, for
+// paths that read many rows: Connector/C++ hands DATETIMEs over as text
+// (formatted, then parsed again), integers as they are.
+std::string SelectMicros(absl::string_view column);
+
+// Reads a column selected with SelectMicros.
+inline absl::Time ReadMicros(sql::ResultSet& row, int column) {
+  return absl::FromUnixMicros(row.getInt64(column));
+}
 
 template <typename T, typename Read>
 absl::Status ReadPage(sql::ResultSet& rows, int page_size, Read read,
