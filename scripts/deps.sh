@@ -15,7 +15,7 @@ readonly tools_dir="$repo/.local/tools"
 packages=(
   build-essential cmake pkg-config ccache git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libmysqlcppconn-dev libssl-dev
+  libabsl-dev libmysqlcppconn-dev libssl-dev libtcmalloc-minimal4
   mariadb-server mariadb-client
   grpc-proto
   googletest libgtest-dev libgmock-dev libbenchmark-dev
