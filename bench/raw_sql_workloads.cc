@@ -57,7 +57,7 @@ constexpr char kInsertEventSql[] =
 
 const std::string& SelectLinkByTokenSql() {
   static const std::string* sql = new std::string(absl::StrCat(
-      "SELECT ", store::kLinkColumns, ", ", store::kCalendarColumns,
+      "SELECT ", store::kLinkColumns, ", ", store::kCalendarViewColumns,
       " FROM one_time_links l JOIN (", store::kCalendarFrom,
       ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
   return *sql;

@@ -384,6 +384,44 @@ absl::StatusOr<LinkWithCalendar> LinkStore::GetByTokenHash(
   return result;
 }
 
+absl::StatusOr<ResolvedLink> LinkStore::ResolveByTokenHash(
+    absl::string_view token_hash) {
+  absl::StatusOr<ResolvedLink> result;
+  absl::Status status =
+      RunStatements(pool_, "resolve one-time link", [&](Lease& lease) {
+        static const std::string* sql = new std::string(
+            absl::StrCat("SELECT ", kLinkColumns, ", ", kCalendarViewColumns,
+                         " FROM one_time_links l JOIN (", kCalendarFrom,
+                         ") ON c.pk = l.calendar_pk WHERE l.token_hash = ?"));
+        sql::PreparedStatement& select = lease.Prepare(*sql);
+        select.setString(1, std::string(token_hash));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          result = TokenNotFound();
+          return absl::OkStatus();
+        }
+        absl::StatusOr<domain::OneTimeLink> link = ReadLink(*row, 1);
+        if (!link.ok()) return link.status();
+        const int c = kLinkColumnCount + 1;
+        CalendarView view;
+        view.location_id = row->getString(c);
+        view.calendar_id = row->getString(c + 1);
+        view.slug = row->getString(c + 2);
+        view.display_name = row->getString(c + 3);
+        view.duration = absl::Minutes(row->getInt(c + 4));
+        view.time_zone_name = row->getString(c + 5);
+        // Active, not deleted, and ungrouped or in an enabled group.
+        view.takes_bookings = row->getInt(c + 6) != 2 && !row->isNull(c + 7) &&
+                              (row->isNull(c + 8) || row->getInt(c + 8) != 0);
+        link->location_id = view.location_id;
+        link->calendar_id = view.calendar_id;
+        result = ResolvedLink{*std::move(link), std::move(view)};
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::StatusOr<LinkPage> LinkStore::List(const LinkListOptions& options,
                                          absl::Time now) {
   std::string sql = absl::StrCat(

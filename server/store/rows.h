@@ -36,6 +36,15 @@ inline constexpr char kCalendarColumns[] =
     "c.booking_revision";
 inline constexpr int kCalendarColumnCount = 27;
 
+// What a booking page shows of a calendar, and what says whether it takes
+// bookings (alias c, g; from kCalendarFrom). Resolving a link reads these
+// instead of kCalendarColumns: it is the hottest read, and Connector/C++
+// costs per column.
+inline constexpr char kCalendarViewColumns[] =
+    "c.location_id, c.calendar_id, c.slug, c.display_name, "
+    "c.duration_minutes, c.time_zone, c.status, c.live, g.enabled";
+inline constexpr int kCalendarViewColumnCount = 9;
+
 // A one-time link (alias l).
 inline constexpr char kLinkColumns[] =
     "l.pk, l.link_id, l.token_hash, l.max_uses, l.use_count, l.revoked, "
