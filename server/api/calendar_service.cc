@@ -246,6 +246,7 @@ grpc::Status CalendarServiceImpl::ListFreeSlots(
   FreeSlotsToProto(
       domain::ComputeFreeSlots(calendar->calendar, calendar->duration,
                                query->range, clock_(), *calendar->context),
+      calendar->calendar.members,
       query->zone.value_or(calendar->calendar.rules.zone),
       query->zone.has_value() ? query->zone_name
                               : calendar->calendar.time_zone_name,

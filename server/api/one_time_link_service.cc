@@ -221,10 +221,15 @@ absl::StatusOr<store::LinkWithCalendar> OneTimeLinkServiceImpl::ResolveActive(
 grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
     grpc::ServerContext*, const v1::ResolveOneTimeLinkRequest* request,
     v1::ResolveOneTimeLinkResponse* response) {
-  absl::StatusOr<store::LinkWithCalendar> link =
-      ResolveActive(request->token(), clock_());
+  absl::Status valid = ValidateLinkToken("token", request->token());
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<store::ResolvedLink> link =
+      links_.ResolveByTokenHash(domain::HashLinkToken(request->token()));
   if (!link.ok()) return ToGrpcStatus(link.status());
-  const domain::Calendar& calendar = link->calendar;
+  absl::Status bookable = domain::CheckBookable(
+      link->link, link->calendar.takes_bookings, clock_());
+  if (!bookable.ok()) return ToGrpcStatus(bookable);
+  const store::CalendarView& calendar = link->calendar;
   const domain::OneTimeLink& resolved = link->link;
   response->set_one_time_link(domain::OneTimeLinkResourceName(
       calendar.location_id, calendar.calendar_id, resolved.link_id));
@@ -233,7 +238,7 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
       domain::CalendarResourceName(calendar.location_id, calendar.calendar_id));
   view->set_display_name(calendar.display_name);
   view->set_slug(calendar.slug);
-  *view->mutable_duration() = DurationToProto(calendar.rules.duration);
+  *view->mutable_duration() = DurationToProto(calendar.duration);
   view->set_time_zone(calendar.time_zone_name);
   if (resolved.expire_time.has_value()) {
     *response->mutable_expire_time() = ToProto(*resolved.expire_time);
@@ -250,7 +255,7 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
     *response->mutable_latest_date() = DateToProto(*resolved.latest_date);
   }
   *response->mutable_duration() =
-      DurationToProto(resolved.duration.value_or(calendar.rules.duration));
+      DurationToProto(resolved.duration.value_or(calendar.duration));
   response->set_remaining_uses(resolved.max_uses - resolved.use_count);
   return grpc::Status::OK;
 }
@@ -279,7 +284,7 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
                                     ? query->zone_name
                                     : link->calendar.time_zone_name;
   if (range.start >= range.end) {
-    FreeSlotsToProto({}, zone, zone_name, response);
+    FreeSlotsToProto({}, link->calendar.members, zone, zone_name, response);
     return grpc::Status::OK;
   }
   // The calendar came with the link: read only its bookings.
@@ -291,7 +296,7 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   if (!context.ok()) return ToGrpcStatus(context.status());
   FreeSlotsToProto(domain::ComputeFreeSlots(link->calendar, *duration, range,
                                             now, **context),
-                   zone, zone_name, response);
+                   link->calendar.members, zone, zone_name, response);
   return grpc::Status::OK;
 }
 

@@ -267,15 +267,16 @@ void BookingToProto(const domain::Booking& booking, v1::Booking* out) {
   }
 }
 
-void SlotToProto(const domain::FreeSlot& slot, absl::TimeZone zone,
+void SlotToProto(const domain::FreeSlot& slot,
+                 const std::vector<std::string>& members, absl::TimeZone zone,
                  v1::Slot* out) {
   *out->mutable_start_time() = ToProto(slot.slot.start);
   *out->mutable_end_time() = ToProto(slot.slot.end);
   out->set_local_start_time(domain::FormatLocalTime(slot.slot.start, zone));
   out->set_local_end_time(domain::FormatLocalTime(slot.slot.end, zone));
   out->set_remaining_seats(slot.remaining_seats);
-  for (const std::string& member : slot.free_members) {
-    out->add_free_members(member);
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (slot.free_members.Contains(m)) out->add_free_members(members[m]);
   }
 }
 

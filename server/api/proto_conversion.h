@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -73,23 +74,28 @@ void OneTimeLinkToProto(const domain::OneTimeLink& link, absl::Time now,
 void BookingToProto(const domain::Booking& booking, v1::Booking* out);
 
 // A free slot with its local times in `zone`, its seats and free members.
-void SlotToProto(const domain::FreeSlot& slot, absl::TimeZone zone,
+// `members` is the calendar's member list, which the slot's free members
+// index.
+void SlotToProto(const domain::FreeSlot& slot,
+                 const std::vector<std::string>& members, absl::TimeZone zone,
                  v1::Slot* out);
 
 // Fills a response that lists free slots (ListFreeSlotsResponse,
-// ListOneTimeLinkFreeSlotsResponse): every slot with local times in `zone`,
-// and `zone_name`, the name the local times are in.
+// ListOneTimeLinkFreeSlotsResponse) of a calendar whose member list is
+// `members`: every slot with local times in `zone`, and `zone_name`, the
+// name the local times are in.
 //
 // Example:
-//   FreeSlotsToProto(slots, zone, zone_name, response);
+//   FreeSlotsToProto(slots, calendar.members, zone, zone_name, response);
 template <typename FreeSlotsResponse>
 void FreeSlotsToProto(absl::Span<const domain::FreeSlot> slots,
+                      const std::vector<std::string>& members,
                       absl::TimeZone zone, absl::string_view zone_name,
                       FreeSlotsResponse* out) {
   out->set_time_zone(std::string(zone_name));
   out->mutable_slots()->Reserve(static_cast<int>(slots.size()));
   for (const domain::FreeSlot& slot : slots) {
-    SlotToProto(slot, zone, out->add_slots());
+    SlotToProto(slot, members, zone, out->add_slots());
   }
 }
 

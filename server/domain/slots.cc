@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string_view>
 #include <tuple>
@@ -157,46 +158,63 @@ SlotGrid MakeSlotGrid(const AvailabilityRules& rules, absl::Duration duration,
 // rather than a binary search each.
 class StartIndex {
  public:
-  explicit StartIndex(const std::vector<int64_t>& starts) : starts_(starts) {
-    if (starts_.empty()) return;
-    base_ = static_cast<uint64_t>(starts_.front());
-    // About two buckets per start, of a power-of-two width so that finding
-    // a bucket is a shift. Starts cluster in open hours, so a bucket can
-    // hold a few; a lookup scans those.
-    const uint64_t span = static_cast<uint64_t>(starts_.back()) - base_;
-    while ((span >> shift_) > 2 * starts_.size()) ++shift_;
-    first_at_least_.resize(static_cast<size_t>(span >> shift_) + 2);
-    size_t i = 0;
-    for (size_t bucket = 0; bucket < first_at_least_.size(); ++bucket) {
-      while (i < starts_.size() &&
-             (static_cast<uint64_t>(starts_[i]) - base_) >> shift_ < bucket) {
-        ++i;
-      }
-      first_at_least_[bucket] = i;
+  explicit StartIndex(const std::vector<int64_t>& starts)
+      : size_(starts.size()) {
+    // A copy ending in a sentinel that no instant exceeds, so that a scan
+    // needs no bounds check.
+    starts_.reserve(size_ + 1);
+    starts_.assign(starts.begin(), starts.end());
+    starts_.push_back(std::numeric_limits<int64_t>::max());
+    if (size_ == 0) return;
+    base_ = starts.front();
+    // About four buckets per start, of a power-of-two width so that finding
+    // a bucket is a shift. That is narrower than the gaps between slots in
+    // open hours, so a bucket mostly holds one start or none.
+    const uint64_t span = Offset(starts.back());
+    while ((span >> shift_) > 4 * size_) ++shift_;
+    first_at_least_.resize(static_cast<size_t>(span >> shift_) + 1);
+    size_t bucket = 0;
+    for (size_t i = 0; i < size_; ++i) {
+      // The buckets after the previous start's, up to this start's own,
+      // begin after every earlier start: start i is their first at least.
+      const size_t last = static_cast<size_t>(Offset(starts[i]) >> shift_);
+      for (; bucket <= last; ++bucket) first_at_least_[bucket] = i;
     }
   }
 
   // The index of the first start >= t (size if none).
   size_t FirstAtLeast(int64_t t) const {
-    if (starts_.empty() || t <= starts_.front()) return 0;
-    const uint64_t bucket = (static_cast<uint64_t>(t) - base_) >> shift_;
-    if (bucket >= first_at_least_.size()) return starts_.size();
+    if (t <= base_) return 0;
+    const uint64_t bucket = Offset(t) >> shift_;
+    // Past the last start's bucket, every start is before t.
+    if (bucket >= first_at_least_.size()) return size_;
     size_t i = first_at_least_[static_cast<size_t>(bucket)];
-    while (i < starts_.size() && starts_[i] < t) ++i;
+    // The bucket's one start before t, if any, is stepped over without a
+    // branch: whether there is one follows no pattern, so a loop alone
+    // mispredicted on most lookups.
+    i += starts_[i] < t ? 1 : 0;
+    while (starts_[i] < t) ++i;
     return i;
   }
 
   // The index of the first start > t (size if none).
   size_t FirstAfter(int64_t t) const {
-    return t == std::numeric_limits<int64_t>::max() ? starts_.size()
+    return t == std::numeric_limits<int64_t>::max() ? size_
                                                     : FirstAtLeast(t + 1);
   }
 
  private:
-  const std::vector<int64_t>& starts_;
-  uint64_t base_ = 0;
+  // How far t, which must not precede the first start, lies past it.
+  uint64_t Offset(int64_t t) const {
+    return static_cast<uint64_t>(t) - static_cast<uint64_t>(base_);
+  }
+
+  size_t size_;
+  std::vector<int64_t> starts_;  // then the sentinel
+  int64_t base_ = 0;             // the first start
   int shift_ = 0;
-  // Per bucket: the first start at or after the bucket's beginning.
+  // Per bucket, up to the last start's: the first start at or after the
+  // bucket's beginning.
   std::vector<size_t> first_at_least_;
 };
 
@@ -216,6 +234,87 @@ size_t HostCount(const Calendar& calendar) {
   return std::min<size_t>(calendar.members.size(), 1);
 }
 
+// The `Word` at `p`, which need not be aligned.
+template <typename Word>
+Word LoadWord(const char* p) {
+  Word word;
+  std::memcpy(&word, p, sizeof(word));
+  return word;
+}
+
+// Whether two member ids are equal. Ids are short and a context names
+// thousands, so they are compared as a few words, the last two
+// overlapping: a byte loop mispredicted at its end as lengths varied, and
+// calls to memcmp cost more than the comparison (they were a tenth of the
+// engine's time).
+bool SameId(std::string_view a, std::string_view b) {
+  const size_t size = a.size();
+  if (size != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (size >= 8) {
+    for (size_t i = 0; i + 8 < size; i += 8) {
+      if (LoadWord<uint64_t>(x + i) != LoadWord<uint64_t>(y + i)) return false;
+    }
+    return LoadWord<uint64_t>(x + size - 8) == LoadWord<uint64_t>(y + size - 8);
+  }
+  if (size >= 4) {
+    return ((LoadWord<uint32_t>(x) ^ LoadWord<uint32_t>(y)) |
+            (LoadWord<uint32_t>(x + size - 4) ^
+             LoadWord<uint32_t>(y + size - 4))) == 0;
+  }
+  // Up to three bytes: the first, middle and last are all of them.
+  return size == 0 || ((x[0] ^ y[0]) | (x[size / 2] ^ y[size / 2]) |
+                       (x[size - 1] ^ y[size - 1])) == 0;
+}
+
+// A calendar's hosts by id. A context names members thousands of times
+// per call, so a lookup hashes an id's length and end bytes into a table
+// (no string hashing, no allocation) and compares whole ids only with the
+// few hosts there. A sorted list's comparisons mispredicted on most
+// lookups.
+class HostIndex {
+ public:
+  HostIndex(const std::vector<std::string>& members, size_t host_count)
+      : members_(members) {
+    size_t buckets = 8;
+    while (buckets < 2 * host_count) buckets *= 2;
+    mask_ = buckets - 1;
+    first_.assign(buckets, kNone);
+    next_.assign(host_count, kNone);
+    for (size_t h = 0; h < host_count; ++h) {
+      const size_t bucket = Bucket(members[h]);
+      next_[h] = first_[bucket];
+      first_[bucket] = h;
+    }
+  }
+
+  // Calls `f(host)` for each host (an index into the calendar's members)
+  // whose id is `id`: a calendar may list an id more than once.
+  template <typename F>
+  void ForEachHost(std::string_view id, F f) const {
+    for (size_t h = first_[Bucket(id)]; h != kNone; h = next_[h]) {
+      if (SameId(members_[h], id)) f(h);
+    }
+  }
+
+ private:
+  static constexpr size_t kNone = std::numeric_limits<size_t>::max();
+
+  size_t Bucket(std::string_view id) const {
+    if (id.empty()) return 0;
+    const size_t hash = id.size() * 0x9e3779b1u +
+                        static_cast<unsigned char>(id.front()) * 0x85ebca6bu +
+                        static_cast<unsigned char>(id.back());
+    return (hash ^ (hash >> 16)) & mask_;
+  }
+
+  const std::vector<std::string>& members_;
+  size_t mask_ = 0;
+  std::vector<size_t> first_;  // per bucket: its first host, or kNone
+  std::vector<size_t> next_;   // per host: the next in its bucket, or kNone
+};
+
 // What the bookings and busy members of a context leave of the slots of a
 // grid, for one calendar.
 //
@@ -224,37 +323,58 @@ size_t HostCount(const Calendar& calendar) {
 // form a run: StartIndex finds its ends, and the run is added into a
 // difference array rather than marked slot by slot. Nothing needs sorting
 // and a long interval costs as little as a short one:
-// O(bookings + busy + slots * hosts).
+// O(bookings + busy + slots * hosts). Entries that end before the first
+// slot's blocked interval or start after the last one's are passed over
+// on two comparisons, which is most of them when DecideBooking looks at a
+// single slot.
 class SlotAvailability {
  public:
   SlotAvailability(const Calendar& calendar, const SlotGrid& grid,
                    const BookingContext& context);
 
   // Whether slot `i` may take a booking.
-  bool IsFree(size_t i) const;
+  bool IsFree(size_t i) const { return free_[i] != 0; }
 
-  // Slot `i` as ListFreeSlots shows it. Requires IsFree(i).
-  FreeSlot Describe(size_t i) const;
+  // How many slots may take a booking.
+  size_t FreeCount() const {
+    return static_cast<size_t>(std::count(free_.begin(), free_.end(), 1));
+  }
+
+  // Fills `free`, default-constructed, with slot `i` as ListFreeSlots shows
+  // it; filled in place, so that a month of slots is written once rather
+  // than built and then moved. Requires IsFree(i).
+  void Describe(size_t i, FreeSlot& free) const;
 
  private:
-  bool HostFree(size_t host, size_t i) const {
-    return host_cover_[host][i] == 0;
+  // Per slot, busy entries of host `host` overlapping the slot's blocked
+  // interval.
+  const int* HostCover(size_t host) const {
+    return &host_cover_[host * (grid_.size() + 1)];
+  }
+
+  // Whether `interval` may overlap some slot's blocked interval; false
+  // only when it cannot.
+  bool InReach(const TimeInterval& interval) const {
+    return interval.start < reach_.end && interval.end > reach_.start;
   }
 
   // Adds one to the coverage of each slot whose blocked interval overlaps
   // `interval`, except slot `skip` (pass grid_.size() for none).
-  void Cover(const TimeInterval& interval, size_t skip,
-             std::vector<int>& opened) const;
+  void Cover(const TimeInterval& interval, size_t skip, int* opened) const;
 
   // The slot starting at `start`, or grid_.size() if none.
   size_t IndexOfStart(absl::Time start) const;
 
-  // Turns a difference array into the coverage of each slot.
-  static void Accumulate(std::vector<int>& counts);
+  // Turns a difference array of `size` entries into the coverage of each
+  // slot.
+  static void Accumulate(int* counts, size_t size);
 
   void CoverCalendarBookings(const BookingContext& context);
   void CoverHostBusy(const BookingContext& context);
-  void CountBookingsPerDay(const BookingContext& context);
+  // Clears free_ where the daily maximum is reached.
+  void ApplyDailyMaximum(const BookingContext& context);
+  // Clears free_ where the calendar type's rule fails.
+  void ApplyTypeRule();
 
   const Calendar& calendar_;
   const SlotGrid& grid_;
@@ -262,16 +382,20 @@ class SlotAvailability {
   const int64_t buffer_before_;
   const int64_t buffer_after_;
   const size_t host_count_;
+  // Every instant that some slot's blocked interval holds lies in reach_.
+  // An empty grid reaches nothing.
+  TimeInterval reach_{absl::InfiniteFuture(), absl::InfinitePast()};
   // Per slot: bookings of this calendar (of other sessions, for a class)
   // whose blocked interval overlaps the slot's.
   std::vector<int> booking_cover_;
   // kClassBooking, per slot: bookings of its session.
   std::vector<int> session_size_;
-  // Per host, per slot: busy entries overlapping the slot's blocked
-  // interval.
-  std::vector<std::vector<int>> host_cover_;
-  // The daily maximum, per slot: whether its local date is full.
-  std::vector<bool> day_full_;
+  // Per host, per slot (grid_.size() + 1 entries a host): busy entries
+  // overlapping the slot's blocked interval.
+  std::vector<int> host_cover_;
+  // Per slot: 1 if it may take a booking, else 0. Decided once for all
+  // slots, in loops over one rule each rather than every rule per slot.
+  std::vector<uint8_t> free_;
 };
 
 SlotAvailability::SlotAvailability(const Calendar& calendar,
@@ -282,14 +406,33 @@ SlotAvailability::SlotAvailability(const Calendar& calendar,
       index_(grid.starts),
       buffer_before_(absl::ToInt64Nanoseconds(calendar.rules.buffer_before)),
       buffer_after_(absl::ToInt64Nanoseconds(calendar.rules.buffer_after)),
-      host_count_(HostCount(calendar)) {
+      host_count_(HostCount(calendar)),
+      free_(grid.size(), 1) {
+  if (grid_.size() > 0) {
+    // Slot s blocks [s - before, s + length + after). Where a bound does
+    // not fit in nanoseconds, nothing is passed over on that side.
+    int64_t reach_start;
+    int64_t blocked_length;
+    int64_t reach_end;
+    reach_.start = __builtin_sub_overflow(grid_.starts.front(), buffer_before_,
+                                          &reach_start)
+                       ? absl::InfinitePast()
+                       : absl::FromUnixNanos(reach_start);
+    reach_.end =
+        __builtin_add_overflow(grid_.length, buffer_after_, &blocked_length) ||
+                __builtin_add_overflow(grid_.starts.back(), blocked_length,
+                                       &reach_end)
+            ? absl::InfiniteFuture()
+            : absl::FromUnixNanos(reach_end);
+  }
   CoverCalendarBookings(context);
   CoverHostBusy(context);
-  CountBookingsPerDay(context);
+  ApplyDailyMaximum(context);
+  ApplyTypeRule();
 }
 
 void SlotAvailability::Cover(const TimeInterval& interval, size_t skip,
-                             std::vector<int>& opened) const {
+                             int* opened) const {
   // An empty interval holds no instant, so it blocks nothing.
   if (interval.start >= interval.end) return;
   // Slot s is blocked over [s - before, s + length + after): it overlaps
@@ -308,17 +451,21 @@ void SlotAvailability::Cover(const TimeInterval& interval, size_t skip,
 }
 
 size_t SlotAvailability::IndexOfStart(absl::Time start) const {
-  const size_t i = index_.FirstAtLeast(CeilNanos(start));
-  return i < grid_.size() && absl::FromUnixNanos(grid_.starts[i]) == start
+  const int64_t nanos = FloorNanos(start);
+  const size_t i = index_.FirstAtLeast(nanos);
+  // Converted back only on a match: `start` may have a fraction of a
+  // nanosecond.
+  return i < grid_.size() && grid_.starts[i] == nanos &&
+                 absl::FromUnixNanos(nanos) == start
              ? i
              : grid_.size();
 }
 
-void SlotAvailability::Accumulate(std::vector<int>& counts) {
+void SlotAvailability::Accumulate(int* counts, size_t size) {
   int running = 0;
-  for (int& count : counts) {
-    running += count;
-    count = running;
+  for (size_t i = 0; i < size; ++i) {
+    running += counts[i];
+    counts[i] = running;
   }
 }
 
@@ -336,57 +483,55 @@ void SlotAvailability::CoverCalendarBookings(const BookingContext& context) {
     size_t session = grid_.size();
     if (is_class) {
       session = IndexOfStart(booking.slot.start);
-      if (session < grid_.size() && grid_.Slot(session) == booking.slot) {
+      if (session < grid_.size() &&
+          booking.slot.end ==
+              absl::FromUnixNanos(grid_.starts[session] + grid_.length)) {
         ++session_size_[session];
       } else {
         session = grid_.size();
       }
     }
     // A class session's own bookings fill its seats but do not block it.
-    Cover(booking.blocked, session, booking_cover_);
+    if (InReach(booking.blocked)) {
+      Cover(booking.blocked, session, booking_cover_.data());
+    }
   }
-  Accumulate(booking_cover_);
+  Accumulate(booking_cover_.data(), booking_cover_.size());
 }
 
 void SlotAvailability::CoverHostBusy(const BookingContext& context) {
-  host_cover_.assign(host_count_, std::vector<int>(grid_.size() + 1, 0));
+  const size_t stride = grid_.size() + 1;
+  host_cover_.assign(host_count_ * stride, 0);
   if (host_count_ == 0) return;
-  // Sorted once so that each busy entry finds its hosts in O(log hosts).
-  std::vector<std::pair<std::string_view, size_t>> hosts;
-  hosts.reserve(host_count_);
-  for (size_t h = 0; h < host_count_; ++h) {
-    hosts.emplace_back(calendar_.members[h], h);
-  }
-  std::sort(hosts.begin(), hosts.end());
+  const HostIndex hosts(calendar_.members, host_count_);
   const bool is_class = calendar_.type == CalendarType::kClassBooking;
   for (const MemberBusy& busy : context.member_busy) {
-    auto it = std::lower_bound(
-        hosts.begin(), hosts.end(), busy.member,
-        [](const std::pair<std::string_view, size_t>& host,
-           const std::string& member) { return host.first < member; });
-    if (it == hosts.end() || it->first != busy.member) continue;
-    // The host of a class attends each of its sessions: a seat taken in
-    // a session leaves the host free for that session.
-    const size_t session = is_class && busy.calendar_pk == calendar_.pk
-                               ? IndexOfStart(busy.slot_start)
-                               : grid_.size();
-    for (; it != hosts.end() && it->first == busy.member; ++it) {
-      Cover(busy.blocked, session, host_cover_[it->second]);
-    }
+    if (!InReach(busy.blocked)) continue;
+    hosts.ForEachHost(busy.member, [&](size_t host) {
+      // The host of a class attends each of its sessions: a seat taken in
+      // a session leaves the host free for that session.
+      const size_t session = is_class && busy.calendar_pk == calendar_.pk
+                                 ? IndexOfStart(busy.slot_start)
+                                 : grid_.size();
+      Cover(busy.blocked, session, &host_cover_[host * stride]);
+    });
   }
-  for (std::vector<int>& cover : host_cover_) Accumulate(cover);
+  for (size_t h = 0; h < host_count_; ++h) {
+    Accumulate(&host_cover_[h * stride], stride);
+  }
 }
 
-void SlotAvailability::CountBookingsPerDay(const BookingContext& context) {
+void SlotAvailability::ApplyDailyMaximum(const BookingContext& context) {
   const int max_per_day = calendar_.rules.max_bookings_per_day;
   if (max_per_day <= 0 || grid_.size() == 0) return;
   const absl::TimeZone zone = calendar_.rules.zone;
   // Local dates as the instants where they begin, so that each booking and
   // slot finds its date with integer arithmetic instead of a time zone
   // conversion.
-  const absl::CivilDay first_day = absl::ToCivilDay(grid_.Slot(0).start, zone);
+  const absl::CivilDay first_day =
+      absl::ToCivilDay(absl::FromUnixNanos(grid_.starts.front()), zone);
   const absl::CivilDay last_day =
-      absl::ToCivilDay(grid_.Slot(grid_.size() - 1).start, zone);
+      absl::ToCivilDay(absl::FromUnixNanos(grid_.starts.back()), zone);
   std::vector<int64_t> day_starts;
   day_starts.reserve(static_cast<size_t>(last_day - first_day) + 2);
   for (absl::CivilDay day = first_day; day <= last_day + 1; ++day) {
@@ -409,65 +554,74 @@ void SlotAvailability::CountBookingsPerDay(const BookingContext& context) {
   for (const CalendarBooking& booking : context.calendar_bookings) {
     ++bookings_per_day[date_index(FloorNanos(booking.slot.start))];
   }
-  day_full_.resize(grid_.size());
   for (size_t i = 0; i < grid_.size(); ++i) {
     const size_t day = date_index(grid_.starts[i]);
-    day_full_[i] = day < days && bookings_per_day[day] >= max_per_day;
+    if (day < days && bookings_per_day[day] >= max_per_day) free_[i] = 0;
   }
 }
 
-bool SlotAvailability::IsFree(size_t i) const {
-  if (!day_full_.empty() && day_full_[i]) return false;
+void SlotAvailability::ApplyTypeRule() {
+  const size_t slots = grid_.size();
   switch (calendar_.type) {
-    case CalendarType::kRoundRobin:
+    case CalendarType::kRoundRobin: {
+      // Free while any member is.
+      std::vector<uint8_t> any_host_free(slots, 0);
       for (size_t h = 0; h < host_count_; ++h) {
-        if (HostFree(h, i)) return true;
+        const int* cover = HostCover(h);
+        for (size_t i = 0; i < slots; ++i) {
+          any_host_free[i] |= (cover[i] == 0);
+        }
       }
-      return false;
+      for (size_t i = 0; i < slots; ++i) free_[i] &= any_host_free[i];
+      return;
+    }
     case CalendarType::kCollective:
-      if (host_count_ == 0) return false;
+      if (host_count_ == 0) std::fill(free_.begin(), free_.end(), 0);
       break;
     case CalendarType::kClassBooking:
-      if (calendar_.rules.seats_per_slot - session_size_[i] <= 0) return false;
+      for (size_t i = 0; i < slots; ++i) {
+        free_[i] &= (calendar_.rules.seats_per_slot - session_size_[i] > 0);
+      }
       [[fallthrough]];
     case CalendarType::kEvent:
     case CalendarType::kService:
-      if (booking_cover_[i] > 0) return false;
+      for (size_t i = 0; i < slots; ++i) free_[i] &= (booking_cover_[i] == 0);
       break;
   }
+  // Every host must be free.
   for (size_t h = 0; h < host_count_; ++h) {
-    if (!HostFree(h, i)) return false;
+    const int* cover = HostCover(h);
+    for (size_t i = 0; i < slots; ++i) free_[i] &= (cover[i] == 0);
   }
-  return true;
 }
 
-FreeSlot SlotAvailability::Describe(size_t i) const {
-  FreeSlot free{grid_.Slot(i), 1, {}};
+void SlotAvailability::Describe(size_t i, FreeSlot& free) const {
+  free.slot = grid_.Slot(i);
   if (calendar_.type == CalendarType::kClassBooking) {
     free.remaining_seats = calendar_.rules.seats_per_slot - session_size_[i];
   }
-  free.free_members.reserve(host_count_);
   for (size_t h = 0; h < host_count_; ++h) {
-    if (HostFree(h, i)) free.free_members.push_back(calendar_.members[h]);
+    if (HostCover(h)[i] == 0) free.free_members.Insert(h);
   }
-  return free;
 }
 
 // The free member a round-robin booking goes to: fewest bookings on the
 // calendar, then least recently booked, then first in member order. The
 // member order settles ties among members never booked, so that a new team
 // fills in the order it was given.
-std::string AssignRoundRobin(const std::vector<std::string>& free_members,
+std::string AssignRoundRobin(const std::vector<std::string>& members,
+                             const MemberSet& free_members,
                              const std::map<std::string, MemberLoad>& loads) {
   const std::string* chosen = nullptr;
   MemberLoad chosen_load;
-  for (const std::string& member : free_members) {
-    const auto it = loads.find(member);
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (!free_members.Contains(m)) continue;
+    const auto it = loads.find(members[m]);
     const MemberLoad load = it == loads.end() ? MemberLoad{} : it->second;
     if (chosen == nullptr ||
         std::tie(load.bookings, load.last_booked) <
             std::tie(chosen_load.bookings, chosen_load.last_booked)) {
-      chosen = &member;
+      chosen = &members[m];
       chosen_load = load;
     }
   }
@@ -490,6 +644,21 @@ std::string DurationList(const Calendar& calendar) {
 }
 
 }  // namespace
+
+void MemberSet::InsertOverflow(size_t index) {
+  const size_t word = index / kInlineMembers - 1;
+  if (overflow_.size() <= word) overflow_.resize(word + 1, 0);
+  overflow_[word] |= uint64_t{1} << (index % kInlineMembers);
+}
+
+std::vector<std::string> MemberSet::Names(
+    const std::vector<std::string>& members) const {
+  std::vector<std::string> names;
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (Contains(m)) names.push_back(members[m]);
+  }
+  return names;
+}
 
 absl::Time ToInstant(absl::CivilMinute wall_clock, absl::TimeZone zone) {
   const absl::TimeZone::TimeInfo info = zone.At(absl::CivilSecond(wall_clock));
@@ -554,13 +723,9 @@ std::vector<FreeSlot> ComputeFreeSlots(const Calendar& calendar,
   const SlotAvailability availability(calendar, grid, context);
   // Counted first so that the result, which can be large, is allocated
   // once.
-  size_t free_count = 0;
+  free.reserve(availability.FreeCount());
   for (size_t i = 0; i < grid.size(); ++i) {
-    free_count += availability.IsFree(i) ? 1 : 0;
-  }
-  free.reserve(free_count);
-  for (size_t i = 0; i < grid.size(); ++i) {
-    if (availability.IsFree(i)) free.push_back(availability.Describe(i));
+    if (availability.IsFree(i)) availability.Describe(i, free.emplace_back());
   }
   return free;
 }
@@ -607,33 +772,55 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
     return FailedPreconditionWithReason(kReasonSlotUnavailable,
                                         kSlotUnavailableMessage);
   }
-  FreeSlot free = availability.Describe(0);
+  FreeSlot free;
+  availability.Describe(0, free);
   BookingDecision decision;
   decision.slot = free.slot;
   decision.blocked = TimeInterval{free.slot.start - rules.buffer_before,
                                   free.slot.end + rules.buffer_after};
   if (calendar.type == CalendarType::kRoundRobin) {
-    decision.members.push_back(
-        AssignRoundRobin(free.free_members, context.member_load));
+    decision.members.push_back(AssignRoundRobin(
+        calendar.members, free.free_members, context.member_load));
   } else {
-    decision.members = std::move(free.free_members);
+    decision.members = free.free_members.Names(calendar.members);
   }
   return decision;
 }
 
 std::string FormatLocalTime(absl::Time instant, absl::TimeZone zone) {
-  // Formatted by hand: absl::FormatTime's general strftime machinery cost
-  // more than the slot engine itself when a response carries a month of
-  // slots (two local times each).
+  // Formatted by hand: absl::FormatTime's strftime machinery, and then
+  // snprintf, cost more than the slot engine itself when a response
+  // carries a month of slots (two local times each).
   const absl::TimeZone::CivilInfo local = zone.At(instant);
   const absl::CivilSecond& t = local.cs;
   const int offset_minutes = local.offset / 60;
   const int abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  char text[40];
-  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
-                t.minute(), t.second(), offset_minutes < 0 ? '-' : '+',
-                abs_offset / 60, abs_offset % 60);
+  const int64_t year = t.year();
+  if (year < 0 || year > 9999) {
+    char text[48];
+    std::snprintf(text, sizeof(text),
+                  "%lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                  static_cast<long long>(year), t.month(), t.day(), t.hour(),
+                  t.minute(), t.second(), offset_minutes < 0 ? '-' : '+',
+                  abs_offset / 60, abs_offset % 60);
+    return text;
+  }
+  // "YYYY-MM-DDTHH:MM:SS+HH:MM"; zone offsets stay below 100 hours.
+  std::string text = "0000-00-00T00:00:00+00:00";
+  const auto put = [&text](size_t at, int two_digits) {
+    text[at] = static_cast<char>('0' + two_digits / 10);
+    text[at + 1] = static_cast<char>('0' + two_digits % 10);
+  };
+  put(0, static_cast<int>(year / 100));
+  put(2, static_cast<int>(year % 100));
+  put(5, t.month());
+  put(8, t.day());
+  put(11, t.hour());
+  put(14, t.minute());
+  put(17, t.second());
+  text[19] = offset_minutes < 0 ? '-' : '+';
+  put(20, abs_offset / 60);
+  put(23, abs_offset % 60);
   return text;
 }
 

@@ -22,6 +22,7 @@
 #ifndef SCHEDULING_SERVER_DOMAIN_SLOTS_H_
 #define SCHEDULING_SERVER_DOMAIN_SLOTS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -98,14 +99,69 @@ struct BookingContext {
 absl::Duration ContextMargin(const AvailabilityRules& rules,
                              absl::Duration duration);
 
+// Some of a calendar's members, by their indices in Calendar::members.
+// ComputeFreeSlots returns one per slot, so indices below 64 take no
+// allocation: a list of names per slot was the largest cost of listing a
+// month of round-robin slots.
+//
+// Example:
+//   MemberSet hosts;
+//   hosts.Insert(2);
+//   hosts.Names({"ann", "bob", "cat"});  // {"cat"}
+class MemberSet {
+ public:
+  // Adds the member at `index`.
+  void Insert(size_t index) {
+    if (index < kInlineMembers) {
+      inline_ |= uint64_t{1} << index;
+    } else {
+      InsertOverflow(index);
+    }
+  }
+
+  // Whether the member at `index` is in the set.
+  bool Contains(size_t index) const {
+    if (index < kInlineMembers) return ((inline_ >> index) & 1) != 0;
+    const size_t word = index / kInlineMembers - 1;
+    return word < overflow_.size() &&
+           ((overflow_[word] >> (index % kInlineMembers)) & 1) != 0;
+  }
+
+  // Whether no member is in the set.
+  bool empty() const { return inline_ == 0 && overflow_.empty(); }
+
+  // The ids of the members in the set, in the calendar's member order.
+  // `members` is the calendar's Calendar::members.
+  std::vector<std::string> Names(const std::vector<std::string>& members) const;
+
+  friend bool operator==(const MemberSet& a, const MemberSet& b) {
+    return a.inline_ == b.inline_ && a.overflow_ == b.overflow_;
+  }
+  friend bool operator!=(const MemberSet& a, const MemberSet& b) {
+    return !(a == b);
+  }
+
+ private:
+  static constexpr size_t kInlineMembers = 64;
+
+  void InsertOverflow(size_t index);
+
+  // Bit i: the member at index i < 64.
+  uint64_t inline_ = 0;
+  // Bit j of word w: the member at index 64 * (w + 1) + j. Empty, or its
+  // last word has a bit set, so that equal sets compare equal.
+  std::vector<uint64_t> overflow_;
+};
+
 // A free slot and who could take it.
 struct FreeSlot {
   TimeInterval slot;
   // kClassBooking: seats still free. Others: 1.
   int remaining_seats = 1;
-  // kRoundRobin: the free members (in the calendar's member order);
-  // kCollective: every member; others: the host, if the calendar has one.
-  std::vector<std::string> free_members;
+  // kRoundRobin: the free members; kCollective: every member; others: the
+  // host, if the calendar has one. Names(calendar.members) gives their ids
+  // in the calendar's member order.
+  MemberSet free_members;
 };
 
 // The length a booking of `calendar` takes: `requested` if given and

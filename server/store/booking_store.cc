@@ -541,8 +541,10 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
           for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
                    *calendar, duration, {start, start + absl::Nanoseconds(1)},
                    now, *context)) {
-            if (std::find(free.free_members.begin(), free.free_members.end(),
-                          result->members.front()) != free.free_members.end()) {
+            const std::vector<std::string> free_members =
+                free.free_members.Names(calendar->members);
+            if (std::find(free_members.begin(), free_members.end(),
+                          result->members.front()) != free_members.end()) {
               decision->members = {result->members.front()};
             }
           }

@@ -303,12 +303,20 @@ TEST(BookingToProtoTest, WritesCancellationAndReschedule) {
   EXPECT_THAT(out.members(), IsEmpty());
 }
 
+// The member list of AFreeSlot's calendar.
+const std::vector<std::string>& SlotMembers() {
+  static const auto* const members =
+      new std::vector<std::string>{"zoe", "bob", "ann"};
+  return *members;
+}
+
 domain::FreeSlot AFreeSlot() {
   domain::FreeSlot slot;
   slot.slot.start = absl::FromUnixSeconds(1'800'000'000);  // 08:00 UTC
   slot.slot.end = slot.slot.start + absl::Minutes(45);
   slot.remaining_seats = 7;
-  slot.free_members = {"zoe", "ann"};
+  slot.free_members.Insert(0);  // zoe
+  slot.free_members.Insert(2);  // ann
   return slot;
 }
 
@@ -316,7 +324,7 @@ TEST(SlotToProtoTest, WritesInstantsLocalTimesSeatsAndMembers) {
   absl::TimeZone kathmandu;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Kathmandu", &kathmandu));
   v1::Slot out;
-  SlotToProto(AFreeSlot(), kathmandu, &out);
+  SlotToProto(AFreeSlot(), SlotMembers(), kathmandu, &out);
   EXPECT_EQ(out.start_time().seconds(), 1'800'000'000);
   EXPECT_EQ(out.end_time().seconds(), 1'800'002'700);
   EXPECT_EQ(out.local_start_time(), "2027-01-15T13:45:00+05:45");
@@ -328,14 +336,16 @@ TEST(SlotToProtoTest, WritesInstantsLocalTimesSeatsAndMembers) {
 TEST(FreeSlotsToProtoTest, FillsBothKindsOfSlotResponses) {
   const std::vector<domain::FreeSlot> slots = {AFreeSlot(), AFreeSlot()};
   v1::ListFreeSlotsResponse calendar_response;
-  FreeSlotsToProto(slots, absl::UTCTimeZone(), "UTC", &calendar_response);
+  FreeSlotsToProto(slots, SlotMembers(), absl::UTCTimeZone(), "UTC",
+                   &calendar_response);
   EXPECT_EQ(calendar_response.time_zone(), "UTC");
   ASSERT_EQ(calendar_response.slots_size(), 2);
   EXPECT_EQ(calendar_response.slots(1).local_start_time(),
             "2027-01-15T08:00:00+00:00");
 
   v1::ListOneTimeLinkFreeSlotsResponse link_response;
-  FreeSlotsToProto({}, absl::UTCTimeZone(), "Etc/UTC", &link_response);
+  FreeSlotsToProto({}, SlotMembers(), absl::UTCTimeZone(), "Etc/UTC",
+                   &link_response);
   EXPECT_EQ(link_response.time_zone(), "Etc/UTC");
   EXPECT_THAT(link_response.slots(), IsEmpty());
 }
