@@ -66,7 +66,7 @@ struct ReportRow {
 // One slot-engine micro-benchmark, read from Google Benchmark's JSON.
 struct SlotEngineResult {
   std::string name;
-  double microseconds = 0;  // CPU time per iteration
+  double microseconds = 0;  // CPU time per iteration (median of the runs)
 };
 
 struct Machine {

@@ -116,8 +116,10 @@ else
 fi
 
 log "slot engine (Google Benchmark)"
+# Five runs of each, reported by their median.
 "$build/bench/slots_benchmark" --benchmark_out="$tmp/slots.json" \
-  --benchmark_out_format=json >&2
+  --benchmark_out_format=json --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true >&2
 
 log "load (warm-up $warmup, $duration per point, concurrency $concurrency)"
 mkdir -p "$(dirname "$json")"
