@@ -88,11 +88,11 @@ target_link_libraries(scheduling_server PRIVATE scheduling_server_lib
 target_compile_options(scheduling_server PRIVATE ${SCHEDULING_WARNINGS})
 install(TARGETS scheduling_server RUNTIME DESTINATION bin)
 
-# The server allocates and frees many small objects per call (protobuf
-# messages and strings, gRPC's own); with tcmalloc's per-thread caches its
-# CPU per resolve fell by a third and ListFreeSlots' by half
-# (bench/RESULTS.md). Debian's libtcmalloc-minimal4 (runtime package only);
-# without it the server keeps glibc's malloc.
+# A ListFreeSlots response is about 5,000 small objects (protobuf messages
+# and strings); with tcmalloc's per-thread caches the server's CPU per call
+# fell by a third (bench/RESULTS.md; other calls within noise). Debian's
+# libtcmalloc-minimal4 (runtime package only); without it the server keeps
+# glibc's malloc.
 option(SCHEDULING_USE_TCMALLOC "Link the server with tcmalloc when found" ON)
 if(SCHEDULING_USE_TCMALLOC)
   find_library(SCHEDULING_TCMALLOC
