@@ -31,6 +31,27 @@ std::string Placeholders(size_t count) {
   return absl::StrJoin(marks, ", ");
 }
 
+// Binds the calendar's location and then its members from column 1 on;
+// returns the next column.
+unsigned BindLocationAndMembers(sql::PreparedStatement& statement,
+                                const domain::Calendar& calendar) {
+  unsigned column = 1;
+  statement.setString(column++, calendar.location_id);
+  for (const std::string& member : calendar.members) {
+    statement.setString(column++, member);
+  }
+  return column;
+}
+
+// The instants whose bookings decide slots of `duration` starting in
+// `range`: the range widened by domain::ContextMargin.
+domain::TimeInterval ContextWindow(const domain::Calendar& calendar,
+                                   absl::Duration duration,
+                                   domain::TimeInterval range) {
+  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
+  return {range.start - margin, range.end + margin};
+}
+
 // Seat of a booking in the one_booking_per_seat key (see migration 0002).
 std::optional<std::string> SeatKey(const domain::Calendar& calendar,
                                    const std::vector<std::string>& members) {
@@ -139,9 +160,8 @@ absl::StatusOr<domain::Calendar> LockCalendar(Lease& lease,
 absl::StatusOr<domain::BookingContext> LoadContext(
     Lease& lease, const domain::Calendar& calendar, absl::Duration duration,
     domain::TimeInterval range, int64_t exclude_booking_pk) {
-  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
   return LoadContextOver(lease, calendar,
-                         {range.start - margin, range.end + margin},
+                         ContextWindow(calendar, duration, range),
                          exclude_booking_pk);
 }
 
@@ -183,11 +203,7 @@ absl::StatusOr<domain::BookingContext> LoadContextOver(
         Placeholders(calendar.members.size()),
         ") AND blocked_start >= ? AND blocked_start < ? AND blocked_end > ? "
         "AND booking_pk <> ?"));
-    unsigned column = 1;
-    busy.setString(column++, calendar.location_id);
-    for (const std::string& member : calendar.members) {
-      busy.setString(column++, member);
-    }
+    unsigned column = BindLocationAndMembers(busy, calendar);
     busy.setDateTime(column++, ToSqlDateTime(window.start - kMaxBlockedSpan));
     busy.setDateTime(column++, ToSqlDateTime(window.end));
     busy.setDateTime(column++, ToSqlDateTime(window.start));
@@ -651,16 +667,12 @@ BookingStore::CachedContext(Lease& lease, const domain::Calendar& calendar,
         "SELECT COALESCE(SUM(bookings), 0) FROM member_locks WHERE "
         "location_id = ? AND member_id IN (",
         booking_internal::Placeholders(calendar.members.size()), ")"));
-    unsigned column = 1;
-    revision.setString(column++, calendar.location_id);
-    for (const std::string& member : calendar.members) {
-      revision.setString(column++, member);
-    }
+    booking_internal::BindLocationAndMembers(revision, calendar);
     std::unique_ptr<sql::ResultSet> row(revision.executeQuery());
     if (row->next()) stamp.member_revision = row->getInt64(1);
   }
-  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
-  const domain::TimeInterval needed{range.start - margin, range.end + margin};
+  const domain::TimeInterval needed =
+      booking_internal::ContextWindow(calendar, duration, range);
   if (std::shared_ptr<const domain::BookingContext> cached =
           cache_.Find(calendar.pk, stamp, needed)) {
     return cached;
