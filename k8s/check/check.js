@@ -409,6 +409,9 @@ function checkPod(o, template, { fail, named, envValue, external }) {
     const tag = imageTag(c.image || '');
     if (o.metadata.name !== `scheduling-migrate-${tag}`) {
       fail(o, 'migrate-job', `name must be scheduling-migrate-${tag} (its image's tag) so that each release runs its own Job`);
+    } else if (!/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(o.metadata.name)) {
+      // The Job's name becomes its pods' job-name label value: 63 characters.
+      fail(o, 'migrate-job', `name ${o.metadata.name} is no valid Job name (lower case, at most 63 characters): pick another image tag`);
     }
     if (JSON.stringify(c.args) !== '["migrate"]') fail(o, 'migrate-job', 'container args must be ["migrate"]');
     const server = named('Deployment', 'scheduling-server');
