@@ -7,7 +7,7 @@
 #      rules (k8s/check/check.js, k8s/check/expectations.json);
 #   3. self-test: feeds k8s/check/testdata/bad.yaml, deliberately broken,
 #      and fails unless every rule rejects what it must.
-# Needs kubectl (1.32 here; kustomize is built in), node and npm; the
+# Needs kubectl (1.32 here; kustomize v5 is built in), node and npm; the
 # validators come from npm (versions pinned in k8s/check/package-lock.json)
 # into .local/tools/k8s, once. No cluster, no network after that.
 #
@@ -31,10 +31,16 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", (b - a) / 1e6 }'
 started="$(now)"
 
 log "tools"
-command -v kubectl >/dev/null 2>&1 ||
-  die "kubectl not found on PATH: it renders the overlays (kubectl kustomize). Install kubectl 1.32 (Debian package kubectl or kubernetes-client); this check does not run without it."
-kubectl_version="$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: //p; s/^Kustomize Version: /kustomize /p' | paste -sd ' ')"
-echo "kubectl: $(command -v kubectl) (${kubectl_version:-version unknown})"
+# kubectl renders the overlays with its built-in kustomize. This machine image
+# ships kubectl 1.32 at /usr/bin/kubectl; Debian 12's own kubernetes-client is
+# 1.20, whose kustomize predates components and replacements.
+readonly kubectl_hint="install kubectl 1.27 or later (kustomize v5), as /usr/bin/kubectl is on this project's machines; this check does not run without it"
+command -v kubectl >/dev/null 2>&1 || die "kubectl not found on PATH: $kubectl_hint"
+kubectl_version="$(kubectl version --client 2>/dev/null || true)"
+kustomize_version="$(sed -n 's/^Kustomize Version: v//p' <<<"$kubectl_version")"
+[[ ${kustomize_version%%.*} =~ ^[0-9]+$ ]] && ((${kustomize_version%%.*} >= 5)) ||
+  die "$(command -v kubectl) has kustomize '${kustomize_version:-unknown}', need v5: $kubectl_hint"
+echo "kubectl: $(command -v kubectl) ($(sed -n 's/^Client Version: //p' <<<"$kubectl_version"), kustomize v$kustomize_version)"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   # Debian's packages; a NodeSource nodejs bundles npm (see scripts/deps.sh).

@@ -202,7 +202,8 @@ function checkRender(objects, expect) {
   const external = new Set(expect.externalSecrets || []);
 
   // The value a container sees for an environment variable (from env or a
-  // ConfigMap in the render), or undefined.
+  // ConfigMap in the render), or undefined. env wins over envFrom, and a
+  // later envFrom source over an earlier one.
   const envValue = (container, name) => {
     for (const e of container.env || []) {
       if (e.name !== name) continue;
@@ -211,7 +212,7 @@ function checkRender(objects, expect) {
       const cm = ref && named('ConfigMap', ref.name);
       return cm && cm.data ? cm.data[ref.key] : undefined;
     }
-    for (const src of container.envFrom || []) {
+    for (const src of [...(container.envFrom || [])].reverse()) {
       const cm = src.configMapRef && named('ConfigMap', src.configMapRef.name);
       const prefix = src.prefix || '';
       if (!name.startsWith(prefix)) continue;
