@@ -30,6 +30,22 @@ const std::vector<Migration>& EmbeddedMigrations() {
 }  // namespace scheduling::store
 ]=] @ONLY)
 
+# Metrics, log lines and the per-RPC interceptor: one leaf that every layer
+# may count and log through (its headers name no Prometheus type).
+find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(nlohmann_json CONFIG REQUIRED)
+add_library(scheduling_observability
+  observability/log.cc
+  observability/metrics.cc
+  observability/rpc_interceptor.cc
+)
+target_include_directories(scheduling_observability PUBLIC "${PROJECT_SOURCE_DIR}")
+target_link_libraries(scheduling_observability
+  PUBLIC absl::status absl::statusor absl::strings absl::time gRPC::grpc++
+  PRIVATE prometheus-cpp::core prometheus-cpp::pull nlohmann_json::nlohmann_json
+    absl::random_random absl::synchronization)
+target_compile_options(scheduling_observability PRIVATE ${SCHEDULING_WARNINGS})
+
 add_library(scheduling_store
   store/booking_context_cache.cc
   store/booking_store.cc
@@ -44,7 +60,7 @@ add_library(scheduling_store
   "${EMBEDDED_MIGRATIONS}"
 )
 target_link_libraries(scheduling_store PUBLIC scheduling_domain
-  mysqlcppconn::mysqlcppconn absl::synchronization absl::function_ref)
+  scheduling_observability mysqlcppconn::mysqlcppconn absl::synchronization absl::function_ref)
 target_compile_options(scheduling_store PRIVATE ${SCHEDULING_WARNINGS})
 
 # The API layer's pure half: request validation, list queries, conversions
@@ -59,7 +75,7 @@ file(GLOB SCHEDULING_API_MAPPING_SOURCES CONFIGURE_DEPENDS
   api/status_mapping.cc)
 add_library(scheduling_api_mapping ${SCHEDULING_API_MAPPING_SOURCES})
 target_link_libraries(scheduling_api_mapping PUBLIC scheduling_domain
-  scheduling_proto)
+  scheduling_observability scheduling_proto)
 target_compile_options(scheduling_api_mapping PRIVATE ${SCHEDULING_WARNINGS})
 
 # The gRPC handlers: validate, call the store and the domain, map errors.
@@ -75,11 +91,12 @@ target_compile_options(scheduling_api PRIVATE ${SCHEDULING_WARNINGS})
 # The server as a library, so that integration tests run the real thing
 # in-process on a real port.
 add_library(scheduling_server_lib
+  health.cc
   server.cc
-  rpc_logging.cc
 )
-target_link_libraries(scheduling_server_lib PUBLIC scheduling_api scheduling_client
-  grpc_health_proto gRPC::grpc++ gRPC::grpc++_reflection)
+target_link_libraries(scheduling_server_lib PUBLIC scheduling_api
+  scheduling_observability grpc_health_proto gRPC::grpc++
+  gRPC::grpc++_reflection)
 target_compile_options(scheduling_server_lib PRIVATE ${SCHEDULING_WARNINGS})
 
 add_executable(scheduling_server main.cc)

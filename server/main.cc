@@ -4,9 +4,9 @@
 //   scheduling_server migrate [--dsn=...]          only migrate, then exit
 //
 // Every flag can also come from the environment (SCHEDULING_LISTEN,
-// SCHEDULING_DSN, SCHEDULING_PUBLIC_BASE_URL, SCHEDULING_TOKEN_SECRET,
-// SCHEDULING_DB_POOL_SIZE, SCHEDULING_GRACE_PERIOD); a flag on the command
-// line wins.
+// SCHEDULING_DSN, SCHEDULING_METRICS_LISTEN, SCHEDULING_LOG_FORMAT, ...: the
+// flag's name in capitals after SCHEDULING_); a flag on the command line
+// wins.
 #include <signal.h>
 
 #include <cstdio>
@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "server/observability/log.h"
 #include "server/server.h"
 #include "server/store/connection_pool.h"
 #include "server/store/dsn.h"
@@ -58,36 +59,54 @@ ABSL_FLAG(std::string, token_secret, EnvOr("SCHEDULING_TOKEN_SECRET", ""),
 ABSL_FLAG(int, db_pool_size, EnvIntOr("SCHEDULING_DB_POOL_SIZE", 16),
           "database connections (env SCHEDULING_DB_POOL_SIZE)");
 ABSL_FLAG(bool, log_rpcs, EnvOr("SCHEDULING_LOG_RPCS", "true") != "false",
-          "one stderr line per RPC: method, status, latency "
+          "one log line per RPC: method, code, duration, peer, request id "
           "(env SCHEDULING_LOG_RPCS=false turns it off)");
 ABSL_FLAG(absl::Duration, grace_period,
           EnvDurationOr("SCHEDULING_GRACE_PERIOD", absl::Seconds(10)),
           "how long in-flight calls may finish after SIGTERM/SIGINT "
           "(env SCHEDULING_GRACE_PERIOD)");
+ABSL_FLAG(absl::Duration, shutdown_delay,
+          EnvDurationOr("SCHEDULING_SHUTDOWN_DELAY", absl::ZeroDuration()),
+          "after SIGTERM, report NOT_SERVING and keep answering this long "
+          "before draining, so endpoints stop sending calls first "
+          "(env SCHEDULING_SHUTDOWN_DELAY; 5s in k8s/)");
+ABSL_FLAG(std::string, metrics_listen,
+          EnvOr("SCHEDULING_METRICS_LISTEN", ":9090"),
+          "host:port for Prometheus metrics at /metrics; empty: none "
+          "(env SCHEDULING_METRICS_LISTEN)");
+ABSL_FLAG(std::string, log_format, EnvOr("SCHEDULING_LOG_FORMAT", "text"),
+          "log lines as json (one object a line) or text "
+          "(env SCHEDULING_LOG_FORMAT; json in the container image)");
+ABSL_FLAG(bool, migrate, EnvOr("SCHEDULING_MIGRATE", "true") != "false",
+          "apply schema migrations at start; false: wait, NOT_SERVING, "
+          "until `scheduling_server migrate` has (env SCHEDULING_MIGRATE)");
+ABSL_FLAG(absl::Duration, db_check_interval,
+          EnvDurationOr("SCHEDULING_DB_CHECK_INTERVAL", absl::Seconds(5)),
+          "how often the health checker reaches for the database "
+          "(env SCHEDULING_DB_CHECK_INTERVAL)");
 
 namespace {
+
+using scheduling::observability::Log;
+using scheduling::observability::LogLevel;
+
+int Fail(int exit_code, const absl::Status& status) {
+  Log(LogLevel::kError, "exiting").Add("reason", status.ToString());
+  return exit_code;
+}
 
 int Migrate() {
   absl::StatusOr<scheduling::store::Dsn> dsn =
       scheduling::store::ParseDsn(absl::GetFlag(FLAGS_dsn));
-  if (!dsn.ok()) {
-    std::fprintf(stderr, "error: %s\n", dsn.status().ToString().c_str());
-    return 2;
-  }
+  if (!dsn.ok()) return Fail(2, dsn.status());
   auto pool = scheduling::store::ConnectionPool::Create(*dsn, 1);
-  if (!pool.ok()) {
-    std::fprintf(stderr, "error: %s\n", pool.status().ToString().c_str());
-    return 1;
-  }
+  if (!pool.ok()) return Fail(1, pool.status());
   absl::StatusOr<std::vector<int>> applied =
       scheduling::store::ApplyMigrations(**pool);
-  if (!applied.ok()) {
-    std::fprintf(stderr, "error: %s\n", applied.status().ToString().c_str());
-    return 1;
-  }
-  std::printf(
-      "schema is current; applied now: %s\n",
-      applied->empty() ? "none" : absl::StrJoin(*applied, ", ").c_str());
+  if (!applied.ok()) return Fail(1, applied.status());
+  Log(LogLevel::kInfo, "schema is current")
+      .Add("applied_now",
+           applied->empty() ? "none" : absl::StrJoin(*applied, ","));
   return 0;
 }
 
@@ -108,6 +127,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: scheduling_server [migrate] [--flags]\n");
     return 2;
   }
+  scheduling::observability::LogFormat format;
+  if (!scheduling::observability::ParseLogFormat(
+          absl::GetFlag(FLAGS_log_format), &format)) {
+    std::fprintf(stderr, "error: --log_format must be json or text\n");
+    return 2;
+  }
+  scheduling::observability::SetLogFormat(format);
   if (args.size() == 2) return Migrate();
 
   // Block the stop signals in every thread (gRPC's included, which inherit
@@ -125,23 +151,30 @@ int main(int argc, char** argv) {
   options.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.token_secret = absl::GetFlag(FLAGS_token_secret);
   options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.migrate = absl::GetFlag(FLAGS_migrate);
+  options.db_check_interval = absl::GetFlag(FLAGS_db_check_interval);
+  // Serve at once and report NOT_SERVING until the database is ready: in
+  // a cluster the database may well come up after the server.
+  options.startup_timeout = absl::ZeroDuration();
   absl::StatusOr<std::unique_ptr<scheduling::SchedulingServer>> server =
       scheduling::SchedulingServer::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "error: %s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  std::fprintf(stderr, "serving on port %d (listen %s)\n", (*server)->port(),
-               options.listen_address.c_str());
+  if (!server.ok()) return Fail(1, server.status());
+  Log(LogLevel::kInfo, "listening")
+      .Add("grpc_port", (*server)->port())
+      .Add("metrics_port", (*server)->metrics_port())
+      .Add("listen", options.listen_address);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   const absl::Duration grace = absl::GetFlag(FLAGS_grace_period);
-  std::fprintf(stderr, "received %s: draining for up to %s\n",
-               signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
-               absl::FormatDuration(grace).c_str());
-  (*server)->Shutdown(grace);
+  const absl::Duration delay = absl::GetFlag(FLAGS_shutdown_delay);
+  Log(LogLevel::kInfo, "stopping")
+      .Add("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+      .Add("shutdown_delay_ms", absl::ToInt64Milliseconds(delay))
+      .Add("grace_period_ms", absl::ToInt64Milliseconds(grace));
+  (*server)->Shutdown(grace, delay);
   (*server)->Wait();
-  std::fprintf(stderr, "stopped\n");
+  Log(LogLevel::kInfo, "stopped");
   return 0;
 }

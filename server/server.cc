@@ -1,39 +1,30 @@
 #include "server/server.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/domain/secrets.h"
-#include "server/rpc_logging.h"
+#include "server/observability/log.h"
+#include "server/observability/rpc_interceptor.h"
 #include "server/store/dsn.h"
-#include "server/store/migrations.h"
 
 namespace scheduling {
 namespace {
 
-constexpr const char* kServiceNames[] = {
-    "scheduling.v1.CalendarService",
-    "scheduling.v1.OneTimeLinkService",
-};
+using observability::Log;
+using observability::LogLevel;
 
-void SetServing(grpc::Server& server, bool serving) {
-  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus(serving);
-  for (const char* service : kServiceNames) {
-    health->SetServingStatus(service, serving);
-  }
-}
+// Health checks must answer within a probe's timeout even when the
+// database hangs instead of refusing.
+constexpr int kProbeIoTimeoutSeconds = 3;
 
 }  // namespace
 
@@ -51,37 +42,52 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   if (!dsn.ok()) return dsn.status();
 
   std::unique_ptr<SchedulingServer> server(new SchedulingServer());
+  server->metrics_ = std::make_shared<observability::Metrics>();
+  if (!options.metrics_listen.empty()) {
+    std::string listen = options.metrics_listen;
+    if (absl::StartsWith(listen, ":")) listen = absl::StrCat("0.0.0.0", listen);
+    absl::StatusOr<std::unique_ptr<observability::MetricsExposer>> exposer =
+        observability::MetricsExposer::Start(listen, *server->metrics_);
+    if (!exposer.ok()) return exposer.status();
+    server->metrics_exposer_ = *std::move(exposer);
+  }
+
+  store::PoolOptions serving;
+  serving.size = options.db_pool_size;
+  serving.metrics = server->metrics_;
+  serving.connect_now = false;
+  serving.ready = false;
   absl::StatusOr<std::unique_ptr<store::ConnectionPool>> pool =
-      store::ConnectionPool::Create(*dsn, options.db_pool_size);
+      store::ConnectionPool::Create(*dsn, serving);
   if (!pool.ok()) return pool.status();
   server->pool_ = *std::move(pool);
-  if (options.migrate) {
-    absl::StatusOr<std::vector<int>> applied =
-        store::ApplyMigrations(*server->pool_);
-    if (!applied.ok()) return applied.status();
-    if (!applied->empty()) {
-      std::fprintf(stderr, "applied schema migrations: %s\n",
-                   absl::StrJoin(*applied, ", ").c_str());
-    }
-  }
+  store::PoolOptions probe;
+  probe.size = 1;
+  probe.connect_now = false;
+  probe.io_timeout_seconds = kProbeIoTimeoutSeconds;
+  absl::StatusOr<std::unique_ptr<store::ConnectionPool>> probe_pool =
+      store::ConnectionPool::Create(*dsn, probe);
+  if (!probe_pool.ok()) return probe_pool.status();
+  server->probe_pool_ = *std::move(probe_pool);
+
   server->calendar_store_ =
       std::make_unique<store::CalendarStore>(*server->pool_);
   server->booking_store_ =
       std::make_unique<store::BookingStore>(*server->pool_);
   server->link_store_ = std::make_unique<store::LinkStore>(*server->pool_);
   server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
-      *server->calendar_store_, *server->booking_store_, options.clock);
+      *server->calendar_store_, *server->booking_store_, options.clock,
+      *server->metrics_);
   if (options.token_secret.empty()) {
-    std::fprintf(stderr,
-                 "warning: no token secret configured (--token_secret or "
-                 "SCHEDULING_TOKEN_SECRET); using a random one, so retried "
-                 "link creations only get their token back from this "
-                 "process\n");
+    Log(LogLevel::kWarning,
+        "no token secret configured (--token_secret or "
+        "SCHEDULING_TOKEN_SECRET); using a random one, so retried link "
+        "creations only get their token back from this process");
     options.token_secret = domain::GenerateSecret();
   }
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
       *server->link_store_, *server->booking_store_, options.public_base_url,
-      options.token_secret, options.clock);
+      options.token_secret, options.clock, *server->metrics_);
 
   // Reflection clients (buf curl, grpcurl) can only list the health
   // service if its descriptors are linked in: reference one.
@@ -103,30 +109,52 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
                            grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(server->calendar_service_.get());
   builder.RegisterService(server->link_service_.get());
-  if (options.log_rpcs) {
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(MakeRpcLoggingInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  }
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(observability::MakeRpcInterceptorFactory(
+      *server->metrics_, options.log_rpcs));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
-  SetServing(*server->server_, true);
+
+  HealthReporter::Options health;
+  health.migrate = options.migrate;
+  health.check_interval = options.db_check_interval;
+  server->health_ = std::make_unique<HealthReporter>(
+      *server->server_->GetHealthCheckService(), *server->probe_pool_,
+      *server->pool_, *server->metrics_, health);
+  if (options.startup_timeout > absl::ZeroDuration()) {
+    absl::Status ready =
+        server->health_->WaitUntilReady(options.startup_timeout);
+    if (!ready.ok()) return ready;
+  }
   return server;
 }
 
 SchedulingServer::~SchedulingServer() {
   if (!shut_down_ && server_ != nullptr) Shutdown(absl::ZeroDuration());
+  health_.reset();  // joins its thread before the pools go
 }
 
-void SchedulingServer::Shutdown(absl::Duration grace) {
+int SchedulingServer::metrics_port() const {
+  return metrics_exposer_ != nullptr ? metrics_exposer_->port() : 0;
+}
+
+void SchedulingServer::Shutdown(absl::Duration grace, absl::Duration delay) {
   if (shut_down_) return;
   shut_down_ = true;
-  SetServing(*server_, false);
+  if (health_ != nullptr) health_->BeginDrain();
+  if (delay > absl::ZeroDuration()) {
+    Log(LogLevel::kInfo, "draining: NOT_SERVING, still answering")
+        .Add("delay_ms", absl::ToInt64Milliseconds(delay));
+    // Endpoints and client-side balancers learn of NOT_SERVING on their
+    // next probe; until then calls keep coming and are answered.
+    absl::SleepFor(delay);
+  }
   link_service_->StopWatchers();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }

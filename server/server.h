@@ -1,6 +1,8 @@
-// The scheduling server: both services, health, reflection and RPC logging
-// on one port, over a database connection pool. main.cc runs it; the
-// integration tests run the same object in-process on a real port.
+// The scheduling server: both services, health (health.h), reflection,
+// metrics and RPC logs (observability/) on one port, over a database
+// connection pool, and Prometheus metrics on a port of their own. main.cc
+// runs it; the integration tests run the same object in-process on real
+// ports.
 //
 // Thread-safety: Shutdown may be called from any thread, once.
 #ifndef SCHEDULING_SERVER_SERVER_H_
@@ -14,6 +16,8 @@
 #include "grpcpp/server.h"
 #include "server/api/calendar_service.h"
 #include "server/api/one_time_link_service.h"
+#include "server/health.h"
+#include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
 #include "server/store/connection_pool.h"
@@ -33,18 +37,32 @@ struct ServerOptions {
   // first token back. Empty: a random one for this process.
   std::string token_secret;
   int db_pool_size = 16;
-  // Apply pending schema migrations before serving.
+  // Apply pending schema migrations before serving; otherwise wait,
+  // NOT_SERVING, until `scheduling_server migrate` has applied them.
   bool migrate = true;
-  // One stderr line per RPC.
+  // One log line per RPC (observability/rpc_interceptor.h).
   bool log_rpcs = true;
+  // host:port for Prometheus (/metrics); ":9090" means every interface;
+  // port 0 picks a free one (see metrics_port()); empty: no metrics port.
+  std::string metrics_listen;
+  // How often a serving server checks its database (health.h).
+  absl::Duration db_check_interval = absl::Seconds(5);
+  // How long Start waits for the schema and the database before it gives
+  // up with the last start-up error. Zero: return at once and keep
+  // trying in the background, reporting NOT_SERVING meanwhile (what a
+  // server in a cluster does, where the database may come up later).
+  absl::Duration startup_timeout = absl::Seconds(30);
   // The current time; tests may pin it.
   api::Clock clock = [] { return absl::Now(); };
 };
 
 class SchedulingServer {
  public:
-  // Connects to the database, migrates, and starts serving. UNAVAILABLE
-  // without a database; INVALID_ARGUMENT for bad options.
+  // Starts serving (health NOT_SERVING), then connects to the database
+  // and migrates (or waits for the schema) in the background; waits for
+  // that up to `options.startup_timeout`. INVALID_ARGUMENT for bad
+  // options; UNAVAILABLE if a port cannot be bound or the database is not
+  // ready in time.
   static absl::StatusOr<std::unique_ptr<SchedulingServer>> Start(
       ServerOptions options);
 
@@ -52,10 +70,17 @@ class SchedulingServer {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The metrics port actually bound (0 without one).
+  int metrics_port() const;
 
-  // Marks the health service NOT_SERVING, stops accepting calls, lets
-  // in-flight calls finish within `grace`, then cancels the rest.
-  void Shutdown(absl::Duration grace);
+  observability::Metrics& metrics() { return *metrics_; }
+
+  // Reports NOT_SERVING (readiness and services; "liveness" stays
+  // SERVING), keeps answering calls for `delay` so that load balancers
+  // notice and stop sending, then stops accepting calls, lets in-flight
+  // calls finish within `grace`, and cancels the rest.
+  void Shutdown(absl::Duration grace,
+                absl::Duration delay = absl::ZeroDuration());
 
   // Blocks until the server has shut down.
   void Wait();
@@ -63,13 +88,17 @@ class SchedulingServer {
  private:
   SchedulingServer() = default;
 
+  std::shared_ptr<observability::Metrics> metrics_;
+  std::unique_ptr<observability::MetricsExposer> metrics_exposer_;
   std::unique_ptr<store::ConnectionPool> pool_;
+  std::unique_ptr<store::ConnectionPool> probe_pool_;
   std::unique_ptr<store::CalendarStore> calendar_store_;
   std::unique_ptr<store::BookingStore> booking_store_;
   std::unique_ptr<store::LinkStore> link_store_;
   std::unique_ptr<api::CalendarServiceImpl> calendar_service_;
   std::unique_ptr<api::OneTimeLinkServiceImpl> link_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HealthReporter> health_;
   int port_ = 0;
   bool shut_down_ = false;
 };

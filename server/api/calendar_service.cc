@@ -65,8 +65,12 @@ absl::StatusOr<std::optional<int64_t>> ExpectedVersion(absl::string_view etag) {
 
 CalendarServiceImpl::CalendarServiceImpl(store::CalendarStore& calendars,
                                          store::BookingStore& bookings,
-                                         Clock clock)
-    : calendars_(calendars), bookings_(bookings), clock_(std::move(clock)) {}
+                                         Clock clock,
+                                         observability::Metrics& metrics)
+    : calendars_(calendars),
+      bookings_(bookings),
+      clock_(std::move(clock)),
+      metrics_(metrics) {}
 
 grpc::Status CalendarServiceImpl::CreateCalendar(
     grpc::ServerContext*, const v1::CreateCalendarRequest* request,
@@ -378,6 +382,7 @@ grpc::Status CalendarServiceImpl::CreateBooking(
       bookings_.Create(input->calendar.location_id, input->calendar.calendar_id,
                        booking_request, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
+  metrics_.BookingCreated("create_booking");
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -431,6 +436,7 @@ grpc::Status CalendarServiceImpl::CancelBooking(
       bookings_.Cancel(name->location_id, name->calendar_id, name->booking_id,
                        request->reason(), clock_());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
+  metrics_.BookingCancelled();
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.grpc.pb.h"
+#include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
 
@@ -20,7 +21,8 @@ using Clock = std::function<absl::Time()>;
 class CalendarServiceImpl final : public v1::CalendarService::Service {
  public:
   CalendarServiceImpl(store::CalendarStore& calendars,
-                      store::BookingStore& bookings, Clock clock);
+                      store::BookingStore& bookings, Clock clock,
+                      observability::Metrics& metrics);
 
   grpc::Status CreateCalendar(grpc::ServerContext* context,
                               const v1::CreateCalendarRequest* request,
@@ -101,6 +103,7 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   store::CalendarStore& calendars_;
   store::BookingStore& bookings_;
   Clock clock_;
+  observability::Metrics& metrics_;
 };
 
 }  // namespace scheduling::api

@@ -1,7 +1,10 @@
 #include "server/api/one_time_link_service.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "server/api/link_conversion.h"
 #include "server/api/proto_conversion.h"
@@ -34,12 +37,14 @@ OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(store::LinkStore& links,
                                                store::BookingStore& bookings,
                                                std::string public_base_url,
                                                std::string token_secret,
-                                               Clock clock)
+                                               Clock clock,
+                                               observability::Metrics& metrics)
     : links_(links),
       bookings_(bookings),
       public_base_url_(std::move(public_base_url)),
       token_secret_(std::move(token_secret)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      metrics_(metrics) {}
 
 void OneTimeLinkServiceImpl::Identify(const domain::CalendarName& calendar,
                                       domain::OneTimeLink& link) {
@@ -76,7 +81,10 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
       links_.Create(input->calendar.location_id, input->calendar.calendar_id,
                     std::move(links), /*batch=*/false, now);
   if (!created.ok()) return ToGrpcStatus(created.status());
-  if (created->front().created) notifier_.Notify(input->calendar.location_id);
+  if (created->front().created) {
+    metrics_.LinksCreated(1);
+    notifier_.Notify(input->calendar.location_id);
+  }
   CreatedLinkToProto(created->front(), now, response);
   return grpc::Status::OK;
 }
@@ -95,6 +103,9 @@ grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
                     std::move(input->links), /*batch=*/true, now);
   if (!created.ok()) return ToGrpcStatus(created.status());
   notifier_.Notify(input->calendar.location_id);
+  metrics_.LinksCreated(static_cast<int>(std::count_if(
+      created->begin(), created->end(),
+      [](const store::LinkWithCalendar& link) { return link.created; })));
   for (const store::LinkWithCalendar& link : *created) {
     CreatedLinkToProto(link, now, response->add_one_time_links());
   }
@@ -185,6 +196,8 @@ grpc::Status OneTimeLinkServiceImpl::WatchOneTimeLinkEvents(
   absl::StatusOr<EventsInput> input = ValidateWatchOneTimeLinkEvents(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   int64_t after = input->after_seq;
+  metrics_.WatchStreamOpened();
+  absl::Cleanup closed = [this] { metrics_.WatchStreamClosed(); };
   // Read the generation before the outbox: an event committed after the
   // read below bumps it, so the wait cannot miss it.
   uint64_t generation = notifier_.Generation(input->location_id);
@@ -312,7 +325,15 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   absl::StatusOr<domain::Booking> booking =
       links_.BookThroughLink(domain::HashLinkToken(input->token),
                              booking_request, CallerOf(*context), now);
-  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  if (!booking.ok()) {
+    if (std::optional<std::string> reason =
+            domain::ErrorReason(booking.status())) {
+      metrics_.LinkBookingRefused(*reason);
+    }
+    return ToGrpcStatus(booking.status());
+  }
+  metrics_.LinkUsed();
+  metrics_.BookingCreated("one_time_link");
   notifier_.Notify(booking->location_id);
   BookingToProto(*booking, response);
   return grpc::Status::OK;

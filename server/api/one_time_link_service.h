@@ -13,6 +13,7 @@
 #include "server/api/calendar_service.h"
 #include "server/api/event_notifier.h"
 #include "server/domain/names.h"
+#include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
 #include "server/store/link_store.h"
 
@@ -28,7 +29,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
   // `token_secret` derives link tokens (secrets.h: DeriveLinkToken).
   OneTimeLinkServiceImpl(store::LinkStore& links, store::BookingStore& bookings,
                          std::string public_base_url, std::string token_secret,
-                         Clock clock);
+                         Clock clock, observability::Metrics& metrics);
 
   // Ends every WatchOneTimeLinkEvents stream promptly (server shutdown).
   void StopWatchers() { notifier_.Stop(); }
@@ -91,6 +92,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
   const std::string public_base_url_;
   const std::string token_secret_;
   Clock clock_;
+  observability::Metrics& metrics_;
   EventNotifier notifier_;
 };
 

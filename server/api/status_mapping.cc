@@ -1,11 +1,11 @@
 #include "server/api/status_mapping.h"
 
-#include <cstdio>
 #include <string>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "server/domain/errors.h"
+#include "server/observability/log.h"
 
 namespace scheduling::api {
 
@@ -15,7 +15,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   std::string message(status.message());
   if (status.code() == absl::StatusCode::kInternal ||
       status.code() == absl::StatusCode::kUnknown) {
-    std::fprintf(stderr, "internal error: %s\n", status.ToString().c_str());
+    observability::Log(observability::LogLevel::kError, "internal error")
+        .Add("status", status.ToString());
     message = "internal error; the server log has the details";
   }
 

@@ -675,8 +675,10 @@ BookingStore::CachedContext(Lease& lease, const domain::Calendar& calendar,
       booking_internal::ContextWindow(calendar, duration, range);
   if (std::shared_ptr<const domain::BookingContext> cached =
           cache_.Find(calendar.pk, stamp, needed)) {
+    pool_.metrics().FreeSlotCacheLookup(/*hit=*/true);
     return cached;
   }
+  pool_.metrics().FreeSlotCacheLookup(/*hit=*/false);
   const domain::TimeInterval window = BookingContextCache::WindowToRead(needed);
   absl::StatusOr<domain::BookingContext> context =
       booking_internal::LoadContextOver(lease, calendar, window,

@@ -8,6 +8,7 @@
 #include <mysql_driver.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace scheduling::store {
 namespace {
@@ -62,8 +63,18 @@ sql::PreparedStatement& Lease::Prepare(const std::string& sql) {
   return *statement;
 }
 
-ConnectionPool::ConnectionPool(const Dsn& dsn, int size)
-    : dsn_(dsn), size_(size), driver_(DriverInstance()) {}
+ConnectionPool::ConnectionPool(const Dsn& dsn, const PoolOptions& options)
+    : dsn_(dsn),
+      size_(options.size),
+      io_timeout_seconds_(options.io_timeout_seconds),
+      metrics_(options.metrics != nullptr
+                   ? options.metrics
+                   : std::make_shared<observability::Metrics>()),
+      driver_(DriverInstance()),
+      ready_(options.ready) {
+  absl::MutexLock lock(&mu_);
+  ReportConnections();
+}
 
 ConnectionPool::~ConnectionPool() {
   absl::MutexLock lock(&mu_);
@@ -72,11 +83,48 @@ ConnectionPool::~ConnectionPool() {
 
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
     const Dsn& dsn, int size) {
-  if (size < 1) return absl::InvalidArgumentError("pool size must be >= 1");
-  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(dsn, size));
-  absl::StatusOr<Lease> first = pool->Acquire();
-  if (!first.ok()) return first.status();
+  PoolOptions options;
+  options.size = size;
+  return Create(dsn, std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
+    const Dsn& dsn, PoolOptions options) {
+  if (options.size < 1) {
+    return absl::InvalidArgumentError("pool size must be >= 1");
+  }
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(dsn, options));
+  if (options.connect_now) {
+    const bool ready = options.ready;
+    pool->SetReady(true);
+    absl::StatusOr<Lease> first = pool->Acquire();
+    if (!first.ok()) return first.status();
+    pool->SetReady(ready);
+  }
   return pool;
+}
+
+void ConnectionPool::SetReady(bool ready) {
+  absl::MutexLock lock(&mu_);
+  ready_ = ready;
+}
+
+void ConnectionPool::DropIdle() {
+  std::vector<std::unique_ptr<PooledConnection>> dropped;
+  {
+    absl::MutexLock lock(&mu_);
+    open_ -= static_cast<int>(idle_.size());
+    dropped.swap(idle_);
+    ReportConnections();
+  }
+  // Closing sends a goodbye to a database that may be gone: not under
+  // the lock.
+  dropped.clear();
+}
+
+void ConnectionPool::ReportConnections() {
+  const int idle = static_cast<int>(idle_.size());
+  metrics_->PoolConnections(open_ - idle, idle, size_);
 }
 
 absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
@@ -88,6 +136,10 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
   options["OPT_RECONNECT"] = false;
   options["OPT_CONNECT_TIMEOUT"] = 5;
   options["OPT_CHARSET_NAME"] = "utf8mb4";
+  if (io_timeout_seconds_ > 0) {
+    options["OPT_READ_TIMEOUT"] = io_timeout_seconds_;
+    options["OPT_WRITE_TIMEOUT"] = io_timeout_seconds_;
+  }
   auto pooled = std::make_unique<PooledConnection>();
   try {
     pooled->connection.reset(driver_->connect(options));
@@ -103,27 +155,37 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
 }
 
 absl::StatusOr<Lease> ConnectionPool::Acquire(absl::Duration timeout) {
+  const absl::Time start = absl::Now();
   {
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < size_;
     };
     absl::MutexLock lock(&mu_);
+    if (!ready_) {
+      return absl::UnavailableError(
+          "the service is starting: its database is not ready yet; retry");
+    }
     if (!mu_.AwaitWithTimeout(absl::Condition(&available), timeout)) {
+      metrics_->PoolAcquireTimedOut();
       return absl::UnavailableError(
           "timed out waiting for a database connection");
     }
+    metrics_->PoolAcquired(absl::Now() - start);
     if (!idle_.empty()) {
       std::unique_ptr<PooledConnection> connection = std::move(idle_.back());
       idle_.pop_back();
+      ReportConnections();
       return Lease(this, std::move(connection));
     }
     ++open_;
+    ReportConnections();
   }
   // Connecting takes round trips: do it without holding the lock.
   absl::StatusOr<std::unique_ptr<PooledConnection>> opened = Open();
   if (!opened.ok()) {
     absl::MutexLock lock(&mu_);
     --open_;
+    ReportConnections();
     return opened.status();
   }
   return Lease(this, *std::move(opened));
@@ -135,10 +197,12 @@ void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection,
     connection.reset();  // close outside the lock
     absl::MutexLock lock(&mu_);
     --open_;
+    ReportConnections();
     return;
   }
   absl::MutexLock lock(&mu_);
   idle_.push_back(std::move(connection));
+  ReportConnections();
 }
 
 }  // namespace scheduling::store

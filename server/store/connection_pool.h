@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/observability/metrics.h"
 #include "server/store/dsn.h"
 
 namespace sql {
@@ -68,33 +69,67 @@ class Lease {
   bool broken_ = false;
 };
 
+struct PoolOptions {
+  // The most connections open at once.
+  int size = 1;
+  // Where the pool and the store count (metrics.h); null: a private
+  // registry nobody reads.
+  std::shared_ptr<observability::Metrics> metrics;
+  // Connect at once and fail early (UNAVAILABLE) if the database cannot
+  // be reached; otherwise the first Acquire connects.
+  bool connect_now = true;
+  // Whether Acquire hands out connections from the start (see SetReady).
+  bool ready = true;
+  // Seconds a read or write on a connection may block before the driver
+  // gives up (0: the driver's default, no limit). For health checks,
+  // which must answer even when the database hangs.
+  int io_timeout_seconds = 0;
+};
+
 class ConnectionPool {
  public:
   // A pool of at most `size` connections to `dsn`. Opens one connection at
   // once to report a wrong DSN or unreachable database early (UNAVAILABLE).
   static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(const Dsn& dsn,
                                                                 int size);
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(
+      const Dsn& dsn, PoolOptions options);
 
   ~ConnectionPool();
 
   // Waits up to `timeout` for a free connection, opening one if the pool
-  // is not full. UNAVAILABLE if none could be had.
+  // is not full. UNAVAILABLE if none could be had, or while not ready.
   absl::StatusOr<Lease> Acquire(absl::Duration timeout = absl::Seconds(5));
 
+  // Whether Acquire hands out connections. A server's pool is not ready
+  // until the schema is current, so that no call meets a missing table.
+  void SetReady(bool ready);
+
+  // Closes every idle connection: the database went away, so they are
+  // all dead, and each would fail one caller before being dropped.
+  void DropIdle();
+
   int size() const { return size_; }
+  observability::Metrics& metrics() const { return *metrics_; }
 
  private:
   friend class Lease;
-  ConnectionPool(const Dsn& dsn, int size);
+  ConnectionPool(const Dsn& dsn, const PoolOptions& options);
+
+  // Publishes the connection counts; called with mu_ held.
+  void ReportConnections() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::StatusOr<std::unique_ptr<PooledConnection>> Open();
   void Release(std::unique_ptr<PooledConnection> connection, bool broken);
 
   const Dsn dsn_;
   const int size_;
+  const int io_timeout_seconds_;
+  const std::shared_ptr<observability::Metrics> metrics_;
   sql::Driver* driver_;  // process-wide singleton owned by Connector/C++
 
   absl::Mutex mu_;
+  bool ready_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<PooledConnection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + leased + being opened
 };

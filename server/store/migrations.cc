@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/store/transaction.h"
 
@@ -102,6 +103,38 @@ absl::StatusOr<std::vector<int>> ApplyMigrations(ConnectionPool& pool) {
   });
   if (!status.ok()) return status;
   return applied;
+}
+
+absl::Status CheckSchemaCurrent(ConnectionPool& pool) {
+  std::vector<int> missing;
+  absl::Status status =
+      RunStatements(pool, "check schema version", [&](Lease& lease) {
+        std::unique_ptr<sql::Statement> statement(
+            lease.connection().createStatement());
+        std::set<int> done;
+        {
+          std::unique_ptr<sql::ResultSet> table(statement->executeQuery(
+              "SELECT COUNT(*) FROM information_schema.tables WHERE "
+              "table_schema = DATABASE() AND table_name = "
+              "'schema_migrations'"));
+          if (table->next() && table->getInt(1) > 0) {
+            done = AppliedVersions(*statement);
+          }
+        }
+        for (const Migration& migration : EmbeddedMigrations()) {
+          if (done.count(migration.version) == 0) {
+            missing.push_back(migration.version);
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the database schema lacks migrations ", absl::StrJoin(missing, ", "),
+        "; run `scheduling_server migrate`"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace scheduling::store

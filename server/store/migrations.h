@@ -28,6 +28,11 @@ const std::vector<Migration>& EmbeddedMigrations();
 // applied (empty when the schema was current).
 absl::StatusOr<std::vector<int>> ApplyMigrations(ConnectionPool& pool);
 
+// OK if the database has every migration this binary carries;
+// FAILED_PRECONDITION naming the missing versions if not (a server that
+// leaves migrating to `scheduling_server migrate` waits for this).
+absl::Status CheckSchemaCurrent(ConnectionPool& pool);
+
 }  // namespace scheduling::store
 
 #endif  // SCHEDULING_SERVER_STORE_MIGRATIONS_H_

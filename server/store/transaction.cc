@@ -39,6 +39,52 @@ void RollbackQuietly(Lease& lease) {
   }
 }
 
+// Why a transaction is run again, as the retries metric names it. A
+// deadlock raised by COMMIT itself cannot come from InnoDB's lock graph
+// (every lock was taken by then): it is a multi-writer cluster (Galera)
+// refusing the transaction at certification.
+const char* RetryCause(int code, bool at_commit) {
+  if (code == kErrLockWaitTimeout) return "lock_wait_timeout";
+  return at_commit ? "certification" : "deadlock";
+}
+
+absl::Status RunTransactionAttempts(
+    ConnectionPool& pool, absl::string_view what,
+    absl::FunctionRef<absl::Status(Lease&)> work) {
+  absl::Status last_error;
+  for (int attempt = 1; attempt <= kMaxTransactionAttempts; ++attempt) {
+    absl::StatusOr<Lease> lease = pool.Acquire();
+    if (!lease.ok()) return lease.status();
+    bool at_commit = false;
+    try {
+      Execute(*lease, "START TRANSACTION");
+      absl::Status status = work(*lease);
+      if (!status.ok()) {
+        RollbackQuietly(*lease);
+        return status;
+      }
+      at_commit = true;
+      Execute(*lease, "COMMIT");
+      return absl::OkStatus();
+    } catch (const sql::SQLException& error) {
+      const int code = error.getErrorCode();
+      if (IsConnectionLost(code)) {
+        lease->MarkBroken();
+        return SqlErrorToStatus(error, what);
+      }
+      RollbackQuietly(*lease);
+      if (!IsRetryable(code)) return SqlErrorToStatus(error, what);
+      last_error = SqlErrorToStatus(error, what);
+      if (attempt == kMaxTransactionAttempts) break;
+      pool.metrics().TransactionRetried(RetryCause(code, at_commit));
+    }
+    // Back off a little so that the transactions that deadlocked do not
+    // collide again in lockstep.
+    absl::SleepFor(absl::Milliseconds(attempt * 2));
+  }
+  return last_error;
+}
+
 }  // namespace
 
 absl::Status SqlErrorToStatus(const sql::SQLException& error,
@@ -57,46 +103,33 @@ absl::Status SqlErrorToStatus(const sql::SQLException& error,
 
 absl::Status RunTransaction(ConnectionPool& pool, absl::string_view what,
                             absl::FunctionRef<absl::Status(Lease&)> work) {
-  absl::Status last_error;
-  for (int attempt = 1; attempt <= kMaxTransactionAttempts; ++attempt) {
-    absl::StatusOr<Lease> lease = pool.Acquire();
-    if (!lease.ok()) return lease.status();
-    try {
-      Execute(*lease, "START TRANSACTION");
-      absl::Status status = work(*lease);
-      if (!status.ok()) {
-        RollbackQuietly(*lease);
-        return status;
-      }
-      Execute(*lease, "COMMIT");
-      return absl::OkStatus();
-    } catch (const sql::SQLException& error) {
-      const int code = error.getErrorCode();
-      if (IsConnectionLost(code)) {
-        lease->MarkBroken();
-        return SqlErrorToStatus(error, what);
-      }
-      RollbackQuietly(*lease);
-      if (!IsRetryable(code)) return SqlErrorToStatus(error, what);
-      last_error = SqlErrorToStatus(error, what);
-    }
-    // Back off a little so that the transactions that deadlocked do not
-    // collide again in lockstep.
-    absl::SleepFor(absl::Milliseconds(attempt * 2));
-  }
-  return last_error;
+  const absl::Time start = absl::Now();
+  absl::Status status = RunTransactionAttempts(pool, what, work);
+  pool.metrics().StoreOperation(what, absl::Now() - start);
+  return status;
 }
 
 absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
                            absl::FunctionRef<absl::Status(Lease&)> work) {
   absl::StatusOr<Lease> lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
+  const absl::Time start = absl::Now();
+  absl::Status status;
   try {
-    return work(*lease);
+    status = work(*lease);
   } catch (const sql::SQLException& error) {
     if (IsConnectionLost(error.getErrorCode())) lease->MarkBroken();
-    return SqlErrorToStatus(error, what);
+    status = SqlErrorToStatus(error, what);
   }
+  pool.metrics().StoreOperation(what, absl::Now() - start);
+  return status;
+}
+
+absl::Status CheckDatabase(ConnectionPool& pool) {
+  return RunStatements(pool, "check database", [](Lease& lease) {
+    Execute(lease, "DO 1");
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace scheduling::store

@@ -49,6 +49,9 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::string_view what,
 absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
                            absl::FunctionRef<absl::Status(Lease&)> work);
 
+// OK if the database answers a trivial query on a connection of `pool`.
+absl::Status CheckDatabase(ConnectionPool& pool);
+
 }  // namespace scheduling::store
 
 #endif  // SCHEDULING_SERVER_STORE_TRANSACTION_H_
