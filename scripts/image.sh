@@ -66,7 +66,8 @@ done
 
 # ------------------------------------------------------------- reporting --
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
+# Microseconds (EPOCHREALTIME's decimal separator follows the locale).
+now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
 fmt_s() { printf '%d.%01d s' $(($1 / 1000000)) $((($1 % 1000000) / 100000)); }
 
 readonly script_start="$(now_us)"
@@ -119,7 +120,7 @@ server_process() {
 work_dir=""    # temporary files of this run
 server_pid=""  # `buildah run` of the server
 containers=()  # working containers to remove
-db_dir=""      # private database to stop
+db_dir=""      # private database to stop and remove
 
 cleanup() {
   local rc=$?
@@ -133,11 +134,14 @@ cleanup() {
     else
       kill -TERM "$server_pid" 2>/dev/null
     fi
-    for _ in $(seq 1 50); do
+    for _ in $(seq 1 75); do
       kill -0 "$server_pid" 2>/dev/null || break
       sleep 0.2
     done
-    kill -KILL "$server_pid" 2>/dev/null
+    if kill -0 "$server_pid" 2>/dev/null; then
+      pid="$(server_process "$server_pid")" && kill -KILL "$pid" 2>/dev/null
+      kill -KILL "$server_pid" 2>/dev/null
+    fi
     wait "$server_pid" 2>/dev/null
   fi
   for ctr in "${containers[@]}"; do
@@ -146,6 +150,7 @@ cleanup() {
   if [[ -n $db_dir ]]; then
     bash "$repo/scripts/private-db.sh" stop "$db_dir" >/dev/null 2>&1 ||
       log "could not stop the private database in $db_dir"
+    rm -rf "$db_dir"
   fi
   if [[ -n $work_dir && -d $work_dir ]]; then
     # debootstrap may leave /proc etc. mounted inside a failed rootfs.
@@ -179,7 +184,7 @@ work_dir="$(mktemp -d "$repo/.local/image.XXXXXX")"
 
 stage dependencies "buildah, debootstrap, and MariaDB, curl and jq for the smoke test"
 
-packages=(buildah debootstrap debian-archive-keyring mariadb-server mariadb-client curl jq)
+packages=(buildah debootstrap debian-archive-keyring mariadb-server mariadb-client curl jq procps)
 missing=()
 for pkg in "${packages[@]}"; do
   [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == "install ok installed" ]] ||
@@ -416,7 +421,8 @@ list_upper() {
 in_image "$server_ctr" -- /usr/local/bin/schedctl --help >/dev/null 2>&1 || true
 list_upper >"$work_dir/upper.before" || true
 
-db_dir="$work_dir/db"
+# Outside the repository: its socket path must stay short.
+db_dir="$(mktemp -d -t scheduling-image-db.XXXXXX)"
 db_port="$(bash scripts/private-db.sh free-port)"
 dsn="$(bash scripts/private-db.sh start "$db_dir" "$db_port" 2>"$work_dir/db.log")" || {
   cat "$work_dir/db.log" >&2
