@@ -344,7 +344,8 @@ for t in "${tags[@]}"; do tag_args+=(--tag "$t"); done
 # --layers keeps each step as a cached layer: an unchanged apt-get install or
 # source tree is not done again. The ccache cache mount keeps the compiler's
 # results across builds for when the source did change.
-if ! buildah bud --isolation "$isolation" --layers \
+# --force-rm: a failed step leaves no working container behind.
+if ! buildah bud --isolation "$isolation" --layers --force-rm \
   --build-arg BASE_IMAGE="$base_image" \
   --build-arg VERSION="$version" \
   --build-arg REVISION="$revision" \
@@ -488,7 +489,7 @@ grep -q SCHEDULING_METRICS_LISTEN <<<"$server_help" && metrics_required=true
 if curl -fsS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" >"$work_dir/metrics.txt" 2>"$work_dir/curl.txt"; then
   grep -q '^# TYPE ' "$work_dir/metrics.txt" ||
     die "/metrics answered but not in the Prometheus text format"
-  log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families"
+  log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(grep -v '^#' "$work_dir/metrics.txt" | grep -m1 'grpc_server_handled_total' || grep -v '^#' "$work_dir/metrics.txt" | head -n1)"
 elif [[ $metrics_required == true ]]; then
   cat "$work_dir/curl.txt" >&2
   show_server_log
@@ -541,7 +542,7 @@ if [[ $json_required == true ]]; then
     head -n 20 <<<"$bad" | sed 's/^/      /' >&2
     die "the server's log is not JSON lines ($json_lines of $total_lines lines are)"
   fi
-  log "logs: $total_lines lines, all JSON objects"
+  log "logs: $total_lines lines, all JSON objects, e.g. $(head -n1 "$server_log" | cut -c1-200)"
 else
   log "logs: SKIPPED, this server writes text logs yet ($total_lines lines, none JSON; e.g. \"$(head -n1 "$server_log")\")"
 fi
