@@ -32,8 +32,6 @@ const std::vector<Migration>& EmbeddedMigrations() {
 
 # Metrics, log lines and the per-RPC interceptor: one leaf that every layer
 # may count and log through (its headers name no Prometheus type).
-find_package(prometheus-cpp CONFIG REQUIRED)
-find_package(nlohmann_json CONFIG REQUIRED)
 add_library(scheduling_observability
   observability/log.cc
   observability/metrics.cc

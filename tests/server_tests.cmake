@@ -12,10 +12,21 @@ gtest_discover_tests(api_unit_tests DISCOVERY_MODE PRE_TEST)
 # The real server in-process on a real port, against the MariaDB named by
 # SCHEDULING_TEST_DSN (scripts/test.sh starts a private one).
 file(GLOB INTEGRATION_TEST_SOURCES CONFIGURE_DEPENDS integration/*_test.cc)
+# Scraping /metrics needs an HTTP client (Debian's cpp-httplib); reading
+# JSON log lines, nlohmann-json; some tests start databases of their own
+# with scripts/private-db.sh.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_executable(integration_tests integration/test_server.cc
+  integration/metrics_scrape.cc integration/private_database.cc
   ${INTEGRATION_TEST_SOURCES})
 target_link_libraries(integration_tests PRIVATE scheduling_server_lib
-  scheduling_client GTest::gmock)
+  scheduling_client GTest::gmock PkgConfig::HTTPLIB
+  nlohmann_json::nlohmann_json)
+target_compile_definitions(integration_tests PRIVATE
+  SCHEDULING_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+  SCHEDULING_SERVER_BINARY="$<TARGET_FILE:scheduling_server>")
+add_dependencies(integration_tests scheduling_server)
 target_compile_options(integration_tests PRIVATE ${SCHEDULING_WARNINGS})
 gtest_discover_tests(integration_tests DISCOVERY_MODE PRE_TEST
   PROPERTIES TIMEOUT 300)

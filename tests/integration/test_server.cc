@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   options.token_secret = "integration-test-secret";
   options.db_pool_size = 16;
   options.log_rpcs = false;
+  options.metrics_listen = "127.0.0.1:0";
   auto server = scheduling::SchedulingServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "cannot start the server: %s\n",
