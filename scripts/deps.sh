@@ -16,6 +16,7 @@ packages=(
   build-essential cmake pkg-config ccache git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libmysqlcppconn-dev libssl-dev libtcmalloc-minimal4
+  prometheus-cpp-dev nlohmann-json3-dev libcpp-httplib-dev curl
   mariadb-server mariadb-client
   grpc-proto
   googletest libgtest-dev libgmock-dev libbenchmark-dev

@@ -8,7 +8,12 @@
 # Environment:
 #   SCHEDULING_DSN     use this database instead of a private one in .local/db
 #   SCHEDULING_LISTEN  address to serve on (default 127.0.0.1:<a free port>)
+#   SCHEDULING_METRICS_LISTEN  Prometheus address (default 127.0.0.1:<free>)
 #   other SCHEDULING_* variables are passed to the server as they are
+#
+# The server's log lines go to .local/server.log (not the terminal, where
+# they would garble the demo's output); the script says so and tails it
+# once the demo is done.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +27,7 @@ readonly server_bin="$repo/build/server/scheduling_server"
 readonly schedctl="$repo/build/client/cli/schedctl"
 readonly buf="$repo/.local/tools/node_modules/.bin/buf"
 readonly db_dir="$repo/.local/db"
+readonly server_log="$repo/.local/server.log"
 readonly start_timeout_s=120
 
 log() { printf '\n==> %s\n' "$*" >&2; }
@@ -77,11 +83,17 @@ case "$host" in
 esac
 addr="$host:${listen##*:}"
 
-log "server: listening on $listen"
+metrics_listen="${SCHEDULING_METRICS_LISTEN:-127.0.0.1:$(bash scripts/private-db.sh free-port)}"
+metrics_addr="$host:${metrics_listen##*:}"
+
+log "server: gRPC on $listen, metrics on http://$metrics_addr/metrics, log in ${server_log#"$repo"/}"
+mkdir -p "$(dirname "$server_log")"
 # The DSN goes through the environment, not the command line, so that it does
 # not show in `ps`. setsid keeps a terminal's Ctrl-C from reaching the server
 # directly: this script stops it, in order, from its trap.
-SCHEDULING_DSN="$dsn" SCHEDULING_LISTEN="$listen" setsid "$server_bin" &
+SCHEDULING_DSN="$dsn" SCHEDULING_LISTEN="$listen" \
+  SCHEDULING_METRICS_LISTEN="$metrics_listen" \
+  setsid "$server_bin" >>"$server_log" 2>&1 &
 server_pid=$!
 
 deadline=$((SECONDS + start_timeout_s))
@@ -89,11 +101,13 @@ until timeout 5 "$schedctl" --server="$addr" health >/dev/null 2>&1; do
   if ! kill -0 "$server_pid" 2>/dev/null; then
     wait "$server_pid" && rc=0 || rc=$?
     server_pid=""
-    echo "run.sh: the server exited during start-up (status $rc)" >&2
+    echo "run.sh: the server exited during start-up (status $rc); its log:" >&2
+    tail -n 20 "$server_log" >&2
     exit 1
   fi
   if ((SECONDS >= deadline)); then
-    echo "run.sh: the server did not report SERVING within ${start_timeout_s}s" >&2
+    echo "run.sh: the server did not report SERVING within ${start_timeout_s}s; its log:" >&2
+    tail -n 20 "$server_log" >&2
     exit 1
   fi
   sleep 0.2
@@ -106,6 +120,13 @@ log "demo: the product flow for location $location"
 
 log "methods, listed through server reflection"
 "$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$addr"
+
+log "metrics: what the demo did, from http://$metrics_addr/metrics"
+curl -fsS "http://$metrics_addr/metrics" |
+  grep -E '^(scheduling_(links|bookings|link_booking)|grpc_server_handled_total.*BookOneTimeLink)' || true
+
+log "the server's last log lines (${server_log#"$repo"/})"
+tail -n 5 "$server_log"
 
 cat <<EOF
 
@@ -120,6 +141,9 @@ cat <<EOF
       http://$addr/grpc.health.v1.Health/Check
 
   or the reference CLI: build/client/cli/schedctl --server=$addr health
+
+  metrics: curl http://$metrics_addr/metrics
+  the server's log: tail -f ${server_log#"$repo"/}
 
 Press Ctrl-C to stop the server$([[ $started_db == true ]] && echo " and the private database").
 EOF

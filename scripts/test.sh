@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, failing at the first problem: formatting,
 # a warnings-as-errors build of every target (tests and benchmarks included),
-# proto lint, and the whole test suite against a private MariaDB started in a
-# fresh temporary directory.
+# proto lint, the Kubernetes manifests (rendered and validated offline), the
+# whole test suite against a private MariaDB started in a fresh temporary
+# directory, and the container image (built and smoke-tested). Each stage
+# prints how long it took.
 #
 # Usage: bash scripts/test.sh
 set -euo pipefail
@@ -16,7 +18,19 @@ export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
 
 readonly buf="$repo/.local/tools/node_modules/.bin/buf"
 
-log() { printf '\n==> %s\n' "$*" >&2; }
+started_at=$SECONDS
+stage_at=$SECONDS
+stage=""
+# Ends the stage running (printing its time) and starts the next one.
+log() {
+  if [[ -n $stage ]]; then
+    printf '==> %s: %ds (total %ds)\n' "$stage" $((SECONDS - stage_at)) \
+      $((SECONDS - started_at)) >&2
+  fi
+  stage="$1"
+  stage_at=$SECONDS
+  printf '\n==> %s\n' "$*" >&2
+}
 
 db_dir=""
 
@@ -65,6 +79,9 @@ cmake --build build -j2
 log "proto lint (buf lint)"
 "$buf" lint
 echo "buf lint: clean"
+
+log "kubernetes manifests (scripts/k8s-check.sh)"
+bash "$repo/scripts/k8s-check.sh"
 
 log "private database for the integration tests"
 db_dir="$(mktemp -d)"
