@@ -28,6 +28,8 @@
 # Prints each stage's elapsed time; exits non-zero, saying why, if any step
 # fails.
 set -euo pipefail
+# (With pipefail, a reader that stops early, like head or grep -q, can fail
+# a pipeline by SIGPIPE; this script's pipelines read all their input.)
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo
@@ -93,10 +95,18 @@ stage() {
 
 log() { printf '    %s\n' "$*" >&2; }
 
+failed_reported=false
 die() {
   printf '\nimage.sh: FAILED%s: %s\n' "${stage_name:+ in stage \"$stage_name\"}" "$*" >&2
+  failed_reported=true
   exit 1
 }
+
+# Any other failing command (set -e) is named too, with its line.
+set -E
+trap 'failed_command=$BASH_COMMAND failed_line=$LINENO' ERR
+failed_command=""
+failed_line=""
 
 # --------------------------------------------------------------- cleanup --
 
@@ -108,7 +118,7 @@ server_process() {
   while ((${#queue[@]} > 0)); do
     pid="${queue[0]}"
     queue=("${queue[@]:1}")
-    if [[ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n1)" == /usr/local/bin/scheduling_server ]]; then
+    if [[ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 1p)" == /usr/local/bin/scheduling_server ]]; then
       echo "$pid"
       return 0
     fi
@@ -123,8 +133,8 @@ containers=()  # working containers to remove
 db_dir=""      # private database to stop and remove
 
 cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
+  local rc=$? failed_stage="$stage_name"
+  trap - EXIT INT TERM ERR
   set +e
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     log "stopping the server"
@@ -165,6 +175,10 @@ cleanup() {
     printf '\n==> elapsed\n' >&2
     printf '    %s\n' "${timings[@]}" >&2
     printf '    %-14s %10s\n' total "$(fmt_s $(($(now_us) - script_start)))" >&2
+  fi
+  if ((rc != 0)) && [[ $failed_reported == false && -n $failed_command ]]; then
+    printf '\nimage.sh: FAILED%s: line %s: %s (status %d)\n' \
+      "${failed_stage:+ in stage \"$failed_stage\"}" "$failed_line" "$failed_command" "$rc" >&2
   fi
   if ((rc != 0)); then
     printf '\nimage.sh: exit status %d\n' "$rc" >&2
@@ -219,7 +233,7 @@ image_exists() { buildah inspect --type image "$1" >/dev/null 2>&1; }
 if [[ $base_image != "$local_base" ]]; then
   stage base "using $base_image (BASE_IMAGE; pulled by the build if missing)"
 elif image_exists "$local_base" && [[ $rebuild_base == false ]]; then
-  stage base "$local_base exists ($(buildah images --noheading --format '{{.CreatedAt}}, {{.Size}}' "$local_base" | head -n1)); --rebuild-base makes it again"
+  stage base "$local_base exists ($(buildah images --noheading --format '{{.CreatedAt}}, {{.Size}}' "$local_base" | sed -n 1p)); --rebuild-base makes it again"
 else
   stage base "making $local_base with debootstrap (Debian 12 minbase, slimmed like debian:bookworm-slim)"
   rootfs="$work_dir/rootfs"
@@ -307,12 +321,12 @@ EOF
     "$ctr"
   buildah commit --quiet --rm "$ctr" "$local_base" >/dev/null
   containers=()
-  log "$local_base: $(buildah images --noheading --format '{{.Size}}' "$local_base" | head -n1)"
+  log "$local_base: $(buildah images --noheading --format '{{.Size}}' "$local_base" | sed -n 1p)"
 fi
 
 # ----------------------------------------------------------------- build --
 
-version="$(sed -nE 's/^project\([^)]*VERSION[[:space:]]+([0-9][0-9.]*).*/\1/p' CMakeLists.txt | head -n1)"
+version="$(sed -nE 's/^project\([^)]*VERSION[[:space:]]+([0-9][0-9.]*).*/\1/p' CMakeLists.txt | sed -n 1p)"
 [[ -n $version ]] || die "no VERSION in CMakeLists.txt's project()"
 revision=unknown
 clean=false
@@ -344,12 +358,18 @@ for t in "${tags[@]}"; do tag_args+=(--tag "$t"); done
 # --layers keeps each step as a cached layer: an unchanged apt-get install or
 # source tree is not done again. The ccache cache mount keeps the compiler's
 # results across builds for when the source did change.
-# --force-rm: a failed step leaves no working container behind.
+# --force-rm: a failed step leaves no working container behind. The labels
+# are given here as well as by the Containerfile's ARGs because buildah 1.28
+# reuses a cached LABEL step whatever the ARG values (a new commit that
+# changes nothing in the context kept the old revision); --label applies to
+# the final image every time.
 if ! buildah bud --isolation "$isolation" --layers --force-rm \
   --build-arg BASE_IMAGE="$base_image" \
   --build-arg VERSION="$version" \
   --build-arg REVISION="$revision" \
   --build-arg BUILD_JOBS="$build_jobs" \
+  --label org.opencontainers.image.version="$version" \
+  --label org.opencontainers.image.revision="$revision" \
   "${tag_args[@]}" -f "$context/Containerfile" "$context" >&2; then
   die "buildah bud failed (its output is above)"
 fi
@@ -359,7 +379,7 @@ fi
 stage check "what the image is"
 config="$(buildah inspect --type image "$ref")" || die "buildah inspect $ref failed"
 cfg() { jq -r "$1" <<<"$config"; }
-size="$(buildah images --noheading --format '{{.Size}}' "$ref" | head -n1)"
+size="$(buildah images --noheading --format '{{.Size}}' "$ref" | sed -n 1p)"
 log "image: $ref, $size, $(cfg '.OCIv1.rootfs.diff_ids | length') layers, id $(cfg '.FromImageID[:12]')"
 cfg_user="$(cfg '.OCIv1.config.User')"
 [[ $cfg_user == "$user" ]] || die "the image runs as '$cfg_user', not $user"
@@ -371,11 +391,11 @@ entrypoint="$(cfg '.OCIv1.config.Entrypoint | tojson')"
   die "the image has a CMD ($(cfg '.OCIv1.config.Cmd | tojson')) that would become the server's arguments"
 log "entrypoint: $entrypoint (exec form, no CMD)"
 for want in SCHEDULING_LOG_FORMAT=json SCHEDULING_LISTEN=0.0.0.0:50051 SCHEDULING_METRICS_LISTEN=0.0.0.0:9090; do
-  cfg '.OCIv1.config.Env[]' | grep -qxF "$want" || die "the image's environment lacks $want"
+  cfg '.OCIv1.config.Env[]' | grep -xF "$want" >/dev/null || die "the image's environment lacks $want"
 done
 log "environment: $(cfg '[.OCIv1.config.Env[] | select(startswith("SCHEDULING_"))] | join(" ")')"
 for want in 50051/tcp 9090/tcp; do
-  cfg '.OCIv1.config.ExposedPorts // {} | keys[]' | grep -qxF "$want" || die "the image does not expose $want"
+  cfg '.OCIv1.config.ExposedPorts // {} | keys[]' | grep -xF "$want" >/dev/null || die "the image does not expose $want"
 done
 log "exposed: $(cfg '.OCIv1.config.ExposedPorts | keys | join(" ")')"
 log "labels: $(cfg '.OCIv1.config.Labels | to_entries | map(select(.key | startswith("org.opencontainers")) | "\(.key | ltrimstr("org.opencontainers.image."))=\(.value)") | join(", ")')"
@@ -489,7 +509,7 @@ grep -q SCHEDULING_METRICS_LISTEN <<<"$server_help" && metrics_required=true
 if curl -fsS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" >"$work_dir/metrics.txt" 2>"$work_dir/curl.txt"; then
   grep -q '^# TYPE ' "$work_dir/metrics.txt" ||
     die "/metrics answered but not in the Prometheus text format"
-  log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(grep -v '^#' "$work_dir/metrics.txt" | grep -m1 'grpc_server_handled_total' || grep -v '^#' "$work_dir/metrics.txt" | head -n1)"
+  log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(awk '/^grpc_server_handled_total/ && !found { print; found = 1 }' "$work_dir/metrics.txt")"
 elif [[ $metrics_required == true ]]; then
   cat "$work_dir/curl.txt" >&2
   show_server_log
