@@ -31,6 +31,10 @@ set -euo pipefail
 # (With pipefail, a reader that stops early, like head or grep -q, can fail
 # a pipeline by SIGPIPE; this script's pipelines read all their input.)
 
+# Messages go to fd 9, a copy of stderr: a signal's trap can run while a
+# redirected command has fd 2 pointing at one of its files.
+exec 9>&2
+
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo
 cd "$repo"
@@ -60,7 +64,7 @@ for arg in "$@"; do
       exit 0
       ;;
     *)
-      echo "image.sh: unknown argument: $arg (try --help)" >&2
+      echo "image.sh: unknown argument: $arg (try --help)" >&9
       exit 2
       ;;
   esac
@@ -80,7 +84,7 @@ timings=()
 end_stage() {
   if [[ -n $stage_name ]]; then
     local elapsed=$(($(now_us) - stage_start))
-    printf '    (%s: %s)\n' "$stage_name" "$(fmt_s "$elapsed")" >&2
+    printf '    (%s: %s)\n' "$stage_name" "$(fmt_s "$elapsed")" >&9
     timings+=("$(printf '%-14s %10s' "$stage_name" "$(fmt_s "$elapsed")")")
     stage_name=""
   fi
@@ -90,14 +94,14 @@ stage() {
   end_stage
   stage_name="$1"
   stage_start="$(now_us)"
-  printf '\n==> %s: %s\n' "$1" "$2" >&2
+  printf '\n==> %s: %s\n' "$1" "$2" >&9
 }
 
-log() { printf '    %s\n' "$*" >&2; }
+log() { printf '    %s\n' "$*" >&9; }
 
 failed_reported=false
 die() {
-  printf '\nimage.sh: FAILED%s: %s\n' "${stage_name:+ in stage \"$stage_name\"}" "$*" >&2
+  printf '\nimage.sh: FAILED%s: %s\n' "${stage_name:+ in stage \"$stage_name\"}" "$*" >&9
   failed_reported=true
   exit 1
 }
@@ -172,22 +176,26 @@ cleanup() {
   fi
   end_stage
   if ((${#timings[@]} > 0)); then
-    printf '\n==> elapsed\n' >&2
-    printf '    %s\n' "${timings[@]}" >&2
-    printf '    %-14s %10s\n' total "$(fmt_s $(($(now_us) - script_start)))" >&2
+    printf '\n==> elapsed\n' >&9
+    printf '    %s\n' "${timings[@]}" >&9
+    printf '    %-14s %10s\n' total "$(fmt_s $(($(now_us) - script_start)))" >&9
   fi
-  if ((rc != 0)) && [[ $failed_reported == false && -n $failed_command ]]; then
+  if [[ -n $interrupted ]]; then
+    printf '\nimage.sh: interrupted by %s%s\n' "$interrupted" \
+      "${failed_stage:+ in stage \"$failed_stage\"}" >&9
+  elif ((rc != 0)) && [[ $failed_reported == false && -n $failed_command ]]; then
     printf '\nimage.sh: FAILED%s: line %s: %s (status %d)\n' \
-      "${failed_stage:+ in stage \"$failed_stage\"}" "$failed_line" "$failed_command" "$rc" >&2
+      "${failed_stage:+ in stage \"$failed_stage\"}" "$failed_line" "$failed_command" "$rc" >&9
   fi
   if ((rc != 0)); then
-    printf '\nimage.sh: exit status %d\n' "$rc" >&2
+    printf '\nimage.sh: exit status %d\n' "$rc" >&9
   fi
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+interrupted=""
+trap 'interrupted=SIGINT; exit 130' INT
+trap 'interrupted=SIGTERM; exit 143' TERM
 
 [[ $EUID -eq 0 ]] || die "run as root (buildah is used rootful here, with chroot isolation)"
 
@@ -215,8 +223,8 @@ if ((${#missing[@]} > 0)); then
     chmod 755 "$policy"
     added_policy=true
   fi
-  env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
-    env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2 ||
+  env DEBIAN_FRONTEND=noninteractive apt-get update -q >&9 &&
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&9 ||
     {
       [[ $added_policy == true ]] && rm -f "$policy"
       die "apt-get could not install: ${missing[*]}"
@@ -239,7 +247,7 @@ else
   rootfs="$work_dir/rootfs"
   if ! debootstrap --variant=minbase bookworm "$rootfs" "$mirror" \
     >"$work_dir/debootstrap.log" 2>&1; then
-    tail -n 30 "$work_dir/debootstrap.log" >&2
+    tail -n 30 "$work_dir/debootstrap.log" >&9
     die "debootstrap failed (log above)"
   fi
   log "debootstrap done ($(du -sh "$rootfs" | cut -f1))"
@@ -310,7 +318,7 @@ EOF
       apt-get clean
       rm -rf /var/lib/apt/lists/* /var/log/apt/* /var/log/dpkg.log
       : >/etc/resolv.conf' >"$work_dir/upgrade.log" 2>&1; then
-    tail -n 30 "$work_dir/upgrade.log" >&2
+    tail -n 30 "$work_dir/upgrade.log" >&9
     die "updating the base image failed (log above)"
   fi
   buildah config --os linux --arch "$(dpkg --print-architecture)" \
@@ -370,7 +378,7 @@ if ! buildah bud --isolation "$isolation" --layers --force-rm \
   --build-arg BUILD_JOBS="$build_jobs" \
   --label org.opencontainers.image.version="$version" \
   --label org.opencontainers.image.revision="$revision" \
-  "${tag_args[@]}" -f "$context/Containerfile" "$context" >&2; then
+  "${tag_args[@]}" -f "$context/Containerfile" "$context" >&9; then
   die "buildah bud failed (its output is above)"
 fi
 
@@ -420,7 +428,7 @@ for bin in scheduling_server schedctl; do
   rc=0
   in_image "$client_ctr" -- "/usr/local/bin/$bin" --help >"$help_out" 2>&1 || rc=$?
   if ! ((rc == 0 || rc == 1)) || ! grep -q "$bin" "$help_out"; then
-    cat "$help_out" >&2
+    cat "$help_out" >&9
     die "$bin --help failed in the image (status $rc, output above)"
   fi
   [[ $bin == scheduling_server ]] && cp "$help_out" "$work_dir/server-help.txt"
@@ -445,8 +453,8 @@ list_upper >"$work_dir/upper.before" || true
 # Outside the repository: its socket path must stay short.
 db_dir="$(mktemp -d -t scheduling-image-db.XXXXXX)"
 db_port="$(bash scripts/private-db.sh free-port)"
-dsn="$(bash scripts/private-db.sh start "$db_dir" "$db_port" 2>"$work_dir/db.log")" || {
-  cat "$work_dir/db.log" >&2
+dsn="$(bash scripts/private-db.sh start "$db_dir" "$db_port" 2>"$work_dir/db.log" 9>&-)" || {
+  cat "$work_dir/db.log" >&9
   die "the private database did not start"
 }
 dsn="${dsn##*$'\n'}"
@@ -464,13 +472,13 @@ buildah run --isolation "$isolation" --user "$user" \
   --env SCHEDULING_DSN="$dsn" \
   --env SCHEDULING_LISTEN="$addr" \
   --env SCHEDULING_METRICS_LISTEN="127.0.0.1:$metrics_port" \
-  "$server_ctr" -- /usr/local/bin/scheduling_server >"$server_log" 2>&1 &
+  "$server_ctr" -- /usr/local/bin/scheduling_server >"$server_log" 2>&1 9>&- &
 server_pid=$!
 log "server: buildah run (pid $server_pid), gRPC on $addr, metrics on 127.0.0.1:$metrics_port, as $user"
 
 show_server_log() {
   log "server log (last 40 lines):"
-  tail -n 40 "$server_log" | sed 's/^/      /' >&2
+  tail -n 40 "$server_log" | sed 's/^/      /' >&9
 }
 
 started="$(now_us)"
@@ -486,7 +494,7 @@ until in_image "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" --timeo
   fi
   if ((SECONDS >= deadline)); then
     show_server_log
-    cat "$work_dir/health.txt" >&2
+    cat "$work_dir/health.txt" >&9
     die "the server did not report SERVING within ${start_timeout_s}s"
   fi
   sleep 0.5
@@ -496,7 +504,7 @@ log "health: SERVING after $(fmt_s $(($(now_us) - started)))"
 location="image-smoke-$(date -u +%Y%m%d-%H%M%S)-$$"
 if ! in_image "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" demo \
   --location="$location" >"$work_dir/demo.txt" 2>&1; then
-  cat "$work_dir/demo.txt" >&2
+  cat "$work_dir/demo.txt" >&9
   show_server_log
   die "schedctl demo failed against the image's server (output above)"
 fi
@@ -511,7 +519,7 @@ if curl -fsS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" >"$work_dir/m
     die "/metrics answered but not in the Prometheus text format"
   log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(awk '/^grpc_server_handled_total/ && !found { print; found = 1 }' "$work_dir/metrics.txt")"
 elif [[ $metrics_required == true ]]; then
-  cat "$work_dir/curl.txt" >&2
+  cat "$work_dir/curl.txt" >&9
   show_server_log
   die "the server takes SCHEDULING_METRICS_LISTEN but 127.0.0.1:$metrics_port/metrics did not answer"
 else
@@ -559,7 +567,7 @@ if [[ $json_required == true ]]; then
   bad="$(jq -R -r 'select((try fromjson catch null | type) != "object")' "$server_log" | grep . || true)"
   if [[ -n $bad ]]; then
     log "lines that are not JSON objects:"
-    head -n 20 <<<"$bad" | sed 's/^/      /' >&2
+    head -n 20 <<<"$bad" | sed 's/^/      /' >&9
     die "the server's log is not JSON lines ($json_lines of $total_lines lines are)"
   fi
   log "logs: $total_lines lines, all JSON objects, e.g. $(head -n1 "$server_log" | cut -c1-200)"
@@ -575,7 +583,7 @@ if [[ -n $upper ]]; then
   written="$(comm -13 "$work_dir/upper.before" "$work_dir/upper.after")"
   if [[ -n $written ]]; then
     log "written by the server:"
-    head -n 20 <<<"$written" | sed 's/^/      /' >&2
+    head -n 20 <<<"$written" | sed 's/^/      /' >&9
     die "the server wrote to its container's filesystem; it must run on a read-only root"
   fi
   log "filesystem: the server wrote nothing"
@@ -589,9 +597,9 @@ if [[ $archive == true ]]; then
   file="$repo/.local/scheduling-server-$version.tar"
   stage archive "buildah push $ref oci-archive:${file#"$repo"/}"
   rm -f "$file"
-  buildah push --quiet "$ref" "oci-archive:$file:$ref" >&2 || die "buildah push failed"
+  buildah push --quiet "$ref" "oci-archive:$file:$ref" >&9 || die "buildah push failed"
   log "$(du -h "$file" | cut -f1) ${file#"$repo"/}"
 fi
 
 end_stage
-printf '\n==> image %s (%s) built and smoke-tested\n' "${tags[*]}" "$size" >&2
+printf '\n==> image %s (%s) built and smoke-tested\n' "${tags[*]}" "$size" >&9
