@@ -241,7 +241,7 @@ image_exists() { buildah inspect --type image "$1" >/dev/null 2>&1; }
 if [[ $base_image != "$local_base" ]]; then
   stage base "using $base_image (BASE_IMAGE; pulled by the build if missing)"
 elif image_exists "$local_base" && [[ $rebuild_base == false ]]; then
-  stage base "$local_base exists ($(buildah images --noheading --format '{{.CreatedAt}}, {{.Size}}' "$local_base" | sed -n 1p)); --rebuild-base makes it again"
+  stage base "$local_base exists ($(buildah images --noheading --format '{{.CreatedAt}}, {{.Size}}' "$local_base" | sed -n 1p | tr -s ' ')); --rebuild-base makes it again"
 else
   stage base "making $local_base with debootstrap (Debian 12 minbase, slimmed like debian:bookworm-slim)"
   rootfs="$work_dir/rootfs"
