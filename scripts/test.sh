@@ -95,3 +95,8 @@ log "tests"
 # --timeout: a hung test fails after 10 minutes instead of stalling CI
 # (tests that set their own TIMEOUT property keep it).
 ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 600
+
+log "container image (scripts/image.sh: build, then smoke-test against a private database)"
+bash "$repo/scripts/image.sh"
+
+log "done"
