@@ -6,11 +6,14 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "bench/proto_time.h"
+#include "scheduling/client/connection.h"
 #include "scheduling/client/error_details.h"
 #include "server/domain/secrets.h"
 
@@ -47,12 +50,20 @@ grpc::Status Book(const ServiceStubs& stubs, int worker,
 
 ServiceStubs::ServiceStubs(const std::string& target, int channels) {
   for (int i = 0; i < std::max(1, channels); ++i) {
-    grpc::ChannelArguments args;
+    client::ConnectionOptions options;
+    options.target = target;
+    // Plain text and the API key from the environment, as bench.sh starts
+    // the server (SCHEDULING_INSECURE, SCHEDULING_API_KEY).
+    options.ApplyEnvironment();
     // Without this, channels with equal arguments share one subchannel,
     // i.e. one TCP connection.
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-        target, grpc::InsecureChannelCredentials(), args);
+    options.own_connection = true;
+    std::shared_ptr<grpc::Channel> channel;
+    grpc::Status connected = client::Connect(options, &channel);
+    if (!connected.ok()) {
+      std::fprintf(stderr, "loadgen: %s\n", connected.error_message().c_str());
+      std::exit(2);
+    }
     connections_.push_back({v1::OneTimeLinkService::NewStub(channel),
                             v1::CalendarService::NewStub(channel),
                             grpc::health::v1::Health::NewStub(channel)});

@@ -93,8 +93,19 @@ log "server (pool of $pool_size connections)"
 server_addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
 # One stderr line per RPC: into a file, as a container runtime would
 # collect it, not into this terminal.
+# Authentication on, as in production (its cost is part of every figure):
+# a development policy, and its key for the load generator and schedctl.
+{
+  read -r policy_file
+  read -r key_file
+} < <(bash scripts/dev-auth.sh "$tmp/auth")
+export SCHEDULING_INSECURE=true
+export SCHEDULING_API_KEY
+SCHEDULING_API_KEY="$(cat "$key_file")"
 "$build/server/scheduling_server" --listen="$server_addr" --dsn="$dsn" \
-  --db_pool_size="$pool_size" 2>"$tmp/server.log" &
+  --db_pool_size="$pool_size" --insecure --access_policy="$policy_file" \
+  --metrics_listen="127.0.0.1:$(bash scripts/private-db.sh free-port)" \
+  2>"$tmp/server.log" &
 server_pid=$!
 deadline=$((SECONDS + health_timeout_s))
 until "$build/client/cli/schedctl" --server="$server_addr" health >/dev/null 2>&1; do

@@ -445,9 +445,19 @@ buildah umount "$server_ctr" >/dev/null
 list_upper() {
   [[ -n $upper && -d $upper ]] && (cd "$upper" && find . -mindepth 1 | sort)
 }
-# What buildah itself puts there (mount points for /etc/hosts and the like):
-# the baseline, after a run that writes nothing.
-in_image "$server_ctr" -- /usr/local/bin/schedctl --help >/dev/null 2>&1 || true
+# Authentication on, as in production: a development policy, mounted
+# read-only, and its API key for schedctl. Plain text on 127.0.0.1.
+{
+  read -r policy_file
+  read -r key_file
+} < <(bash scripts/dev-auth.sh "$work_dir/auth")
+chmod 755 "$work_dir/auth"
+api_key="$(cat "$key_file")"
+client_env=(--env SCHEDULING_INSECURE=true --env SCHEDULING_API_KEY="$api_key")
+policy_mount=(--volume "$(dirname "$policy_file")":/etc/scheduling/auth:ro)
+# What buildah itself puts there (mount points for /etc/hosts, the policy's
+# and the like): the baseline, after a run that writes nothing.
+in_image "${policy_mount[@]}" "$server_ctr" -- /usr/local/bin/schedctl --help >/dev/null 2>&1 || true
 list_upper >"$work_dir/upper.before" || true
 
 # Outside the repository: its socket path must stay short.
@@ -472,6 +482,9 @@ buildah run --isolation "$isolation" --user "$user" \
   --env SCHEDULING_DSN="$dsn" \
   --env SCHEDULING_LISTEN="$addr" \
   --env SCHEDULING_METRICS_LISTEN="127.0.0.1:$metrics_port" \
+  --env SCHEDULING_INSECURE=true \
+  --env SCHEDULING_ACCESS_POLICY=/etc/scheduling/auth/policy.json \
+  "${policy_mount[@]}" \
   "$server_ctr" -- /usr/local/bin/scheduling_server >"$server_log" 2>&1 9>&- &
 server_pid=$!
 log "server: buildah run (pid $server_pid), gRPC on $addr, metrics on 127.0.0.1:$metrics_port, as $user"
@@ -483,7 +496,7 @@ show_server_log() {
 
 started="$(now_us)"
 deadline=$((SECONDS + start_timeout_s))
-until in_image "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" --timeout=2s health \
+until in_image "${client_env[@]}" "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" --timeout=2s health \
   >"$work_dir/health.txt" 2>&1; do
   if ! kill -0 "$server_pid" 2>/dev/null; then
     rc=0
@@ -502,7 +515,7 @@ done
 log "health: SERVING after $(fmt_s $(($(now_us) - started)))"
 
 location="image-smoke-$(date -u +%Y%m%d-%H%M%S)-$$"
-if ! in_image "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" demo \
+if ! in_image "${client_env[@]}" "$client_ctr" -- /usr/local/bin/schedctl --server="$addr" demo \
   --location="$location" >"$work_dir/demo.txt" 2>&1; then
   cat "$work_dir/demo.txt" >&9
   show_server_log

@@ -14,6 +14,11 @@
 # The server's log lines go to .local/server.log (not the terminal, where
 # they would garble the demo's output); the script says so and tails it
 # once the demo is done.
+#
+# Authentication is on, as in production: a development access policy and
+# API key are made once in .local/dev-auth/ (scripts/dev-auth.sh), the
+# server enforces the policy, and the demo calls with the key. The server
+# listens in plain text (--insecure) because it is on 127.0.0.1 only.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,6 +89,15 @@ esac
 addr="$host:${listen##*:}"
 
 metrics_listen="${SCHEDULING_METRICS_LISTEN:-127.0.0.1:$(bash scripts/private-db.sh free-port)}"
+
+{
+  read -r policy_file
+  read -r key_file
+} < <(bash scripts/dev-auth.sh .local/dev-auth)
+# schedctl (here and in the commands printed below) reads these.
+export SCHEDULING_API_KEY
+SCHEDULING_API_KEY="$(cat "$key_file")"
+export SCHEDULING_INSECURE=true
 metrics_addr="$host:${metrics_listen##*:}"
 
 log "server: gRPC on $listen, metrics on http://$metrics_addr/metrics, log in ${server_log#"$repo"/}"
@@ -93,6 +107,7 @@ mkdir -p "$(dirname "$server_log")"
 # directly: this script stops it, in order, from its trap.
 SCHEDULING_DSN="$dsn" SCHEDULING_LISTEN="$listen" \
   SCHEDULING_METRICS_LISTEN="$metrics_listen" \
+  SCHEDULING_ACCESS_POLICY="$policy_file" \
   setsid "$server_bin" >>"$server_log" 2>&1 &
 server_pid=$!
 
@@ -133,14 +148,18 @@ cat <<EOF
 ==> the server is running on $addr; call it with buf curl, for example:
 
   buf=.local/tools/node_modules/.bin/buf
+  key=\$(cat .local/dev-auth/api-key)   # the development API key
   \$buf curl --protocol grpc --http2-prior-knowledge --list-methods http://$addr
   \$buf curl --protocol grpc --http2-prior-knowledge \\
+      -H "authorization: Bearer \$key" \\
       -d '{"parent": "locations/$location"}' \\
       http://$addr/scheduling.v1.CalendarService/ListCalendars
   \$buf curl --protocol grpc --http2-prior-knowledge \\
       http://$addr/grpc.health.v1.Health/Check
 
-  or the reference CLI: build/client/cli/schedctl --server=$addr health
+  or the reference CLI (plain text, with the key):
+    SCHEDULING_INSECURE=true SCHEDULING_API_KEY=\$key \\
+      build/client/cli/schedctl --server=$addr list-calendars --location=$location
 
   metrics: curl http://$metrics_addr/metrics
   the server's log: tail -f ${server_log#"$repo"/}

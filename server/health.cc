@@ -19,22 +19,28 @@ constexpr absl::Duration kMaxRetry = absl::Seconds(5);
 
 }  // namespace
 
-HealthReporter::HealthReporter(grpc::HealthCheckServiceInterface& health,
-                               store::ConnectionPool& probe,
-                               store::ConnectionPool& serving,
-                               observability::Metrics& metrics, Options options)
-    : health_(health),
+HealthReporter::HealthReporter(
+    std::vector<grpc::HealthCheckServiceInterface*> health,
+    store::ConnectionPool& probe, store::ConnectionPool& serving,
+    observability::Metrics& metrics, Options options)
+    : health_(std::move(health)),
       probe_(probe),
       serving_(serving),
       metrics_(metrics),
       options_(options) {
-  health_.SetServingStatus(kLivenessHealthName, true);
-  health_.SetServingStatus("", false);
+  Set(kLivenessHealthName, true);
+  Set("", false);
   for (const char* name : kServiceHealthNames) {
-    health_.SetServingStatus(name, false);
+    Set(name, false);
   }
   metrics_.DatabaseUp(false);
   thread_ = std::thread([this] { Run(); });
+}
+
+void HealthReporter::Set(const char* name, bool serving) {
+  for (grpc::HealthCheckServiceInterface* health : health_) {
+    health->SetServingStatus(name, serving);
+  }
 }
 
 HealthReporter::~HealthReporter() {
@@ -55,9 +61,9 @@ void HealthReporter::BeginDrain() {
   absl::MutexLock lock(&mu_);
   stop_ = true;
   // Under the lock, so the thread cannot report SERVING after this.
-  health_.SetServingStatus("", false);
+  Set("", false);
   for (const char* name : kServiceHealthNames) {
-    health_.SetServingStatus(name, false);
+    Set(name, false);
   }
 }
 
@@ -87,7 +93,7 @@ void HealthReporter::ReportDatabase(bool up) {
   absl::MutexLock lock(&mu_);
   if (stop_) return;
   for (const char* name : kServiceHealthNames) {
-    health_.SetServingStatus(name, up);
+    Set(name, up);
   }
   metrics_.DatabaseUp(up);
 }
@@ -112,7 +118,7 @@ void HealthReporter::Run() {
     absl::MutexLock lock(&mu_);
     if (stop_) return;
     ready_ = true;
-    health_.SetServingStatus("", true);
+    Set("", true);
   }
   ReportDatabase(true);
   Log(LogLevel::kInfo, "ready: schema current, database answering");

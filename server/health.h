@@ -30,6 +30,7 @@
 #define SCHEDULING_SERVER_HEALTH_H_
 
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -60,7 +61,9 @@ class HealthReporter {
   // thread. `probe` is a pool of its own (one connection, short I/O
   // timeouts) so that checks never queue behind calls; `serving` is the
   // pool the services use, made ready at the end of start-up.
-  HealthReporter(grpc::HealthCheckServiceInterface& health,
+  // `health` are the health services to keep (the gRPC port's, and the
+  // plain-text health port's if there is one).
+  HealthReporter(std::vector<grpc::HealthCheckServiceInterface*> health,
                  store::ConnectionPool& probe, store::ConnectionPool& serving,
                  observability::Metrics& metrics, Options options);
   ~HealthReporter();
@@ -80,8 +83,9 @@ class HealthReporter {
   // True if stopped while waiting.
   bool WaitForStop(absl::Duration timeout);
   void ReportDatabase(bool up);
+  void Set(const char* name, bool serving);
 
-  grpc::HealthCheckServiceInterface& health_;
+  const std::vector<grpc::HealthCheckServiceInterface*> health_;
   store::ConnectionPool& probe_;
   store::ConnectionPool& serving_;
   observability::Metrics& metrics_;

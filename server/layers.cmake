@@ -44,6 +44,21 @@ target_link_libraries(scheduling_observability
     absl::random_random absl::synchronization)
 target_compile_options(scheduling_observability PRIVATE ${SCHEDULING_WARNINGS})
 
+# Who is calling and what they may do: the access policy, its reloading,
+# the method → permission table, and the gate every handler passes first.
+add_library(scheduling_auth
+  auth/access_policy.cc
+  auth/gate.cc
+  auth/permissions.cc
+  auth/policy_source.cc
+  auth/transport.cc
+)
+target_include_directories(scheduling_auth PUBLIC "${PROJECT_SOURCE_DIR}")
+target_link_libraries(scheduling_auth PUBLIC scheduling_domain
+  scheduling_observability scheduling_proto gRPC::grpc++ absl::statusor
+  absl::strings absl::synchronization absl::time OpenSSL::Crypto)
+target_compile_options(scheduling_auth PRIVATE ${SCHEDULING_WARNINGS})
+
 add_library(scheduling_store
   store/booking_context_cache.cc
   store/booking_store.cc
@@ -83,7 +98,8 @@ add_library(scheduling_api
   api/one_time_link_service.cc
 )
 target_link_libraries(scheduling_api PUBLIC scheduling_api_mapping
-  scheduling_domain scheduling_store scheduling_proto gRPC::grpc++)
+  scheduling_auth scheduling_domain scheduling_store scheduling_proto
+  gRPC::grpc++)
 target_compile_options(scheduling_api PRIVATE ${SCHEDULING_WARNINGS})
 
 # The server as a library, so that integration tests run the real thing
@@ -93,7 +109,7 @@ add_library(scheduling_server_lib
   server.cc
 )
 target_link_libraries(scheduling_server_lib PUBLIC scheduling_api
-  scheduling_observability grpc_health_proto gRPC::grpc++
+  scheduling_auth scheduling_observability grpc_health_proto gRPC::grpc++
   gRPC::grpc++_reflection)
 target_compile_options(scheduling_server_lib PRIVATE ${SCHEDULING_WARNINGS})
 

@@ -80,6 +80,32 @@ ABSL_FLAG(std::string, log_format, EnvOr("SCHEDULING_LOG_FORMAT", "text"),
 ABSL_FLAG(bool, migrate, EnvOr("SCHEDULING_MIGRATE", "true") != "false",
           "apply schema migrations at start; false: wait, NOT_SERVING, "
           "until `scheduling_server migrate` has (env SCHEDULING_MIGRATE)");
+ABSL_FLAG(std::string, tls_cert, EnvOr("SCHEDULING_TLS_CERT", ""),
+          "PEM certificate chain of the gRPC port; reloaded when it changes "
+          "(env SCHEDULING_TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, EnvOr("SCHEDULING_TLS_KEY", ""),
+          "PEM private key of the gRPC port (env SCHEDULING_TLS_KEY)");
+ABSL_FLAG(std::string, tls_client_ca, EnvOr("SCHEDULING_TLS_CLIENT_CA", ""),
+          "PEM CA bundle; when set, callers must present a client "
+          "certificate it signed (mTLS) (env SCHEDULING_TLS_CLIENT_CA)");
+ABSL_FLAG(absl::Duration, tls_reload_interval,
+          EnvDurationOr("SCHEDULING_TLS_RELOAD_INTERVAL", absl::Seconds(60)),
+          "how often the TLS files are checked for changes "
+          "(env SCHEDULING_TLS_RELOAD_INTERVAL)");
+ABSL_FLAG(bool, insecure, EnvOr("SCHEDULING_INSECURE", "false") == "true",
+          "serve gRPC in plain text, without TLS: only on a trusted network "
+          "or 127.0.0.1 (env SCHEDULING_INSECURE=true)");
+ABSL_FLAG(std::string, access_policy, EnvOr("SCHEDULING_ACCESS_POLICY", ""),
+          "JSON access policy: principals, their credentials and roles per "
+          "location; reloaded when it changes (env SCHEDULING_ACCESS_POLICY)");
+ABSL_FLAG(bool, disable_auth,
+          EnvOr("SCHEDULING_DISABLE_AUTH", "false") == "true",
+          "run without an access policy: every caller may do everything "
+          "(env SCHEDULING_DISABLE_AUTH=true; never in production)");
+ABSL_FLAG(std::string, health_listen, EnvOr("SCHEDULING_HEALTH_LISTEN", ""),
+          "host:port of a plain-text port with only the gRPC health service, "
+          "for probes that cannot speak TLS; empty: none "
+          "(env SCHEDULING_HEALTH_LISTEN)");
 ABSL_FLAG(absl::Duration, db_check_interval,
           EnvDurationOr("SCHEDULING_DB_CHECK_INTERVAL", absl::Seconds(5)),
           "how often the health checker reaches for the database "
@@ -154,6 +180,24 @@ int main(int argc, char** argv) {
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.migrate = absl::GetFlag(FLAGS_migrate);
   options.db_check_interval = absl::GetFlag(FLAGS_db_check_interval);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.tls_reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
+  options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.access_policy = absl::GetFlag(FLAGS_access_policy);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  if (options.access_policy.empty() && !absl::GetFlag(FLAGS_disable_auth)) {
+    return Fail(2, absl::InvalidArgumentError(
+                       "no access policy: give --access_policy=FILE (see "
+                       "BUILD.md), or --disable_auth to let every caller do "
+                       "everything"));
+  }
+  if (!options.access_policy.empty() && absl::GetFlag(FLAGS_disable_auth)) {
+    return Fail(2,
+                absl::InvalidArgumentError(
+                    "--access_policy and --disable_auth exclude each other"));
+  }
   // Serve at once and report NOT_SERVING until the database is ready: in
   // a cluster the database may well come up after the server.
   options.startup_timeout = absl::ZeroDuration();
@@ -162,7 +206,11 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(1, server.status());
   Log(LogLevel::kInfo, "listening")
       .Add("grpc_port", (*server)->port())
+      .Add("transport", options.insecure                ? "plaintext"
+                        : options.tls_client_ca.empty() ? "tls"
+                                                        : "mtls")
       .Add("metrics_port", (*server)->metrics_port())
+      .Add("health_port", (*server)->health_port())
       .Add("listen", options.listen_address);
 
   int signal_number = 0;

@@ -11,6 +11,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/auth/transport.h"
 #include "server/domain/secrets.h"
 #include "server/observability/log.h"
 #include "server/observability/rpc_interceptor.h"
@@ -41,7 +42,35 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   absl::StatusOr<store::Dsn> dsn = store::ParseDsn(options.dsn);
   if (!dsn.ok()) return dsn.status();
 
+  auth::TransportOptions transport;
+  transport.tls_cert = options.tls_cert;
+  transport.tls_key = options.tls_key;
+  transport.tls_client_ca = options.tls_client_ca;
+  transport.insecure = options.insecure;
+  transport.reload_interval = options.tls_reload_interval;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      auth::ServerTransportCredentials(transport);
+  if (!credentials.ok()) return credentials.status();
+
   std::unique_ptr<SchedulingServer> server(new SchedulingServer());
+  if (!options.access_policy.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::PolicySource>> policies =
+        auth::PolicySource::Open(options.access_policy,
+                                 options.access_policy_reload_interval);
+    if (!policies.ok()) return policies.status();
+    server->policies_ = *std::move(policies);
+  } else {
+    Log(LogLevel::kWarning,
+        "AUTHENTICATION IS OFF: no access policy, so every caller may read, "
+        "create, book and revoke anything in every location");
+  }
+  server->gate_ = std::make_unique<auth::Gate>(server->policies_.get());
+  if (options.insecure) {
+    Log(LogLevel::kWarning,
+        "PLAIN TEXT: the gRPC port has no TLS (--insecure); API keys and all "
+        "data cross the network readable")
+        .Add("listen", options.listen_address);
+  }
   server->metrics_ = std::make_shared<observability::Metrics>();
   if (!options.metrics_listen.empty()) {
     std::string listen = options.metrics_listen;
@@ -77,7 +106,7 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   server->link_store_ = std::make_unique<store::LinkStore>(*server->pool_);
   server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
       *server->calendar_store_, *server->booking_store_, options.clock,
-      *server->metrics_);
+      *server->metrics_, *server->gate_);
   if (options.token_secret.empty()) {
     Log(LogLevel::kWarning,
         "no token secret configured (--token_secret or "
@@ -87,7 +116,7 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   }
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
       *server->link_store_, *server->booking_store_, options.public_base_url,
-      options.token_secret, options.clock, *server->metrics_);
+      options.token_secret, options.clock, *server->metrics_, *server->gate_);
 
   // Reflection clients (buf curl, grpcurl) can only list the health
   // service if its descriptors are linked in: reference one.
@@ -105,8 +134,8 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
       std::max(4, options.db_pool_size));
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials,
+                           &server->port_);
   builder.RegisterService(server->calendar_service_.get());
   builder.RegisterService(server->link_service_.get());
   std::vector<
@@ -121,12 +150,28 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
 
+  std::vector<grpc::HealthCheckServiceInterface*> health_services = {
+      server->server_->GetHealthCheckService()};
+  if (!options.health_listen.empty()) {
+    // Only the health service, in plain text: Kubernetes' gRPC probes
+    // cannot speak TLS. It reveals nothing but SERVING or NOT_SERVING.
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(options.health_listen,
+                                    grpc::InsecureServerCredentials(),
+                                    &server->health_port_);
+    server->health_server_ = health_builder.BuildAndStart();
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options.health_listen));
+    }
+    health_services.push_back(server->health_server_->GetHealthCheckService());
+  }
   HealthReporter::Options health;
   health.migrate = options.migrate;
   health.check_interval = options.db_check_interval;
   server->health_ = std::make_unique<HealthReporter>(
-      *server->server_->GetHealthCheckService(), *server->probe_pool_,
-      *server->pool_, *server->metrics_, health);
+      std::move(health_services), *server->probe_pool_, *server->pool_,
+      *server->metrics_, health);
   if (options.startup_timeout > absl::ZeroDuration()) {
     absl::Status ready =
         server->health_->WaitUntilReady(options.startup_timeout);
@@ -157,8 +202,12 @@ void SchedulingServer::Shutdown(absl::Duration grace, absl::Duration delay) {
   }
   link_service_->StopWatchers();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (health_server_ != nullptr) health_server_->Shutdown();
 }
 
-void SchedulingServer::Wait() { server_->Wait(); }
+void SchedulingServer::Wait() {
+  server_->Wait();
+  if (health_server_ != nullptr) health_server_->Wait();
+}
 
 }  // namespace scheduling

@@ -16,6 +16,8 @@
 #include "grpcpp/server.h"
 #include "server/api/calendar_service.h"
 #include "server/api/one_time_link_service.h"
+#include "server/auth/gate.h"
+#include "server/auth/policy_source.h"
 #include "server/health.h"
 #include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
@@ -28,6 +30,25 @@ namespace scheduling {
 struct ServerOptions {
   // host:port; port 0 picks a free one (see SchedulingServer::port()).
   std::string listen_address = "0.0.0.0:50051";
+  // Transport of the gRPC port: TLS with this certificate chain and key
+  // (PEM files, reloaded when they change), and, if `tls_client_ca` is
+  // set, client certificates signed by it are required (mTLS). Plain text
+  // only if `insecure` (then the TLS files must be empty).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  bool insecure = false;
+  // How often the TLS files are checked for changes.
+  absl::Duration tls_reload_interval = absl::Seconds(60);
+  // The access policy file (auth/access_policy.h); empty switches
+  // authentication off: every caller may do everything (tests and local
+  // experiments only; main.cc demands --disable_auth for it).
+  std::string access_policy;
+  absl::Duration access_policy_reload_interval = absl::Seconds(5);
+  // host:port of a plain-text gRPC port with only the health service, for
+  // probes that cannot speak TLS (Kubernetes' gRPC probes); empty: none.
+  // Port 0 picks a free one (see health_port()).
+  std::string health_listen;
   // mysql://user:password@host:port/database
   std::string dsn;
   // Prefix of one-time link URLs.
@@ -72,6 +93,10 @@ class SchedulingServer {
   int port() const { return port_; }
   // The metrics port actually bound (0 without one).
   int metrics_port() const;
+  // The plain-text health port actually bound (0 without one).
+  int health_port() const { return health_port_; }
+  // The access policy in force (null with authentication off).
+  const auth::PolicySource* policies() const { return policies_.get(); }
 
   observability::Metrics& metrics() { return *metrics_; }
 
@@ -89,6 +114,8 @@ class SchedulingServer {
   SchedulingServer() = default;
 
   std::shared_ptr<observability::Metrics> metrics_;
+  std::unique_ptr<auth::PolicySource> policies_;
+  std::unique_ptr<auth::Gate> gate_;
   std::unique_ptr<observability::MetricsExposer> metrics_exposer_;
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<store::ConnectionPool> probe_pool_;
@@ -98,8 +125,10 @@ class SchedulingServer {
   std::unique_ptr<api::CalendarServiceImpl> calendar_service_;
   std::unique_ptr<api::OneTimeLinkServiceImpl> link_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<HealthReporter> health_;
   int port_ = 0;
+  int health_port_ = 0;
   bool shut_down_ = false;
 };
 

@@ -55,6 +55,22 @@ ABSL_FLAG(std::string, server, "",
           "HOST:PORT of the service; default $SCHEDULING_SERVER, else "
           "127.0.0.1:50051");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "deadline of each call");
+ABSL_FLAG(bool, insecure, false,
+          "plain text, no TLS (a server started with --insecure); default "
+          "$SCHEDULING_INSECURE=true");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM roots that verify the server; default $SCHEDULING_TLS_CA, "
+          "else the system's");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate for mTLS; default $SCHEDULING_TLS_CERT");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM key of --tls_cert; default $SCHEDULING_TLS_KEY");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "name to check in the server's certificate; default "
+          "$SCHEDULING_TLS_SERVER_NAME, else the --server host");
+ABSL_FLAG(std::string, api_key, "",
+          "API key sent as `authorization: Bearer`; default "
+          "$SCHEDULING_API_KEY (prefer the variable: flags show in ps)");
 ABSL_FLAG(std::string, location, "",
           "location (tenant): an id or locations/{location}");
 ABSL_FLAG(std::string, name, "",
@@ -2155,9 +2171,22 @@ int Main(int argc, char* argv[]) {
     return kUsageError;
   }
 
-  const Services services =
-      Services::Connect(ServerAddress(), absl::GetFlag(FLAGS_timeout));
-  const Invocation call{*command, services, named, values};
+  client::ConnectionOptions connection;
+  connection.target = ServerAddress();
+  connection.insecure = absl::GetFlag(FLAGS_insecure);
+  connection.tls_ca_file = absl::GetFlag(FLAGS_tls_ca);
+  connection.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  connection.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  connection.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
+  connection.api_key = absl::GetFlag(FLAGS_api_key);
+  connection.ApplyEnvironment();
+  absl::StatusOr<Services> services =
+      Services::Connect(connection, absl::GetFlag(FLAGS_timeout));
+  if (!services.ok()) {
+    std::cerr << "schedctl: " << services.status().message() << "\n";
+    return kUsageError;
+  }
+  const Invocation call{*command, *services, named, values};
   if (args.size() > 2) {
     return call.UsageError(
         absl::StrCat("unexpected argument \"", args[2], "\""));

@@ -1,15 +1,14 @@
 #include "client/cli/services.h"
 
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-
 namespace scheduling::cli {
 
-Services Services::Connect(const std::string& target, absl::Duration timeout) {
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+absl::StatusOr<Services> Services::Connect(
+    const client::ConnectionOptions& connection, absl::Duration timeout) {
+  std::shared_ptr<grpc::Channel> channel;
+  grpc::Status status = client::Connect(connection, &channel);
+  if (!status.ok()) return absl::InvalidArgumentError(status.error_message());
   Services services;
-  services.target = target;
+  services.target = connection.target;
   services.timeout = timeout;
   services.calendars = scheduling::v1::CalendarService::NewStub(channel);
   services.links = scheduling::v1::OneTimeLinkService::NewStub(channel);

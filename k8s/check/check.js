@@ -293,6 +293,28 @@ function checkRender(objects, expect) {
     const [kind, name] = want.split('/');
     if (!named(kind, name)) problems.push({ id: want, rule: 'required-object', message: 'missing from this render' });
   }
+  // 7. Transport and authentication of the server, as the overlay demands.
+  const server = named('Deployment', 'scheduling-server');
+  const serverContainer = server && containersOf(server.spec.template.spec, { init: false })
+    .map(({ c }) => c).find((c) => c.name === 'server');
+  if (serverContainer) {
+    const env = (name) => envValue(serverContainer, name);
+    if (env('SCHEDULING_DISABLE_AUTH') === 'true') {
+      problems.push({ id: 'Deployment/scheduling-server', rule: 'auth', message: 'SCHEDULING_DISABLE_AUTH=true lets every caller do everything; no overlay may set it' });
+    }
+    if (expect.requireTls) {
+      if (env('SCHEDULING_INSECURE') === 'true') {
+        problems.push({ id: 'Deployment/scheduling-server', rule: 'auth', message: 'SCHEDULING_INSECURE=true: this overlay must serve TLS' });
+      }
+      for (const name of ['SCHEDULING_TLS_CERT', 'SCHEDULING_TLS_KEY', 'SCHEDULING_TLS_CLIENT_CA']) {
+        if (!env(name)) problems.push({ id: 'Deployment/scheduling-server', rule: 'auth', message: `${name} is not set: this overlay must serve mTLS` });
+      }
+    }
+    if (expect.requireAccessPolicy && !env('SCHEDULING_ACCESS_POLICY')) {
+      problems.push({ id: 'Deployment/scheduling-server', rule: 'auth', message: 'SCHEDULING_ACCESS_POLICY is not set' });
+    }
+  }
+
   if (expect.minServers) {
     const d = named('Deployment', 'scheduling-server');
     const hpa = byKind('HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === 'scheduling-server');

@@ -8,6 +8,7 @@
 #include "server/api/proto_conversion.h"
 #include "server/api/request_validation.h"
 #include "server/api/status_mapping.h"
+#include "server/auth/gate.h"
 #include "server/domain/secrets.h"
 #include "server/domain/slots.h"
 
@@ -66,15 +67,19 @@ absl::StatusOr<std::optional<int64_t>> ExpectedVersion(absl::string_view etag) {
 CalendarServiceImpl::CalendarServiceImpl(store::CalendarStore& calendars,
                                          store::BookingStore& bookings,
                                          Clock clock,
-                                         observability::Metrics& metrics)
+                                         observability::Metrics& metrics,
+                                         const auth::Gate& gate)
     : calendars_(calendars),
       bookings_(bookings),
       clock_(std::move(clock)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      gate_(gate) {}
 
 grpc::Status CalendarServiceImpl::CreateCalendar(
-    grpc::ServerContext*, const v1::CreateCalendarRequest* request,
+    grpc::ServerContext* context, const v1::CreateCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::Calendar> calendar = ValidateNewCalendar(*request);
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
   if (calendar->calendar_id.empty()) {
@@ -88,8 +93,10 @@ grpc::Status CalendarServiceImpl::CreateCalendar(
 }
 
 grpc::Status CalendarServiceImpl::GetCalendar(
-    grpc::ServerContext*, const v1::GetCalendarRequest* request,
+    grpc::ServerContext* context, const v1::GetCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::CalendarName> name =
       ValidateCalendarName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -101,8 +108,10 @@ grpc::Status CalendarServiceImpl::GetCalendar(
 }
 
 grpc::Status CalendarServiceImpl::ListCalendars(
-    grpc::ServerContext*, const v1::ListCalendarsRequest* request,
+    grpc::ServerContext* context, const v1::ListCalendarsRequest* request,
     v1::ListCalendarsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<CalendarListQuery> query =
       ValidateListCalendarsRequest(*request);
   if (!query.ok()) return ToGrpcStatus(query.status());
@@ -120,8 +129,10 @@ grpc::Status CalendarServiceImpl::ListCalendars(
 }
 
 grpc::Status CalendarServiceImpl::UpdateCalendar(
-    grpc::ServerContext*, const v1::UpdateCalendarRequest* request,
+    grpc::ServerContext* context, const v1::UpdateCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::CalendarName> name =
       ValidateCalendarName("calendar.name", request->calendar().name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -148,8 +159,10 @@ grpc::Status CalendarServiceImpl::UpdateCalendar(
 }
 
 grpc::Status CalendarServiceImpl::DeleteCalendar(
-    grpc::ServerContext*, const v1::DeleteCalendarRequest* request,
+    grpc::ServerContext* context, const v1::DeleteCalendarRequest* request,
     google::protobuf::Empty*) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::CalendarName> name =
       ValidateCalendarName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -161,8 +174,10 @@ grpc::Status CalendarServiceImpl::DeleteCalendar(
 }
 
 grpc::Status CalendarServiceImpl::DuplicateCalendar(
-    grpc::ServerContext*, const v1::DuplicateCalendarRequest* request,
+    grpc::ServerContext* context, const v1::DuplicateCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<DuplicateInput> input = ValidateDuplicateCalendar(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   absl::StatusOr<domain::Calendar> source =
@@ -192,8 +207,10 @@ grpc::Status CalendarServiceImpl::DuplicateCalendar(
 }
 
 grpc::Status CalendarServiceImpl::MoveCalendarToGroup(
-    grpc::ServerContext*, const v1::MoveCalendarToGroupRequest* request,
+    grpc::ServerContext* context, const v1::MoveCalendarToGroupRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<MoveInput> input = ValidateMoveCalendarToGroup(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   absl::StatusOr<domain::Calendar> calendar = calendars_.MoveToGroup(
@@ -218,21 +235,27 @@ grpc::Status CalendarServiceImpl::SetStatus(absl::string_view name,
 }
 
 grpc::Status CalendarServiceImpl::ActivateCalendar(
-    grpc::ServerContext*, const v1::ActivateCalendarRequest* request,
+    grpc::ServerContext* context, const v1::ActivateCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return SetStatus(request->name(), domain::CalendarStatus::kActive, response);
 }
 
 grpc::Status CalendarServiceImpl::DeactivateCalendar(
-    grpc::ServerContext*, const v1::DeactivateCalendarRequest* request,
+    grpc::ServerContext* context, const v1::DeactivateCalendarRequest* request,
     v1::Calendar* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return SetStatus(request->name(), domain::CalendarStatus::kInactive,
                    response);
 }
 
 grpc::Status CalendarServiceImpl::ListFreeSlots(
-    grpc::ServerContext*, const v1::ListFreeSlotsRequest* request,
+    grpc::ServerContext* context, const v1::ListFreeSlotsRequest* request,
     v1::ListFreeSlotsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::CalendarName> name =
       ValidateCalendarName("calendar", request->calendar());
   absl::StatusOr<FreeSlotsQuery> query = ValidateFreeSlotsRange(
@@ -259,8 +282,10 @@ grpc::Status CalendarServiceImpl::ListFreeSlots(
 }
 
 grpc::Status CalendarServiceImpl::CreateGroup(
-    grpc::ServerContext*, const v1::CreateGroupRequest* request,
+    grpc::ServerContext* context, const v1::CreateGroupRequest* request,
     v1::Group* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::Group> group = ValidateNewGroup(*request);
   if (!group.ok()) return ToGrpcStatus(group.status());
   if (group->group_id.empty()) group->group_id = domain::GenerateResourceId();
@@ -271,9 +296,11 @@ grpc::Status CalendarServiceImpl::CreateGroup(
   return grpc::Status::OK;
 }
 
-grpc::Status CalendarServiceImpl::GetGroup(grpc::ServerContext*,
+grpc::Status CalendarServiceImpl::GetGroup(grpc::ServerContext* context,
                                            const v1::GetGroupRequest* request,
                                            v1::Group* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<GroupName> name = ValidateGroupName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
   absl::StatusOr<domain::Group> group =
@@ -284,8 +311,10 @@ grpc::Status CalendarServiceImpl::GetGroup(grpc::ServerContext*,
 }
 
 grpc::Status CalendarServiceImpl::ListGroups(
-    grpc::ServerContext*, const v1::ListGroupsRequest* request,
+    grpc::ServerContext* context, const v1::ListGroupsRequest* request,
     v1::ListGroupsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<GroupListQuery> query = ValidateListGroups(*request);
   if (!query.ok()) return ToGrpcStatus(query.status());
   std::optional<std::pair<std::string, int64_t>> after;
@@ -306,8 +335,10 @@ grpc::Status CalendarServiceImpl::ListGroups(
 }
 
 grpc::Status CalendarServiceImpl::UpdateGroup(
-    grpc::ServerContext*, const v1::UpdateGroupRequest* request,
+    grpc::ServerContext* context, const v1::UpdateGroupRequest* request,
     v1::Group* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<GroupName> name =
       ValidateGroupName("group.name", request->group().name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -331,8 +362,10 @@ grpc::Status CalendarServiceImpl::UpdateGroup(
 }
 
 grpc::Status CalendarServiceImpl::DeleteGroup(
-    grpc::ServerContext*, const v1::DeleteGroupRequest* request,
+    grpc::ServerContext* context, const v1::DeleteGroupRequest* request,
     google::protobuf::Empty*) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<GroupName> name = ValidateGroupName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
   absl::StatusOr<std::optional<int64_t>> expected =
@@ -355,20 +388,26 @@ grpc::Status CalendarServiceImpl::SetGroupEnabled(absl::string_view name,
 }
 
 grpc::Status CalendarServiceImpl::EnableGroup(
-    grpc::ServerContext*, const v1::EnableGroupRequest* request,
+    grpc::ServerContext* context, const v1::EnableGroupRequest* request,
     v1::Group* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return SetGroupEnabled(request->name(), true, response);
 }
 
 grpc::Status CalendarServiceImpl::DisableGroup(
-    grpc::ServerContext*, const v1::DisableGroupRequest* request,
+    grpc::ServerContext* context, const v1::DisableGroupRequest* request,
     v1::Group* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return SetGroupEnabled(request->name(), false, response);
 }
 
 grpc::Status CalendarServiceImpl::CreateBooking(
-    grpc::ServerContext*, const v1::CreateBookingRequest* request,
+    grpc::ServerContext* context, const v1::CreateBookingRequest* request,
     v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::StatusOr<CreateBookingInput> input =
       ValidateCreateBooking(*request, now);
@@ -388,8 +427,10 @@ grpc::Status CalendarServiceImpl::CreateBooking(
 }
 
 grpc::Status CalendarServiceImpl::GetBooking(
-    grpc::ServerContext*, const v1::GetBookingRequest* request,
+    grpc::ServerContext* context, const v1::GetBookingRequest* request,
     v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::BookingName> name =
       ValidateBookingName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -401,8 +442,10 @@ grpc::Status CalendarServiceImpl::GetBooking(
 }
 
 grpc::Status CalendarServiceImpl::ListBookings(
-    grpc::ServerContext*, const v1::ListBookingsRequest* request,
+    grpc::ServerContext* context, const v1::ListBookingsRequest* request,
     v1::ListBookingsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<BookingListQuery> query = ValidateListBookings(*request);
   if (!query.ok()) return ToGrpcStatus(query.status());
   store::BookingListOptions options;
@@ -428,8 +471,10 @@ grpc::Status CalendarServiceImpl::ListBookings(
 }
 
 grpc::Status CalendarServiceImpl::CancelBooking(
-    grpc::ServerContext*, const v1::CancelBookingRequest* request,
+    grpc::ServerContext* context, const v1::CancelBookingRequest* request,
     v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::BookingName> name = ValidateCancelBooking(*request);
   if (!name.ok()) return ToGrpcStatus(name.status());
   absl::StatusOr<domain::Booking> booking =
@@ -442,8 +487,10 @@ grpc::Status CalendarServiceImpl::CancelBooking(
 }
 
 grpc::Status CalendarServiceImpl::RescheduleBooking(
-    grpc::ServerContext*, const v1::RescheduleBookingRequest* request,
+    grpc::ServerContext* context, const v1::RescheduleBookingRequest* request,
     v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::StatusOr<RescheduleInput> input =
       ValidateRescheduleBooking(*request, now);

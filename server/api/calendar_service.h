@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.grpc.pb.h"
+#include "server/auth/gate.h"
 #include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
@@ -22,7 +23,7 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
  public:
   CalendarServiceImpl(store::CalendarStore& calendars,
                       store::BookingStore& bookings, Clock clock,
-                      observability::Metrics& metrics);
+                      observability::Metrics& metrics, const auth::Gate& gate);
 
   grpc::Status CreateCalendar(grpc::ServerContext* context,
                               const v1::CreateCalendarRequest* request,
@@ -104,6 +105,7 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   store::BookingStore& bookings_;
   Clock clock_;
   observability::Metrics& metrics_;
+  const auth::Gate& gate_;
 };
 
 }  // namespace scheduling::api

@@ -50,6 +50,7 @@ void LinkUseToProto(const domain::OneTimeLink& link, const domain::LinkUse& use,
   out->set_invitee_display_name(use.invitee_name);
   out->set_invitee_email(use.invitee_email);
   out->set_caller(use.caller);
+  out->set_on_behalf_of(use.on_behalf_of);
 }
 
 void LinkEventToProto(const domain::LinkEvent& event,
@@ -68,6 +69,7 @@ void LinkEventToProto(const domain::LinkEvent& event,
     (*out->mutable_metadata())[key] = value;
   }
   out->set_state(StateToProto(event.state));
+  out->set_principal(event.principal);
 }
 
 }  // namespace scheduling::api

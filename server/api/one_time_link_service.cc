@@ -10,6 +10,7 @@
 #include "server/api/proto_conversion.h"
 #include "server/api/request_validation.h"
 #include "server/api/status_mapping.h"
+#include "server/auth/gate.h"
 #include "server/domain/errors.h"
 #include "server/domain/names.h"
 #include "server/domain/one_time_link.h"
@@ -21,30 +22,24 @@ namespace {
 // Events read per round trip while a watcher catches up.
 constexpr int kWatchBatch = 500;
 
-// Who is calling, for the audit trail: the caller's own name if it gives
-// one, else its address.
-std::string CallerOf(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("x-scheduling-caller");
-  if (it != metadata.end())
-    return std::string(it->second.data(), it->second.size());
-  return context.peer();
+// Who makes a change, for the audit trail.
+domain::Actor ActorOf(const auth::Caller& caller) {
+  return {caller.principal(), caller.on_behalf_of()};
 }
 
 }  // namespace
 
-OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(store::LinkStore& links,
-                                               store::BookingStore& bookings,
-                                               std::string public_base_url,
-                                               std::string token_secret,
-                                               Clock clock,
-                                               observability::Metrics& metrics)
+OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(
+    store::LinkStore& links, store::BookingStore& bookings,
+    std::string public_base_url, std::string token_secret, Clock clock,
+    observability::Metrics& metrics, const auth::Gate& gate)
     : links_(links),
       bookings_(bookings),
       public_base_url_(std::move(public_base_url)),
       token_secret_(std::move(token_secret)),
       clock_(std::move(clock)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      gate_(gate) {}
 
 void OneTimeLinkServiceImpl::Identify(const domain::CalendarName& calendar,
                                       domain::OneTimeLink& link) {
@@ -68,8 +63,10 @@ void OneTimeLinkServiceImpl::CreatedLinkToProto(
 }
 
 grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
-    grpc::ServerContext*, const v1::CreateOneTimeLinkRequest* request,
+    grpc::ServerContext* context, const v1::CreateOneTimeLinkRequest* request,
     v1::OneTimeLink* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::StatusOr<CreateLinkInput> input =
       ValidateCreateOneTimeLink(*request, now);
@@ -79,7 +76,7 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
   links.push_back(std::move(input->link));
   absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
       links_.Create(input->calendar.location_id, input->calendar.calendar_id,
-                    std::move(links), /*batch=*/false, now);
+                    std::move(links), /*batch=*/false, ActorOf(*caller), now);
   if (!created.ok()) return ToGrpcStatus(created.status());
   if (created->front().created) {
     metrics_.LinksCreated(1);
@@ -90,17 +87,20 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
 }
 
 grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
-    grpc::ServerContext*, const v1::BatchCreateOneTimeLinksRequest* request,
+    grpc::ServerContext* context,
+    const v1::BatchCreateOneTimeLinksRequest* request,
     v1::BatchCreateOneTimeLinksResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::StatusOr<BatchCreateLinksInput> input =
       ValidateBatchCreateOneTimeLinks(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
   for (domain::OneTimeLink& link : input->links)
     Identify(input->calendar, link);
-  absl::StatusOr<std::vector<store::LinkWithCalendar>> created =
-      links_.Create(input->calendar.location_id, input->calendar.calendar_id,
-                    std::move(input->links), /*batch=*/true, now);
+  absl::StatusOr<std::vector<store::LinkWithCalendar>> created = links_.Create(
+      input->calendar.location_id, input->calendar.calendar_id,
+      std::move(input->links), /*batch=*/true, ActorOf(*caller), now);
   if (!created.ok()) return ToGrpcStatus(created.status());
   notifier_.Notify(input->calendar.location_id);
   metrics_.LinksCreated(static_cast<int>(std::count_if(
@@ -113,8 +113,10 @@ grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
 }
 
 grpc::Status OneTimeLinkServiceImpl::GetOneTimeLink(
-    grpc::ServerContext*, const v1::GetOneTimeLinkRequest* request,
+    grpc::ServerContext* context, const v1::GetOneTimeLinkRequest* request,
     v1::OneTimeLink* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::OneTimeLinkName> name =
       ValidateOneTimeLinkName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -127,8 +129,10 @@ grpc::Status OneTimeLinkServiceImpl::GetOneTimeLink(
 }
 
 grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinks(
-    grpc::ServerContext*, const v1::ListOneTimeLinksRequest* request,
+    grpc::ServerContext* context, const v1::ListOneTimeLinksRequest* request,
     v1::ListOneTimeLinksResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<ListLinksInput> input = ValidateListOneTimeLinks(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   store::LinkListOptions options;
@@ -154,8 +158,10 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinks(
 }
 
 grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkUses(
-    grpc::ServerContext*, const v1::ListOneTimeLinkUsesRequest* request,
+    grpc::ServerContext* context, const v1::ListOneTimeLinkUsesRequest* request,
     v1::ListOneTimeLinkUsesResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::OneTimeLinkName> name =
       ValidateOneTimeLinkName("parent", request->parent());
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -172,8 +178,11 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkUses(
 }
 
 grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkEvents(
-    grpc::ServerContext*, const v1::ListOneTimeLinkEventsRequest* request,
+    grpc::ServerContext* context,
+    const v1::ListOneTimeLinkEventsRequest* request,
     v1::ListOneTimeLinkEventsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<EventsInput> input = ValidateListOneTimeLinkEvents(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   absl::StatusOr<std::vector<domain::LinkEvent>> events =
@@ -193,6 +202,8 @@ grpc::Status OneTimeLinkServiceImpl::WatchOneTimeLinkEvents(
     grpc::ServerContext* context,
     const v1::WatchOneTimeLinkEventsRequest* request,
     grpc::ServerWriter<v1::OneTimeLinkEvent>* writer) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<EventsInput> input = ValidateWatchOneTimeLinkEvents(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
   int64_t after = input->after_seq;
@@ -219,12 +230,15 @@ grpc::Status OneTimeLinkServiceImpl::WatchOneTimeLinkEvents(
 }
 
 absl::StatusOr<store::LinkWithCalendar> OneTimeLinkServiceImpl::ResolveActive(
-    absl::string_view token, absl::Time now) {
+    absl::string_view token, absl::Time now, const auth::Caller& caller) {
   absl::Status valid = ValidateLinkToken("token", token);
   if (!valid.ok()) return valid;
   absl::StatusOr<store::LinkWithCalendar> link =
       links_.GetByTokenHash(domain::HashLinkToken(token));
   if (!link.ok()) return link.status();
+  if (!caller.MayBookOn(link->calendar.location_id)) {
+    return domain::UnknownLinkToken();
+  }
   absl::Status bookable =
       domain::CheckBookable(link->link, link->calendar.TakesBookings(), now);
   if (!bookable.ok()) return bookable;
@@ -232,13 +246,18 @@ absl::StatusOr<store::LinkWithCalendar> OneTimeLinkServiceImpl::ResolveActive(
 }
 
 grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
-    grpc::ServerContext*, const v1::ResolveOneTimeLinkRequest* request,
+    grpc::ServerContext* context, const v1::ResolveOneTimeLinkRequest* request,
     v1::ResolveOneTimeLinkResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status valid = ValidateLinkToken("token", request->token());
   if (!valid.ok()) return ToGrpcStatus(valid);
   absl::StatusOr<store::ResolvedLink> link =
       links_.ResolveByTokenHash(domain::HashLinkToken(request->token()));
   if (!link.ok()) return ToGrpcStatus(link.status());
+  if (!caller->MayBookOn(link->calendar.location_id)) {
+    return ToGrpcStatus(domain::UnknownLinkToken());
+  }
   absl::Status bookable = domain::CheckBookable(
       link->link, link->calendar.takes_bookings, clock_());
   if (!bookable.ok()) return ToGrpcStatus(bookable);
@@ -274,8 +293,11 @@ grpc::Status OneTimeLinkServiceImpl::ResolveOneTimeLink(
 }
 
 grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
-    grpc::ServerContext*, const v1::ListOneTimeLinkFreeSlotsRequest* request,
+    grpc::ServerContext* context,
+    const v1::ListOneTimeLinkFreeSlotsRequest* request,
     v1::ListOneTimeLinkFreeSlotsResponse* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::Status token = ValidateLinkToken("token", request->token());
   absl::StatusOr<FreeSlotsQuery> query = ValidateFreeSlotsRange(
@@ -286,7 +308,7 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
     return ToGrpcStatus(CombineViolations({token, query.status()}));
   }
   absl::StatusOr<store::LinkWithCalendar> link =
-      ResolveActive(request->token(), now);
+      ResolveActive(request->token(), now, *caller);
   if (!link.ok()) return ToGrpcStatus(link.status());
   // The link's overrides: its date window narrows the range, its duration
   // replaces the calendar's.
@@ -304,11 +326,11 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
   absl::StatusOr<absl::Duration> duration =
       domain::ChooseDuration(link->calendar, link->link.duration);
   if (!duration.ok()) return ToGrpcStatus(duration.status());
-  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> context =
+  absl::StatusOr<std::shared_ptr<const domain::BookingContext>> bookings =
       bookings_.GetContext(link->calendar, *duration, range);
-  if (!context.ok()) return ToGrpcStatus(context.status());
+  if (!bookings.ok()) return ToGrpcStatus(bookings.status());
   FreeSlotsToProto(domain::ComputeFreeSlots(link->calendar, *duration, range,
-                                            now, **context),
+                                            now, **bookings),
                    link->calendar.members, zone, zone_name, response);
   return grpc::Status::OK;
 }
@@ -316,15 +338,18 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkFreeSlots(
 grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
     grpc::ServerContext* context, const v1::BookOneTimeLinkRequest* request,
     v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = clock_();
   absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(*request, now);
   if (!input.ok()) return ToGrpcStatus(input.status());
   store::BookingRequest booking_request;
   booking_request.start = input->start_time;
   booking_request.invitee = input->invitee;
-  absl::StatusOr<domain::Booking> booking =
-      links_.BookThroughLink(domain::HashLinkToken(input->token),
-                             booking_request, CallerOf(*context), now);
+  absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
+      domain::HashLinkToken(input->token), booking_request, ActorOf(*caller),
+      [&](absl::string_view location) { return caller->MayBookOn(location); },
+      now);
   if (!booking.ok()) {
     if (std::optional<std::string> reason =
             domain::ErrorReason(booking.status())) {
@@ -340,14 +365,17 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
 }
 
 grpc::Status OneTimeLinkServiceImpl::RevokeOneTimeLink(
-    grpc::ServerContext*, const v1::RevokeOneTimeLinkRequest* request,
+    grpc::ServerContext* context, const v1::RevokeOneTimeLinkRequest* request,
     v1::OneTimeLink* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::OneTimeLinkName> name =
       ValidateOneTimeLinkName("name", request->name());
   if (!name.ok()) return ToGrpcStatus(name.status());
   const absl::Time now = clock_();
   absl::StatusOr<store::LinkWithCalendar> link =
-      links_.Revoke(name->location_id, name->calendar_id, name->link_id, now);
+      links_.Revoke(name->location_id, name->calendar_id, name->link_id,
+                    ActorOf(*caller), now);
   if (!link.ok()) return ToGrpcStatus(link.status());
   notifier_.Notify(name->location_id);
   OneTimeLinkToProto(link->link, now, response);

@@ -12,6 +12,7 @@
 #include "scheduling/v1/one_time_link_service.grpc.pb.h"
 #include "server/api/calendar_service.h"
 #include "server/api/event_notifier.h"
+#include "server/auth/gate.h"
 #include "server/domain/names.h"
 #include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
@@ -29,7 +30,8 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
   // `token_secret` derives link tokens (secrets.h: DeriveLinkToken).
   OneTimeLinkServiceImpl(store::LinkStore& links, store::BookingStore& bookings,
                          std::string public_base_url, std::string token_secret,
-                         Clock clock, observability::Metrics& metrics);
+                         Clock clock, observability::Metrics& metrics,
+                         const auth::Gate& gate);
 
   // Ends every WatchOneTimeLinkEvents stream promptly (server shutdown).
   void StopWatchers() { notifier_.Stop(); }
@@ -76,8 +78,10 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
 
  private:
   // The active link behind `token`, or the status to answer with.
-  absl::StatusOr<store::LinkWithCalendar> ResolveActive(absl::string_view token,
-                                                        absl::Time now);
+  // The active link behind `token`, or the status to answer with (an
+  // unknown token's if `caller` may not book on its location).
+  absl::StatusOr<store::LinkWithCalendar> ResolveActive(
+      absl::string_view token, absl::Time now, const auth::Caller& caller);
 
   // Gives `link` a fresh id and the token hash derived from its name.
   void Identify(const domain::CalendarName& calendar,
@@ -93,6 +97,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
   const std::string token_secret_;
   Clock clock_;
   observability::Metrics& metrics_;
+  const auth::Gate& gate_;
   EventNotifier notifier_;
 };
 

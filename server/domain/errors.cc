@@ -89,4 +89,8 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   return violations;
 }
 
+absl::Status UnknownLinkToken() {
+  return absl::NotFoundError("no one-time link has this token");
+}
+
 }  // namespace scheduling::domain

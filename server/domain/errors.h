@@ -47,6 +47,10 @@ std::optional<std::string> ErrorReason(const absl::Status& status);
 // The violations attached by InvalidArgumentWithViolations.
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 
+// NOT_FOUND for a link token: unknown, or of a location the caller may not
+// book on (the same answer, so a token reveals nothing across tenants).
+absl::Status UnknownLinkToken();
+
 // Reason of a slot that is no longer free.
 inline constexpr char kReasonSlotUnavailable[] = "SLOT_UNAVAILABLE";
 

@@ -61,12 +61,20 @@ struct OneTimeLink {
 };
 
 // One use of a link (the audit trail).
+// Who made a change: the authenticated principal, and the
+// `x-scheduling-caller` it said it acts for (may be empty).
+struct Actor {
+  std::string principal;
+  std::string on_behalf_of;
+};
+
 struct LinkUse {
   std::string booking_id;
   absl::Time use_time;
   std::string invitee_name;
   std::string invitee_email;
-  std::string caller;
+  std::string caller;  // the principal
+  std::string on_behalf_of;
 };
 
 enum class LinkEventType { kCreated = 1, kUsed = 2, kRevoked = 3 };
@@ -82,6 +90,7 @@ struct LinkEvent {
   std::string contact_id;
   std::map<std::string, std::string> metadata;
   absl::Time event_time;
+  std::string principal;  // who caused it
 };
 
 // The message every inactive link gives, in the product's words.

@@ -27,10 +27,6 @@ absl::Status LinkNotFound(absl::string_view location_id,
                    calendar_id, "/oneTimeLinks/", link_id, " does not exist"));
 }
 
-absl::Status TokenNotFound() {
-  return absl::NotFoundError("no one-time link has this token");
-}
-
 // The proto's OneTimeLink.State values.
 int StateColumn(domain::LinkState state) {
   switch (state) {
@@ -126,7 +122,8 @@ struct NewEvent {
 // the head row it locks orders the location's events by commit, and it is
 // held only for the rest of the transaction.
 void AppendEvents(Lease& lease, const std::string& location_id,
-                  const std::vector<NewEvent>& events, absl::Time now) {
+                  const std::vector<NewEvent>& events,
+                  const domain::Actor& actor, absl::Time now) {
   if (events.empty()) return;
   sql::PreparedStatement& head = lease.Prepare(
       "INSERT INTO one_time_link_event_heads (location_id, last_seq) VALUES "
@@ -141,11 +138,11 @@ void AppendEvents(Lease& lease, const std::string& location_id,
   std::vector<std::string> rows(
       events.size(),
       "(?, (SELECT last_seq FROM one_time_link_event_heads WHERE "
-      "location_id = ?) - ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "location_id = ?) - ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
       "INSERT INTO one_time_link_events (location_id, seq, event_type, "
       "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
-      "event_time) VALUES ",
+      "event_time, principal) VALUES ",
       absl::StrJoin(rows, ", ")));
   unsigned i = 1;
   for (size_t n = 0; n < events.size(); ++n) {
@@ -173,6 +170,7 @@ void AppendEvents(Lease& lease, const std::string& location_id,
       insert.setString(i++, EncodeStringMap(link.metadata));
     }
     insert.setDateTime(i++, ToSqlDateTime(now));
+    insert.setString(i++, actor.principal.substr(0, 200));
   }
   insert.executeUpdate();
 }
@@ -264,7 +262,8 @@ bool InsertLink(Lease& lease, int64_t calendar_pk,
 
 absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
     absl::string_view location_id, absl::string_view calendar_id,
-    std::vector<domain::OneTimeLink> links, bool batch, absl::Time now) {
+    std::vector<domain::OneTimeLink> links, bool batch,
+    const domain::Actor& actor, absl::Time now) {
   now = TruncateToMicros(now);
   std::vector<LinkWithCalendar> results;
   absl::Status status =
@@ -344,7 +343,7 @@ absl::StatusOr<std::vector<LinkWithCalendar>> LinkStore::Create(
                 {domain::LinkEventType::kCreated, &result.link, ""});
           }
         }
-        AppendEvents(lease, std::string(location_id), events, now);
+        AppendEvents(lease, std::string(location_id), events, actor, now);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -377,7 +376,8 @@ absl::StatusOr<LinkWithCalendar> LinkStore::GetByTokenHash(
         sql::PreparedStatement& select = lease.Prepare(*sql);
         select.setString(1, std::string(token_hash));
         std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        result = row->next() ? ReadLinkWithCalendar(*row) : TokenNotFound();
+        result = row->next() ? ReadLinkWithCalendar(*row)
+                             : domain::UnknownLinkToken();
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -397,7 +397,7 @@ absl::StatusOr<ResolvedLink> LinkStore::ResolveByTokenHash(
         select.setString(1, std::string(token_hash));
         std::unique_ptr<sql::ResultSet> row(select.executeQuery());
         if (!row->next()) {
-          result = TokenNotFound();
+          result = domain::UnknownLinkToken();
           return absl::OkStatus();
         }
         absl::StatusOr<domain::OneTimeLink> link = ReadLink(*row, 1);
@@ -493,8 +493,9 @@ absl::StatusOr<std::vector<domain::LinkUse>> LinkStore::ListUses(
             SelectByName(lease, location_id, calendar_id, link_id, false);
         if (!link.ok()) return link.status();
         sql::PreparedStatement& select = lease.Prepare(
-            "SELECT booking_id, use_time, invitee_name, invitee_email, caller "
-            "FROM one_time_link_uses WHERE link_pk = ? ORDER BY pk");
+            "SELECT booking_id, use_time, invitee_name, invitee_email, caller, "
+            "on_behalf_of FROM one_time_link_uses WHERE link_pk = ? ORDER BY "
+            "pk");
         select.setInt64(1, link->link.pk);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
         while (rows->next()) {
@@ -503,7 +504,8 @@ absl::StatusOr<std::vector<domain::LinkUse>> LinkStore::ListUses(
           uses.push_back({std::string(rows->getString(1)), *time,
                           std::string(rows->getString(3)),
                           std::string(rows->getString(4)),
-                          std::string(rows->getString(5))});
+                          std::string(rows->getString(5)),
+                          std::string(rows->getString(6))});
         }
         return absl::OkStatus();
       });
@@ -518,7 +520,7 @@ absl::StatusOr<std::vector<domain::LinkEvent>> LinkStore::ListEvents(
       RunStatements(pool_, "list link events", [&](Lease& lease) {
         sql::PreparedStatement& select = lease.Prepare(
             "SELECT seq, event_type, calendar_id, link_id, booking_id, "
-            "link_state, contact_id, metadata, event_time FROM "
+            "link_state, contact_id, metadata, event_time, principal FROM "
             "one_time_link_events WHERE location_id = ? AND seq > ? ORDER BY "
             "seq "
             "LIMIT ?");
@@ -544,6 +546,7 @@ absl::StatusOr<std::vector<domain::LinkEvent>> LinkStore::ListEvents(
           absl::StatusOr<absl::Time> time = ReadTime(*rows, 9);
           if (!time.ok()) return time.status();
           event.event_time = *time;
+          event.principal = rows->getString(10);
           events.push_back(std::move(event));
         }
         return absl::OkStatus();
@@ -554,7 +557,7 @@ absl::StatusOr<std::vector<domain::LinkEvent>> LinkStore::ListEvents(
 
 absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
     absl::string_view location_id, absl::string_view calendar_id,
-    absl::string_view link_id, absl::Time now) {
+    absl::string_view link_id, const domain::Actor& actor, absl::Time now) {
   now = TruncateToMicros(now);
   LinkWithCalendar result;
   absl::Status status =
@@ -584,7 +587,7 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
         result.link.revoke_time = now;
         AppendEvents(lease, result.link.location_id,
                      {{domain::LinkEventType::kRevoked, &result.link, ""}},
-                     now);
+                     actor, now);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -593,7 +596,9 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
 
 absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
     absl::string_view token_hash, BookingRequest request,
-    absl::string_view caller, absl::Time now) {
+    const domain::Actor& actor,
+    absl::FunctionRef<bool(absl::string_view location_id)> location_allowed,
+    absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> booking;
   absl::Status status =
@@ -610,7 +615,7 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         int64_t calendar_pk = 0;
         {
           std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
-          if (!row->next()) return TokenNotFound();
+          if (!row->next()) return domain::UnknownLinkToken();
           absl::StatusOr<domain::OneTimeLink> read = ReadLink(*row, 1);
           if (!read.ok()) return read.status();
           link = *std::move(read);
@@ -622,6 +627,11 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         if (!calendar.ok()) return calendar.status();
         link.location_id = calendar->location_id;
         link.calendar_id = calendar->calendar_id;
+        // A link of a location the caller may not book on does not exist
+        // for it; nothing is written.
+        if (!location_allowed(link.location_id)) {
+          return domain::UnknownLinkToken();
+        }
         // 3. The link must still be usable, by this invitee, on this date...
         absl::Status allowed =
             domain::CheckBookable(link, calendar->TakesBookings(), now);
@@ -651,17 +661,20 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         use.executeUpdate();
         sql::PreparedStatement& audit = lease.Prepare(
             "INSERT INTO one_time_link_uses (link_pk, booking_id, use_time, "
-            "invitee_name, invitee_email, caller) VALUES (?, ?, ?, ?, ?, ?)");
+            "invitee_name, invitee_email, caller, on_behalf_of) VALUES (?, ?, "
+            "?, ?, ?, ?, ?)");
         audit.setInt64(1, link.pk);
         audit.setString(2, booking->booking_id);
         audit.setDateTime(3, ToSqlDateTime(now));
         audit.setString(4, request.invitee.display_name);
         audit.setString(5, request.invitee.email);
-        audit.setString(6, std::string(caller.substr(0, 200)));
+        audit.setString(6, actor.principal.substr(0, 200));
+        audit.setString(7, actor.on_behalf_of.substr(0, 200));
         audit.executeUpdate();
         AppendEvents(
             lease, link.location_id,
-            {{domain::LinkEventType::kUsed, &link, booking->booking_id}}, now);
+            {{domain::LinkEventType::kUsed, &link, booking->booking_id}}, actor,
+            now);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -84,7 +85,8 @@ class LinkStore {
   // (BatchCreateOneTimeLinks) or "one_time_link..." (CreateOneTimeLink).
   absl::StatusOr<std::vector<LinkWithCalendar>> Create(
       absl::string_view location_id, absl::string_view calendar_id,
-      std::vector<domain::OneTimeLink> links, bool batch, absl::Time now);
+      std::vector<domain::OneTimeLink> links, bool batch,
+      const domain::Actor& actor, absl::Time now);
 
   // NOT_FOUND if there is no such link.
   absl::StatusOr<LinkWithCalendar> Get(absl::string_view location_id,
@@ -113,6 +115,7 @@ class LinkStore {
   absl::StatusOr<LinkWithCalendar> Revoke(absl::string_view location_id,
                                           absl::string_view calendar_id,
                                           absl::string_view link_id,
+                                          const domain::Actor& actor,
                                           absl::Time now);
 
   // Books the slot starting at request.start through the link, atomically
@@ -122,10 +125,14 @@ class LinkStore {
   // inactive reason, INVITEE_MISMATCH or SLOT_UNAVAILABLE,
   // INVALID_ARGUMENT (start_time not a slot the link offers), ABORTED after
   // repeated deadlocks, UNAVAILABLE without a database.
-  absl::StatusOr<domain::Booking> BookThroughLink(absl::string_view token_hash,
-                                                  BookingRequest request,
-                                                  absl::string_view caller,
-                                                  absl::Time now);
+  // `location_allowed` is asked, once the link is read and before anything
+  // is written, whether the caller may book on the link's location; if
+  // not, the answer is the one for an unknown token.
+  absl::StatusOr<domain::Booking> BookThroughLink(
+      absl::string_view token_hash, BookingRequest request,
+      const domain::Actor& actor,
+      absl::FunctionRef<bool(absl::string_view location_id)> location_allowed,
+      absl::Time now);
 
  private:
   ConnectionPool& pool_;

@@ -22,13 +22,9 @@ using ::testing::Not;
 class FreeSlotsCacheTest : public CalendarFixture {
  protected:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.dsn = std::getenv("SCHEDULING_TEST_DSN");
-    options.public_base_url = "https://book.example.test/";
-    options.token_secret = "integration-test-secret";
+    ServerOptions options =
+        TestServerOptions(std::getenv("SCHEDULING_TEST_DSN"));
     options.db_pool_size = 4;
-    options.log_rpcs = false;
     auto started = SchedulingServer::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     replica_server_ = started->release();

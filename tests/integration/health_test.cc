@@ -30,12 +30,8 @@ class HealthTest : public ::testing::Test {
  protected:
   // A server on `dsn` that does not wait for its database at start.
   void StartServer(const std::string& dsn, bool migrate) {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.dsn = dsn;
-    options.token_secret = "health-test-secret";
+    ServerOptions options = TestServerOptions(dsn);
     options.db_pool_size = 4;
-    options.log_rpcs = false;
     options.migrate = migrate;
     options.metrics_listen = "127.0.0.1:0";
     options.db_check_interval = absl::Milliseconds(100);

@@ -172,6 +172,7 @@ class EventWatcher {
                const std::string& cursor,
                absl::Duration deadline = absl::Seconds(60)) {
     context_.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    context_.AddMetadata("authorization", std::string("Bearer ") + kTestApiKey);
     v1::WatchOneTimeLinkEventsRequest request;
     request.set_parent(parent);
     request.set_cursor(cursor);

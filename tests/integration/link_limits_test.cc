@@ -67,7 +67,10 @@ TEST_F(LinkLimitsTest, MaxUsesThreeWithThirtyTwoBookersMakesThreeBookings) {
   std::vector<std::string> used_by;
   for (const v1::OneTimeLinkUse& use : uses) {
     used_by.push_back(use.booking());
-    EXPECT_EQ(use.caller(), caller);
+    // The audit trail names the authenticated principal; the header is
+    // only a note of whom it acted for.
+    EXPECT_EQ(use.caller(), "integration-tests");
+    EXPECT_EQ(use.on_behalf_of(), caller);
     EXPECT_EQ(use.invitee_email(), email_of[use.booking()]);
     EXPECT_THAT(use.invitee_display_name(), HasSubstr("Invitee "));
     EXPECT_TRUE(use.has_use_time());
@@ -91,7 +94,7 @@ TEST_F(LinkLimitsTest, MaxUsesThreeWithThirtyTwoBookersMakesThreeBookings) {
   EXPECT_EQ(UseRows(link.name()), 3);
 }
 
-TEST_F(LinkLimitsTest, CallerIsThePeerWithoutTheHeader) {
+TEST_F(LinkLimitsTest, CallerIsThePrincipalAndNoNoteWithoutTheHeader) {
   const v1::Calendar calendar = AllDayCalendar();
   const v1::OneTimeLink link = NewLink(calendar.name());
   const v1::Booking booking =
@@ -100,7 +103,8 @@ TEST_F(LinkLimitsTest, CallerIsThePeerWithoutTheHeader) {
   const auto uses = Uses(link.name());
   ASSERT_THAT(uses, SizeIs(1));
   EXPECT_EQ(uses[0].booking(), booking.name());
-  EXPECT_THAT(uses[0].caller(), HasSubstr("127.0.0.1"));
+  EXPECT_EQ(uses[0].caller(), "integration-tests");
+  EXPECT_EQ(uses[0].on_behalf_of(), "");
 }
 
 TEST_F(LinkLimitsTest, ExpiryIsEnforcedAtItsInstantAndApartFromUses) {

@@ -225,9 +225,7 @@ class LogLinesTest : public ::testing::Test {
   }
 
   static ServerOptions Options(const std::string& dsn) {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.dsn = dsn;
+    ServerOptions options = TestServerOptions(dsn);
     options.token_secret = "token-secret-never-logged-7f3a";
     options.db_pool_size = 2;
     options.log_rpcs = true;

@@ -62,6 +62,8 @@ TEST(ServerProcessTest, SigtermReportsNotServingDrainsAndExitsZero) {
       absl::StrCat("SCHEDULING_LISTEN=127.0.0.1:", port),
       absl::StrCat("SCHEDULING_METRICS_LISTEN=127.0.0.1:", metrics_port),
       "SCHEDULING_LOG_FORMAT=json",
+      "SCHEDULING_INSECURE=true",
+      absl::StrCat("SCHEDULING_ACCESS_POLICY=", TestPolicyPath()),
       "SCHEDULING_SHUTDOWN_DELAY=1s",
       "SCHEDULING_GRACE_PERIOD=5s",
       "SCHEDULING_TOKEN_SECRET=process-secret-never-logged-5d2",

@@ -3,12 +3,16 @@
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/auth/access_policy.h"
 #include "server/domain/secrets.h"
 #include "server/store/dsn.h"
 #include "server/store/transaction.h"
@@ -49,7 +53,37 @@ std::string UniqueLocation() { return "it-" + domain::GenerateResourceId(); }
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", kTestApiKey));
   return context;
+}
+
+const std::string& TestPolicyPath() {
+  static const std::string* path = [] {
+    auto* file = new std::string(absl::StrCat(
+        ::testing::TempDir(), "scheduling-test-policy-", getpid(), ".json"));
+    std::ofstream out(*file);
+    out << R"({"roles": [{"name": "everything", "permissions": [
+        "calendars.read", "calendars.write", "links.create", "links.read",
+        "links.revoke", "links.book", "bookings.read", "bookings.write",
+        "events.read"]}],
+      "principals": [{"name": "integration-tests", "apiKeySha256": [")"
+        << auth::ApiKeyHash(kTestApiKey) << R"("],
+        "grants": [{"role": "everything", "locations": ["*"]}]}]})";
+    return file;
+  }();
+  return *path;
+}
+
+ServerOptions TestServerOptions(const std::string& dsn) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.insecure = true;
+  options.access_policy = TestPolicyPath();
+  options.dsn = dsn;
+  options.public_base_url = "https://book.example.test/";
+  options.token_secret = "integration-test-secret";
+  options.log_rpcs = false;
+  return options;
 }
 
 IntegrationTest::IntegrationTest()
@@ -129,13 +163,9 @@ int main(int argc, char** argv) {
                  "private one and sets it.\n");
     return 1;
   }
-  scheduling::ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.dsn = dsn;
-  options.public_base_url = "https://book.example.test/";
-  options.token_secret = "integration-test-secret";
+  scheduling::ServerOptions options =
+      scheduling::testing::TestServerOptions(dsn);
   options.db_pool_size = 16;
-  options.log_rpcs = false;
   options.metrics_listen = "127.0.0.1:0";
   auto server = scheduling::SchedulingServer::Start(options);
   if (!server.ok()) {
@@ -158,5 +188,11 @@ int main(int argc, char** argv) {
   scheduling::testing::g_channel = &channel;
   const int result = RUN_ALL_TESTS();
   (*server)->Shutdown(absl::Seconds(5));
-  return result;
+  (*server)->Wait();
+  // The metrics endpoint's HTTP server (civetweb) stops only at the end of
+  // its 2 s poll quantum; ctest runs each of several hundred tests in a
+  // process of its own, so skip the destructors once the server has
+  // drained: nothing is left to flush but stdio.
+  std::fflush(nullptr);
+  std::_Exit(result);
 }

@@ -22,6 +22,16 @@ namespace scheduling::testing {
 SchedulingServer& Server();
 std::shared_ptr<grpc::Channel> Channel();
 
+// The servers of the tests run with authentication on: an access policy
+// (this file) whose principal "integration-tests" holds every permission
+// on every location, proven by this API key, which Context() sends.
+inline constexpr char kTestApiKey[] = "integration-test-key-6c1f0e";
+const std::string& TestPolicyPath();
+
+// Options for another in-process server like the shared one: plain text on
+// a free port of 127.0.0.1, the test policy, `dsn`.
+ServerOptions TestServerOptions(const std::string& dsn);
+
 // Runs `sql` (a SELECT COUNT(*) or other single-integer query) directly on
 // the database and returns the integer.
 int64_t QueryInt(const std::string& sql);
@@ -53,7 +63,8 @@ class IntegrationTest : public ::testing::Test {
   std::unique_ptr<v1::OneTimeLinkService::Stub> links_;
 };
 
-// A client context with a deadline, as every real caller should set.
+// A client context with a deadline, as every real caller should set, and
+// the test API key.
 std::unique_ptr<grpc::ClientContext> Context(
     absl::Duration timeout = absl::Seconds(30));
 
