@@ -95,6 +95,7 @@ target_compile_options(scheduling_api_mapping PRIVATE ${SCHEDULING_WARNINGS})
 add_library(scheduling_api
   api/calendar_service.cc
   api/event_notifier.cc
+  api/framework_errors.cc
   api/one_time_link_service.cc
 )
 target_link_libraries(scheduling_api PUBLIC scheduling_api_mapping

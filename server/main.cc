@@ -58,6 +58,11 @@ ABSL_FLAG(std::string, token_secret, EnvOr("SCHEDULING_TOKEN_SECRET", ""),
           "replica and across restarts (env SCHEDULING_TOKEN_SECRET)");
 ABSL_FLAG(int, db_pool_size, EnvIntOr("SCHEDULING_DB_POOL_SIZE", 16),
           "database connections (env SCHEDULING_DB_POOL_SIZE)");
+ABSL_FLAG(int, max_calls_in_flight,
+          EnvIntOr("SCHEDULING_MAX_CALLS_IN_FLIGHT", 0),
+          "calls served at once (watch streams included); one more gets "
+          "RESOURCE_EXHAUSTED with RetryInfo at once; 0: 4 x pool, at least "
+          "16 (env SCHEDULING_MAX_CALLS_IN_FLIGHT)");
 ABSL_FLAG(bool, log_rpcs, EnvOr("SCHEDULING_LOG_RPCS", "true") != "false",
           "one log line per RPC: method, code, duration, peer, request id "
           "(env SCHEDULING_LOG_RPCS=false turns it off)");
@@ -175,6 +180,7 @@ int main(int argc, char** argv) {
   options.dsn = absl::GetFlag(FLAGS_dsn);
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  options.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   options.token_secret = absl::GetFlag(FLAGS_token_secret);
   options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);

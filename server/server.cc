@@ -9,8 +9,10 @@
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/api/framework_errors.h"
 #include "server/auth/transport.h"
 #include "server/domain/secrets.h"
 #include "server/observability/log.h"
@@ -64,7 +66,11 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
         "AUTHENTICATION IS OFF: no access policy, so every caller may read, "
         "create, book and revoke anything in every location");
   }
-  server->gate_ = std::make_unique<auth::Gate>(server->policies_.get());
+  const int max_in_flight = options.max_calls_in_flight > 0
+                                ? options.max_calls_in_flight
+                                : std::max(16, 4 * options.db_pool_size);
+  server->gate_ =
+      std::make_unique<auth::Gate>(server->policies_.get(), max_in_flight);
   if (options.insecure) {
     Log(LogLevel::kWarning,
         "PLAIN TEXT: the gRPC port has no TLS (--insecure); API keys and all "
@@ -134,6 +140,13 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
       std::max(4, options.db_pool_size));
+  // Every call runs on a thread of its own. The gate admits at most
+  // max_in_flight calls and refuses the rest at once, so the threads never
+  // all sit in handlers and a spare one is always there to refuse; the
+  // quota caps the total all the same (pollers and refusals included).
+  grpc::ResourceQuota quota("scheduling-server");
+  quota.SetMaxThreads(max_in_flight + std::max(16, options.db_pool_size));
+  builder.SetResourceQuota(quota);
   builder.AddListeningPort(options.listen_address, *credentials,
                            &server->port_);
   builder.RegisterService(server->calendar_service_.get());
@@ -141,6 +154,9 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  // First the rewrite of gRPC's own answers, so that metrics and the log
+  // line see the final status.
+  interceptors.push_back(api::MakeFrameworkErrorsInterceptorFactory());
   interceptors.push_back(observability::MakeRpcInterceptorFactory(
       *server->metrics_, options.log_rpcs));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

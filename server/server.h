@@ -58,6 +58,10 @@ struct ServerOptions {
   // first token back. Empty: a random one for this process.
   std::string token_secret;
   int db_pool_size = 16;
+  // Calls admitted at once (auth/gate.h); one more is refused at once with
+  // RESOURCE_EXHAUSTED and RetryInfo. Watch streams count while open.
+  // 0: four per pooled connection, at least 16.
+  int max_calls_in_flight = 0;
   // Apply pending schema migrations before serving; otherwise wait,
   // NOT_SERVING, until `scheduling_server migrate` has applied them.
   bool migrate = true;

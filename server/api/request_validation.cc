@@ -641,7 +641,14 @@ absl::StatusOr<ListLinksInput> ValidateListOneTimeLinks(
     input.state = LinkStateFromProto(request.state());
     if (!input.state) violations.Add("state", "is not a link state");
   }
-  if (!request.contact_id().empty()) input.contact_id = request.contact_id();
+  if (request.contact_id().size() > 128 ||
+      HasControlCharacter(request.contact_id())) {
+    violations.Add("contact_id",
+                   "must be at most 128 characters, without control "
+                   "characters");
+  } else if (!request.contact_id().empty()) {
+    input.contact_id = request.contact_id();
+  }
   if (request.page_size() < 0) {
     violations.Add("page_size", "must not be negative");
   } else if (request.page_size() > 0) {

@@ -29,6 +29,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     info.set_domain(kErrorDomain);
     details.add_details()->PackFrom(info);
   }
+  if (status.code() == absl::StatusCode::kResourceExhausted) {
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(kOverloadRetryDelay)));
+    details.add_details()->PackFrom(retry);
+  }
   std::vector<domain::FieldViolation> violations =
       domain::FieldViolations(status);
   if (!violations.empty()) {

@@ -112,7 +112,8 @@ bool Caller::MayBookOn(absl::string_view location_id) const {
                          : who_->Allows(Permission::kLinksBook, location_id);
 }
 
-Gate::Gate(const PolicySource* policies) : policies_(policies) {
+Gate::Gate(const PolicySource* policies, int max_in_flight)
+    : policies_(policies), max_in_flight_(max_in_flight) {
   // The API's descriptors are in the pool once their files are linked in.
   (void)v1::CreateCalendarRequest::descriptor();
   (void)v1::CreateOneTimeLinkRequest::descriptor();
@@ -152,7 +153,20 @@ std::vector<std::string> Gate::KnownMethods() const {
 absl::StatusOr<Caller> Gate::Admit(
     const grpc::ServerContextBase& context,
     const google::protobuf::Message& request) const {
+  const absl::Time deadline = absl::FromChrono(context.deadline());
+  if (deadline <= absl::Now()) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed before it was served");
+  }
   Caller caller;
+  if (++in_flight_ > max_in_flight_ && max_in_flight_ > 0) {
+    --in_flight_;
+    return absl::ResourceExhaustedError(
+        "the server is at its limit of calls in flight; retry after the "
+        "delay in RetryInfo");
+  }
+  caller.place_.reset(&in_flight_);
+  caller.deadline_ = store::CallDeadlineScope(deadline);
   caller.on_behalf_of_ = OnBehalfOf(context);
   if (policies_ == nullptr) {
     caller.principal_ = !caller.on_behalf_of_.empty()

@@ -1,5 +1,5 @@
-// Who is calling and whether they may: the one call every handler makes
-// first.
+// Who is calling and whether they may, and whether the call is still
+// worth serving: the one call every handler makes first.
 //
 //   absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
 //   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -22,6 +22,15 @@
 // A resource name that does not parse is let through to validation, which
 // refuses it (INVALID_ARGUMENT) without touching the store.
 //
+// A call whose deadline has passed is answered DEADLINE_EXCEEDED before
+// anything else; an admitted call's deadline bounds the store's waits and
+// its COMMIT for as long as the Caller lives (store/call_deadline.h).
+//
+// At most `max_in_flight` calls are admitted at once (a Caller holds its
+// place until it goes away); one more is answered RESOURCE_EXHAUSTED at
+// once, with RetryInfo, rather than queued: under a storm the server keeps
+// its threads and memory and stays fast for the calls it takes.
+//
 // Without a policy (authentication switched off, for tests and local
 // experiments only) every call is admitted and the caller is named by its
 // `x-scheduling-caller` header or its address, as before.
@@ -30,6 +39,7 @@
 #ifndef SCHEDULING_SERVER_AUTH_GATE_H_
 #define SCHEDULING_SERVER_AUTH_GATE_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +53,7 @@
 #include "server/auth/access_policy.h"
 #include "server/auth/permissions.h"
 #include "server/auth/policy_source.h"
+#include "server/store/call_deadline.h"
 
 namespace scheduling::auth {
 
@@ -71,12 +82,18 @@ class Caller {
   // when authentication is off.
   std::shared_ptr<const AccessPolicy> policy_;
   const PolicyPrincipal* who_ = nullptr;
+  store::CallDeadlineScope deadline_;
+  // The admitted call's place among those in flight; released on
+  // destruction.
+  std::unique_ptr<std::atomic<int>, void (*)(std::atomic<int>*)> place_{
+      nullptr, [](std::atomic<int>* in_flight) { --*in_flight; }};
 };
 
 class Gate {
  public:
-  // `policies` null switches authentication off (see above).
-  explicit Gate(const PolicySource* policies);
+  // `policies` null switches authentication off (see above); 0 for
+  // `max_in_flight` means no limit.
+  explicit Gate(const PolicySource* policies, int max_in_flight = 0);
 
   absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
                                const google::protobuf::Message& request) const;
@@ -94,6 +111,8 @@ class Gate {
   };
 
   const PolicySource* const policies_;
+  const int max_in_flight_;
+  mutable std::atomic<int> in_flight_{0};
   std::map<const google::protobuf::Descriptor*, Rule> rules_;
 };
 

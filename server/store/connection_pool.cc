@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/observability/log.h"
 
 namespace scheduling::store {
 namespace {
@@ -29,6 +30,15 @@ constexpr const char* kSessionSetup[] = {
     "SET SESSION innodb_lock_wait_timeout = 10",
     "SET NAMES utf8mb4 COLLATE utf8mb4_bin",
 };
+
+// Whether the server still knows the connection (a round trip).
+bool Ping(PooledConnection& pooled) {
+  try {
+    return pooled.connection->isValid();
+  } catch (const sql::SQLException&) {
+    return false;
+  }
+}
 
 }  // namespace
 
@@ -147,15 +157,26 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
         pooled->connection->createStatement());
     for (const char* setup : kSessionSetup) statement->execute(setup);
   } catch (const sql::SQLException& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot connect to the database at ", dsn_.host, ":", dsn_.port, "/",
-        dsn_.database, ": ", e.what(), " (error ", e.getErrorCode(), ")"));
+    // The detail (never the password) for the log, at most once a second
+    // however many callers find the database down.
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    if (last_connect_error_log_.exchange(now) != now) {
+      observability::Log(observability::LogLevel::kWarning,
+                         "cannot connect to the database")
+          .Add("database",
+               absl::StrCat(dsn_.host, ":", dsn_.port, "/", dsn_.database))
+          .Add("user", dsn_.user)
+          .Add("error_code", e.getErrorCode())
+          .Add("error", e.what());
+    }
+    return absl::UnavailableError("the database is unavailable; retry");
   }
   return pooled;
 }
 
 absl::StatusOr<Lease> ConnectionPool::Acquire(absl::Duration timeout) {
   const absl::Time start = absl::Now();
+  std::unique_ptr<PooledConnection> idle;
   {
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < size_;
@@ -175,10 +196,19 @@ absl::StatusOr<Lease> ConnectionPool::Acquire(absl::Duration timeout) {
       std::unique_ptr<PooledConnection> connection = std::move(idle_.back());
       idle_.pop_back();
       ReportConnections();
-      return Lease(this, std::move(connection));
+      idle = std::move(connection);
+    } else {
+      ++open_;
+      ReportConnections();
     }
-    ++open_;
-    ReportConnections();
+  }
+  if (idle != nullptr) {
+    if (absl::Now() - idle->idle_since < kPingIdleAfter || Ping(*idle)) {
+      return Lease(this, std::move(idle));
+    }
+    // Dead (the database restarted or dropped it): a fresh one instead, in
+    // its place.
+    idle.reset();
   }
   // Connecting takes round trips: do it without holding the lock.
   absl::StatusOr<std::unique_ptr<PooledConnection>> opened = Open();
@@ -200,6 +230,7 @@ void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection,
     ReportConnections();
     return;
   }
+  connection->idle_since = absl::Now();
   absl::MutexLock lock(&mu_);
   idle_.push_back(std::move(connection));
   ReportConnections();

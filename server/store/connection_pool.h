@@ -6,13 +6,17 @@
 // Connections are opened lazily, configured after every connect (UTC,
 // READ COMMITTED, no auto-reconnect: a silent reconnect would lose the
 // transaction and the session settings), and dropped when a lease reports
-// them broken.
+// them broken. A connection that sat idle for a while is pinged before it
+// is handed out (and replaced if the database forgot it, say after a
+// restart), so no caller is the one to find it dead.
 //
 // Thread-safety: ConnectionPool is thread-safe; a Lease belongs to one
 // thread at a time.
 #ifndef SCHEDULING_SERVER_STORE_CONNECTION_POOL_H_
 #define SCHEDULING_SERVER_STORE_CONNECTION_POOL_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -43,6 +47,8 @@ struct PooledConnection {
   std::unique_ptr<sql::Connection> connection;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>
       statements;
+  // When it last went back to the pool.
+  absl::Time idle_since = absl::InfinitePast();
 };
 
 // Exclusive use of one pooled connection; returns it on destruction.
@@ -110,6 +116,9 @@ class ConnectionPool {
   void DropIdle();
 
   int size() const { return size_; }
+
+  // How long a connection may sit idle before it is pinged when leased.
+  static constexpr absl::Duration kPingIdleAfter = absl::Seconds(1);
   observability::Metrics& metrics() const { return *metrics_; }
 
  private:
@@ -127,6 +136,7 @@ class ConnectionPool {
   const int io_timeout_seconds_;
   const std::shared_ptr<observability::Metrics> metrics_;
   sql::Driver* driver_;  // process-wide singleton owned by Connector/C++
+  std::atomic<int64_t> last_connect_error_log_{0};  // unix seconds
 
   absl::Mutex mu_;
   bool ready_ ABSL_GUARDED_BY(mu_);

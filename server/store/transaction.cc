@@ -4,10 +4,13 @@
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/observability/log.h"
+#include "server/store/call_deadline.h"
 
 namespace scheduling::store {
 namespace {
@@ -48,20 +51,44 @@ const char* RetryCause(int code, bool at_commit) {
   return at_commit ? "certification" : "deadlock";
 }
 
+absl::Status DeadlinePassed() {
+  return absl::DeadlineExceededError(
+      "the call's deadline passed; nothing was committed");
+}
+
+// A connection for a call: never waiting past the call's deadline.
+absl::StatusOr<Lease> AcquireForCall(ConnectionPool& pool) {
+  const absl::Duration left = CurrentCallDeadline() - absl::Now();
+  if (left <= absl::ZeroDuration()) return DeadlinePassed();
+  absl::StatusOr<Lease> lease = pool.Acquire(std::min(kAcquireTimeout, left));
+  if (!lease.ok() && CurrentCallDeadline() <= absl::Now()) {
+    return DeadlinePassed();
+  }
+  return lease;
+}
+
 absl::Status RunTransactionAttempts(
     ConnectionPool& pool, absl::string_view what,
     absl::FunctionRef<absl::Status(Lease&)> work) {
   absl::Status last_error;
+  bool reconnected = false;
   for (int attempt = 1; attempt <= kMaxTransactionAttempts; ++attempt) {
-    absl::StatusOr<Lease> lease = pool.Acquire();
+    absl::StatusOr<Lease> lease = AcquireForCall(pool);
     if (!lease.ok()) return lease.status();
+    bool started = false;
     bool at_commit = false;
     try {
       Execute(*lease, "START TRANSACTION");
+      started = true;
       absl::Status status = work(*lease);
       if (!status.ok()) {
         RollbackQuietly(*lease);
         return status;
+      }
+      // The caller has gone: do not commit what nobody will hear of.
+      if (absl::Now() >= CurrentCallDeadline()) {
+        RollbackQuietly(*lease);
+        return DeadlinePassed();
       }
       at_commit = true;
       Execute(*lease, "COMMIT");
@@ -70,6 +97,13 @@ absl::Status RunTransactionAttempts(
       const int code = error.getErrorCode();
       if (IsConnectionLost(code)) {
         lease->MarkBroken();
+        // Nothing was written on a connection that died before its
+        // transaction began: once more, on a fresh one.
+        if (!started && !reconnected) {
+          reconnected = true;
+          --attempt;
+          continue;
+        }
         return SqlErrorToStatus(error, what);
       }
       RollbackQuietly(*lease);
@@ -90,15 +124,23 @@ absl::Status RunTransactionAttempts(
 absl::Status SqlErrorToStatus(const sql::SQLException& error,
                               absl::string_view what) {
   const int code = error.getErrorCode();
-  const std::string detail =
-      absl::StrCat(what, ": ", error.what(), " (error ", code, ")");
-  if (IsConnectionLost(code)) return absl::UnavailableError(detail);
+  // Callers get a stable message of their own; the driver's text and error
+  // number, which can name tables, keys and hosts, go to the log only.
   if (IsRetryable(code)) {
     return absl::AbortedError(
         absl::StrCat(what, ": lost a race in the database; retry"));
   }
-  if (code == kErrDuplicateKey) return absl::AlreadyExistsError(detail);
-  return absl::InternalError(detail);
+  observability::Log(observability::LogLevel::kWarning, "database error")
+      .Add("operation", what)
+      .Add("error_code", code)
+      .Add("error", error.what());
+  if (IsConnectionLost(code)) {
+    return absl::UnavailableError(kDatabaseUnavailableMessage);
+  }
+  if (code == kErrDuplicateKey) {
+    return absl::AlreadyExistsError(absl::StrCat(what, ": it exists already"));
+  }
+  return absl::InternalError(absl::StrCat(what, ": database error"));
 }
 
 absl::Status RunTransaction(ConnectionPool& pool, absl::string_view what,
@@ -111,7 +153,7 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::string_view what,
 
 absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
                            absl::FunctionRef<absl::Status(Lease&)> work) {
-  absl::StatusOr<Lease> lease = pool.Acquire();
+  absl::StatusOr<Lease> lease = AcquireForCall(pool);
   if (!lease.ok()) return lease.status();
   const absl::Time start = absl::Now();
   absl::Status status;

@@ -15,6 +15,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "server/store/connection_pool.h"
 
 namespace sql {
@@ -28,12 +29,22 @@ inline constexpr int kErrDuplicateKey = 1062;
 inline constexpr int kErrLockWaitTimeout = 1205;
 inline constexpr int kErrDeadlock = 1213;
 
+// What callers are told when the database cannot be reached (the detail
+// goes to the log).
+inline constexpr char kDatabaseUnavailableMessage[] =
+    "the database is unavailable; retry";
+
+// The longest a call waits for a pooled connection (less if its deadline
+// comes first: call_deadline.h).
+inline constexpr absl::Duration kAcquireTimeout = absl::Seconds(5);
+
 // How many times a transaction runs when it keeps losing deadlocks.
 inline constexpr int kMaxTransactionAttempts = 4;
 
 // The status for a driver error: lost connection → UNAVAILABLE,
 // deadlock or lock-wait timeout → ABORTED (retryable), duplicate key →
 // ALREADY_EXISTS, anything else → INTERNAL. `what` names the operation.
+// The messages never carry the driver's text; it is logged instead.
 absl::Status SqlErrorToStatus(const sql::SQLException& error,
                               absl::string_view what);
 

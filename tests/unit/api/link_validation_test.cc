@@ -181,6 +181,19 @@ TEST(ValidateListOneTimeLinksTest, PageTokensAreBoundToTheFilters) {
                                    ViolationOf("page_size")));
 }
 
+TEST(ValidateListOneTimeLinksTest, AnOversizedContactFilterIsRefused) {
+  v1::ListOneTimeLinksRequest request;
+  request.set_parent("locations/acme/calendars/intro");
+  request.set_contact_id(std::string(128, 'c'));
+  EXPECT_TRUE(ValidateListOneTimeLinks(request).ok());
+  request.set_contact_id(std::string(1 << 20, 'c'));
+  EXPECT_THAT(Violations(ValidateListOneTimeLinks(request).status()),
+              ElementsAre(ViolationOf("contact_id")));
+  request.set_contact_id("c\n1");
+  EXPECT_THAT(Violations(ValidateListOneTimeLinks(request).status()),
+              ElementsAre(ViolationOf("contact_id")));
+}
+
 TEST(EventCursorTest, RoundTripsAndIsBoundToTheLocation) {
   v1::ListOneTimeLinkEventsRequest request;
   request.set_parent("locations/acme");
