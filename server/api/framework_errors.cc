@@ -59,8 +59,7 @@ class FrameworkErrorsInterceptor final
       if (status.error_code() == grpc::StatusCode::INTERNAL &&
           status.error_message().empty()) {
         methods->ModifySendStatus(Unparsable(method_));
-      } else if (status.error_code() ==
-                     grpc::StatusCode::RESOURCE_EXHAUSTED &&
+      } else if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
                  status.error_details().empty()) {
         methods->ModifySendStatus(Overloaded());
       }
