@@ -21,6 +21,7 @@ packages=(
   grpc-proto
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   tzdata clang-format
+  clang libclang-rt-14-dev llvm
   nodejs npm
 )
 
