@@ -346,6 +346,7 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   store::BookingRequest booking_request;
   booking_request.start = input->start_time;
   booking_request.invitee = input->invitee;
+  booking_request.request_id = input->request_id;
   absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
       domain::HashLinkToken(input->token), booking_request, ActorOf(*caller),
       [&](absl::string_view location) { return caller->MayBookOn(location); },

@@ -111,6 +111,18 @@ bool IsRequestIdChar(char c) {
          (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+// A caller's idempotency key, or "" (none, or a violation recorded).
+std::string CheckRequestId(const std::string& field, const std::string& id,
+                           Violations& violations) {
+  if (id.empty()) return "";
+  if (id.size() > 63 || !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
+    violations.Add(field,
+                   "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
+    return "";
+  }
+  return id;
+}
+
 }  // namespace
 
 std::optional<absl::TimeZone> LoadZone(absl::string_view name) {
@@ -332,15 +344,8 @@ absl::StatusOr<CreateLinkInput> ValidateCreateOneTimeLink(
     link.duration = CheckDuration(field("one_time_link.duration"),
                                   in.duration(), violations);
   }
-  if (!request.request_id().empty()) {
-    const std::string& id = request.request_id();
-    if (id.size() > 63 || !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
-      violations.Add(field("request_id"),
-                     "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
-    } else {
-      link.request_id = id;
-    }
-  }
+  link.request_id =
+      CheckRequestId(field("request_id"), request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }
@@ -405,6 +410,8 @@ absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
           .value_or(absl::InfinitePast());
   CheckInvitee(request.has_invitee(), request.invitee(), &input.invitee,
                violations);
+  input.request_id =
+      CheckRequestId("request_id", request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }
@@ -437,15 +444,8 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
   if (request.has_duration()) {
     input.duration = CheckDuration("duration", request.duration(), violations);
   }
-  if (!request.request_id().empty()) {
-    const std::string& id = request.request_id();
-    if (id.size() > 63 || !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
-      violations.Add("request_id",
-                     "must be 1 to 63 characters of A-Z, a-z, 0-9, - and _");
-    } else {
-      input.request_id = id;
-    }
-  }
+  input.request_id =
+      CheckRequestId("request_id", request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }

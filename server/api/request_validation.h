@@ -136,6 +136,7 @@ struct BookLinkInput {
   std::string token;
   absl::Time start_time;
   domain::Invitee invitee;
+  std::string request_id;
 };
 absl::StatusOr<BookLinkInput> ValidateBookOneTimeLink(
     const v1::BookOneTimeLinkRequest& request, absl::Time now);

@@ -324,12 +324,28 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
   return booking;
 }
 
+absl::StatusOr<domain::Booking> SelectBooking(Lease& lease, int64_t calendar_pk,
+                                              absl::string_view condition,
+                                              const std::string& value,
+                                              bool for_update) {
+  sql::PreparedStatement& select =
+      lease.Prepare(absl::StrCat("SELECT ", kBookingColumns, " FROM ",
+                                 kBookingFrom, " WHERE b.calendar_pk = ? AND ",
+                                 condition, for_update ? " FOR UPDATE" : ""));
+  select.setInt64(1, calendar_pk);
+  select.setString(2, value);
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return absl::NotFoundError("booking does not exist");
+  return ReadBooking(*row, 1);
+}
+
 }  // namespace booking_internal
 
 namespace {
 
 using booking_internal::LoadContext;
 using booking_internal::LockCalendar;
+using booking_internal::SelectBooking;
 
 absl::Status BookingNotFound(absl::string_view location_id,
                              absl::string_view calendar_id,
@@ -354,20 +370,6 @@ absl::StatusOr<int64_t> LiveCalendarPk(Lease& lease,
 }
 
 // Reads one booking by calendar pk and a condition on `b`.
-absl::StatusOr<domain::Booking> SelectBooking(Lease& lease, int64_t calendar_pk,
-                                              absl::string_view condition,
-                                              const std::string& value,
-                                              bool for_update) {
-  sql::PreparedStatement& select =
-      lease.Prepare(absl::StrCat("SELECT ", kBookingColumns, " FROM ",
-                                 kBookingFrom, " WHERE b.calendar_pk = ? AND ",
-                                 condition, for_update ? " FOR UPDATE" : ""));
-  select.setInt64(1, calendar_pk);
-  select.setString(2, value);
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) return absl::NotFoundError("booking does not exist");
-  return ReadBooking(*row, 1);
-}
 
 }  // namespace
 

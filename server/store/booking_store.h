@@ -154,6 +154,13 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
     Lease& lease, const domain::Calendar& calendar,
     const BookingRequest& request, int64_t link_pk, absl::Time now);
 
+// The booking of `calendar_pk` whose `condition` ("b.request_id = ?") holds
+// for `value`; NOT_FOUND if none.
+absl::StatusOr<domain::Booking> SelectBooking(Lease& lease, int64_t calendar_pk,
+                                              absl::string_view condition,
+                                              const std::string& value,
+                                              bool for_update);
+
 }  // namespace booking_internal
 }  // namespace scheduling::store
 

@@ -632,6 +632,23 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         if (!location_allowed(link.location_id)) {
           return domain::UnknownLinkToken();
         }
+        // A retry of a booking already made through this link gets that
+        // booking back, whatever the link's state now (it is USED by that
+        // very booking, typically), and nothing new is written.
+        if (!request.request_id.empty()) {
+          absl::StatusOr<domain::Booking> earlier =
+              booking_internal::SelectBooking(lease, calendar_pk,
+                                              "b.request_id = ?",
+                                              request.request_id, false);
+          if (earlier.ok()) {
+            if (earlier->one_time_link_id != link.link_id) {
+              return absl::AlreadyExistsError(
+                  "request_id was used for another booking of this calendar");
+            }
+            booking = *std::move(earlier);
+            return absl::OkStatus();
+          }
+        }
         // 3. The link must still be usable, by this invitee, on this date...
         absl::Status allowed =
             domain::CheckBookable(link, calendar->TakesBookings(), now);

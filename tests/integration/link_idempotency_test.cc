@@ -258,5 +258,61 @@ TEST_F(LinkIdempotencyTest, BatchOfAThousandMakesAThousandLinksAndEvents) {
   }
 }
 
+// A booker whose answer was lost retries with its request_id: it gets its
+// own booking back, not "the link is no longer active" (issue 11).
+TEST_F(LinkIdempotencyTest, ARetriedBookingWithItsRequestIdGetsItsBookingBack) {
+  const v1::Calendar calendar = AllDayCalendar();
+  const v1::OneTimeLink link = NewLink(calendar.name());
+  const absl::Time start =
+      FromTs(FirstFreeSlot(calendar, absl::Now() + absl::Hours(1)));
+  v1::BookOneTimeLinkRequest request = LinkBookingRequest(link.token(), start);
+  request.set_request_id(NewId("book-"));
+
+  // Sixteen at once, as a client retrying on several connections would.
+  auto stubs = ConnectedLinkStubs(16);
+  std::vector<v1::Booking> bookings(16);
+  std::vector<std::function<grpc::Status()>> calls;
+  for (int i = 0; i < 16; ++i) {
+    calls.push_back([&, i] {
+      return stubs[i]->BookOneTimeLink(Context().get(), request, &bookings[i]);
+    });
+  }
+  const std::vector<grpc::Status> statuses = RunTogether(calls);
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_TRUE(statuses[i].ok())
+        << "call " << i << ": " << client::DescribeStatus(statuses[i]);
+    EXPECT_EQ(bookings[i].name(), bookings[0].name());
+  }
+  // Later, once the link is USED by that booking, the same again.
+  v1::Booking again;
+  ASSERT_TRUE(TryBookLink(request, &again).ok());
+  EXPECT_EQ(again.name(), bookings[0].name());
+
+  // One use, one booking, one USED event.
+  const v1::OneTimeLink after = GetLink(link.name());
+  EXPECT_EQ(after.state(), v1::OneTimeLink::USED);
+  EXPECT_EQ(after.use_count(), 1);
+  EXPECT_EQ(UseRows(link.name()), 1);
+  EXPECT_EQ(BookingRows(calendar), 1);
+  EXPECT_EQ(EventRows(/*USED=*/2), 1);
+
+  // Another key is another attempt: the link is used.
+  request.set_request_id(NewId("book-"));
+  v1::Booking other;
+  EXPECT_PRECONDITION(TryBookLink(request, &other), "LINK_USED");
+  // The same key on another link of the calendar names another booking.
+  const v1::OneTimeLink second = NewLink(calendar.name());
+  v1::BookOneTimeLinkRequest reused =
+      LinkBookingRequest(second.token(), start + absl::Hours(1));
+  reused.set_request_id(NewId("book-"));
+  ASSERT_TRUE(TryBookLink(reused, &other).ok());
+  v1::BookOneTimeLinkRequest clash = LinkBookingRequest(
+      NewLink(calendar.name()).token(), start + absl::Hours(2));
+  clash.set_request_id(reused.request_id());
+  EXPECT_EQ(TryBookLink(clash, &other).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(BookingRows(calendar), 2);
+}
+
 }  // namespace
 }  // namespace scheduling::testing

@@ -84,6 +84,26 @@ TEST(ValidateBookOneTimeLinkTest, ChecksTokenStartAndInvitee) {
                            ViolationOf("invitee")));
 }
 
+TEST(ValidateBookOneTimeLinkTest, RequestIdIsAnIdempotencyKeyOfSafeCharacters) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  v1::BookOneTimeLinkRequest request;
+  request.set_token("abcdefghijklmnopqrstuvwxyzABCDE_");
+  request.mutable_start_time()->set_seconds(1'800'000'000 + 3600);
+  request.mutable_invitee()->set_display_name("Ada");
+  request.mutable_invitee()->set_email("ada@example.com");
+  request.set_request_id("retry-7_A");
+  absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(request, now);
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->request_id, "retry-7_A");
+  for (const std::string bad :
+       {std::string(64, 'a'), std::string("a b"), std::string("caf\xc3\xa9")}) {
+    request.set_request_id(bad);
+    EXPECT_THAT(Violations(ValidateBookOneTimeLink(request, now).status()),
+                ElementsAre(ViolationOf("request_id")))
+        << bad;
+  }
+}
+
 TEST(ValidateBookOneTimeLinkTest, EmailShapes) {
   const absl::Time now = absl::FromUnixSeconds(0);
   v1::BookOneTimeLinkRequest request;
