@@ -26,7 +26,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_executable(integration_tests integration/test_server.cc
   integration/metrics_scrape.cc integration/private_database.cc
-  integration/test_certificates.cc
+  integration/test_certificates.cc integration/server_process.cc
   ${INTEGRATION_TEST_SOURCES})
 target_link_libraries(integration_tests PRIVATE scheduling_server_lib
   scheduling_client GTest::gmock PkgConfig::HTTPLIB
