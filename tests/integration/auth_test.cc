@@ -20,7 +20,6 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "scheduling/client/connection.h"
 #include "scheduling/client/error_details.h"
@@ -103,24 +102,8 @@ grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,
                        const std::string& method,
                        const google::protobuf::Message& request,
                        grpc::ClientContext* context) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  const std::string bytes = request.SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer buffer(&slice, 1);
-  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
-      stub.PrepareUnaryCall(context, method, buffer, &queue);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
+  return CallUnaryWithBytes(channel, method, request.SerializeAsString(),
+                            context);
 }
 
 class AuthTest : public ::testing::Test {

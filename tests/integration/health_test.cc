@@ -85,6 +85,22 @@ class HealthTest : public ::testing::Test {
                                    group);
   }
 
+  // Calls at once, so that several connections sit idle in the pool
+  // afterwards; how many do.
+  int LeaveConnectionsIdle(const std::string& location) {
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 8; ++i) {
+      callers.emplace_back([&] {
+        v1::Group group;
+        EXPECT_TRUE(CreateGroup(location, &group).ok());
+      });
+    }
+    for (std::thread& caller : callers) caller.join();
+    return static_cast<int>(
+        Sample(ScrapeMetrics(server_->metrics_port()),
+               "scheduling_db_pool_connections{state=\"idle\"}"));
+  }
+
   void TearDown() override {
     if (server_ != nullptr) {
       server_->Shutdown(absl::Seconds(2));
@@ -140,18 +156,9 @@ TEST_F(HealthTest, DatabaseOutageShowsOnTheServicesButNotOnReadiness) {
   const std::string location = UniqueLocation();
   v1::Group group;
   ASSERT_TRUE(CreateGroup(location, &group).ok());
-  // Calls at once leave several connections idle in the pool, each of
-  // which dies with the database.
-  std::vector<std::thread> callers;
-  for (int i = 0; i < 8; ++i) {
-    callers.emplace_back([&] {
-      v1::Group another;
-      EXPECT_TRUE(CreateGroup(location, &another).ok());
-    });
-  }
-  for (std::thread& caller : callers) caller.join();
-  const double idle = Sample(ScrapeMetrics(server_->metrics_port()),
-                             "scheduling_db_pool_connections{state=\"idle\"}");
+  // Several connections idle in the pool, each of which dies with the
+  // database.
+  const int idle = LeaveConnectionsIdle(location);
   ASSERT_GE(idle, 2);
 
   ASSERT_TRUE(db->Stop());
@@ -197,16 +204,7 @@ TEST_F(HealthTest, ADatabaseRestartWhileIdleFailsNoCall) {
   const std::string location = UniqueLocation();
   v1::Group group;
   ASSERT_TRUE(CreateGroup(location, &group).ok());
-  std::vector<std::thread> callers;
-  for (int i = 0; i < 8; ++i) {
-    callers.emplace_back([&] {
-      v1::Group another;
-      EXPECT_TRUE(CreateGroup(location, &another).ok());
-    });
-  }
-  for (std::thread& caller : callers) caller.join();
-  const double idle = Sample(ScrapeMetrics(server_->metrics_port()),
-                             "scheduling_db_pool_connections{state=\"idle\"}");
+  const int idle = LeaveConnectionsIdle(location);
   ASSERT_GE(idle, 2);
 
   ASSERT_TRUE(db->Stop());

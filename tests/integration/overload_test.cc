@@ -18,7 +18,6 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "scheduling/client/error_details.h"
 #include "server/store/call_deadline.h"
@@ -34,23 +33,7 @@ using ::testing::HasSubstr;
 // Sends `bytes` as the request of `method` and returns the status.
 grpc::Status CallWithBytes(const std::string& method,
                            const std::string& bytes) {
-  grpc::GenericStub stub(Channel());
-  grpc::CompletionQueue queue;
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer buffer(&slice, 1);
-  auto context = Context();
-  auto call = stub.PrepareUnaryCall(context.get(), method, buffer, &queue);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
+  return CallUnaryWithBytes(Channel(), method, bytes, Context().get());
 }
 
 // A length-delimited protobuf field `number` holding `value` as is.

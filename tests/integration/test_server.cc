@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "server/auth/access_policy.h"
 #include "server/domain/secrets.h"
 #include "server/store/dsn.h"
@@ -55,6 +56,29 @@ std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   context->AddMetadata("authorization", absl::StrCat("Bearer ", kTestApiKey));
   return context;
+}
+
+grpc::Status CallUnaryWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                                const std::string& method,
+                                const std::string& bytes,
+                                grpc::ClientContext* context) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer buffer(&slice, 1);
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(context, method, buffer, &queue);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
 }
 
 const std::string& TestPolicyPath() {

@@ -63,6 +63,14 @@ class IntegrationTest : public ::testing::Test {
   std::unique_ptr<v1::OneTimeLinkService::Stub> links_;
 };
 
+// Calls the unary `method` ("/scheduling.v1.CalendarService/GetCalendar")
+// with `bytes` as its request, as they are (no client-side checks), and
+// returns the status.
+grpc::Status CallUnaryWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                                const std::string& method,
+                                const std::string& bytes,
+                                grpc::ClientContext* context);
+
 // A client context with a deadline, as every real caller should set, and
 // the test API key.
 std::unique_ptr<grpc::ClientContext> Context(
