@@ -23,6 +23,7 @@ packages=(
   tzdata clang-format
   clang libclang-rt-14-dev llvm
   nodejs npm
+  chromium
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -3,8 +3,9 @@
 # a warnings-as-errors build of every target (tests and benchmarks included),
 # proto lint, the Kubernetes manifests (rendered and validated offline), the
 # whole test suite against a private MariaDB started in a fresh temporary
-# directory, and the container image (built and smoke-tested). Each stage
-# prints how long it took.
+# directory, the booking page in a real browser (browser-test.sh), and the
+# container image (built and smoke-tested). Each stage prints how long it
+# took.
 #
 # Usage: bash scripts/test.sh
 set -euo pipefail
@@ -95,6 +96,10 @@ log "tests"
 # --timeout: a hung test fails after 10 minutes instead of stalling CI
 # (tests that set their own TIMEOUT property keep it).
 ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 600
+
+log "browser tests (scripts/browser-test.sh: the booking page in Chromium)"
+# The same private database; screenshots and logs in build/browser-artifacts.
+PRIVATE_DB_DIR="$db_dir" bash "$repo/scripts/browser-test.sh" build
 
 log "container image (scripts/image.sh: build, then smoke-test against a private database)"
 bash "$repo/scripts/image.sh"

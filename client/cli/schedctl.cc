@@ -47,6 +47,7 @@
 #include "client/cli/output.h"
 #include "client/cli/proto_time.h"
 #include "client/cli/services.h"
+#include "client/cli/share.h"
 #include "client/cli/weekly_hours.h"
 #include "google/protobuf/empty.pb.h"
 #include "scheduling/client/error_details.h"
@@ -332,6 +333,8 @@ constexpr Command kCommands[] = {
      RunMoveCalendar},
     {"activate-calendar", "--name=CALENDAR", "name", RunActivateCalendar},
     {"deactivate-calendar", "--name=CALENDAR", "name", RunDeactivateCalendar},
+    {"share", kShareSynopsis, "calendar",
+     [](const Invocation& call) { return RunShare(call.services); }},
 
     {"create-group",
      "--location=L --display_name=N [--description=D] [--group_id=ID]",

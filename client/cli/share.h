@@ -1,0 +1,27 @@
+// `schedctl share`: a calendar's Share links, as the product's "Share"
+// dialog offers them: the permanent scheduling link, its embed code, and
+// (with --new_link) a freshly generated one-time link with its own embed
+// code. The addresses are the reference booking page's
+// (client/booking_page/routes.h); one-time link URLs come from the server,
+// built on its --public_base_url.
+//
+// Thread-compatible: reads flags, uses one Services from one thread.
+#ifndef SCHEDULING_CLIENT_CLI_SHARE_H_
+#define SCHEDULING_CLIENT_CLI_SHARE_H_
+
+#include "client/cli/services.h"
+
+namespace scheduling::cli {
+
+// The synopsis of `share` in schedctl's usage text.
+inline constexpr char kShareSynopsis[] =
+    "--calendar=CALENDAR [--page_url=URL] [--new_link [--expire_in=48h] "
+    "[--request_id=R]]";
+
+// Runs `schedctl share` for --calendar. Returns schedctl's exit status: 0,
+// 1 when a call fails, 2 on a usage mistake.
+int RunShare(const Services& services);
+
+}  // namespace scheduling::cli
+
+#endif  // SCHEDULING_CLIENT_CLI_SHARE_H_

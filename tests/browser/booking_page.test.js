@@ -1,0 +1,567 @@
+'use strict';
+// Browser tests of the booking page (client/booking_page): Debian's Chromium,
+// driven by puppeteer-core, against a real booking_page, scheduling_server
+// and MariaDB that scripts/browser-test.sh starts and describes in the
+// environment:
+//
+//   PAGE_URL        http://127.0.0.1:PORT of booking_page
+//   PAGE_URL_B      a second replica of it, with the same form secret
+//   PAGE_LOG        its log file (checked for leaked tokens)
+//   SCHEDCTL        build/client/cli/schedctl; SCHEDULING_SERVER its server
+//                   (and SCHEDULING_API_KEY, SCHEDULING_INSECURE for it)
+//   DB_SOCKET       the private MariaDB's socket (bookings are counted there)
+//   ARTIFACTS       where screenshots and metrics.json go
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+//   ONLY            run only tests whose name contains this
+//
+// Every test makes its own calendar and links through schedctl (the other
+// reference client) in a location of its own, so tests share nothing.
+// Exit status 0 when every test passed.
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const puppeteer = require('puppeteer-core');
+
+const env = (name, fallback) => {
+  const value = process.env[name] || fallback;
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+const PAGE_URL = env('PAGE_URL');
+const PAGE_URL_B = env('PAGE_URL_B');
+const PAGE_LOG = env('PAGE_LOG');
+const SCHEDCTL = env('SCHEDCTL');
+const SERVER = env('SCHEDULING_SERVER');
+const DB_SOCKET = env('DB_SOCKET');
+const ARTIFACTS = env('ARTIFACTS');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const ONLY = process.env.ONLY || '';
+
+const LOCATION = `browser-${Date.now().toString(36)}-${process.pid}`;
+const HOST_ZONE = 'Europe/Berlin';
+const INVITEE_ZONE = 'America/New_York';
+const GONE_TEXT = 'The link is no longer active. Please reach out to the event owner for a new link.';
+// Script and markup that must stay text wherever the page shows them.
+const HOSTILE_NAME = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'&"`;
+const HOSTILE_INVITEE = '"><svg onload=window.__pwned=3>';
+const HOSTILE_METADATA = '<script>window.__pwned=4</script>';
+
+// ---------------------------------------------------------------------------
+// Fixtures through schedctl
+
+function schedctl(...args) {
+  return execFileSync(SCHEDCTL, [`--server=${SERVER}`, ...args], { encoding: 'utf8' });
+}
+
+let calendars = 0;
+// A calendar open on weekdays 09:00-17:00 in Berlin: any 7 days hold slots.
+function createCalendar({ displayName = 'Intro call', type = '', extra = [] } = {}) {
+  const id = `cal-${++calendars}`;
+  schedctl('create-calendar', `--location=${LOCATION}`, `--calendar_id=${id}`, `--slug=${id}-slug`,
+    `--display_name=${displayName}`, `--time_zone=${HOST_ZONE}`, '--hours=mon-fri 09:00-17:00',
+    '--duration=30m', ...(type ? [`--type=${type}`] : []), ...extra);
+  return { id, slug: `${id}-slug`, name: `locations/${LOCATION}/calendars/${id}` };
+}
+
+function createLink(calendar, extra = []) {
+  const out = schedctl('create-link', `--calendar=${calendar.name}`, ...extra);
+  const url = /^url:\s+(\S+)/m.exec(out)[1];
+  const token = /^token:\s+(\S+)/m.exec(out)[1];
+  if (!url.startsWith(`${PAGE_URL}/widget/otl/`)) {
+    throw new Error(`the server hands out ${url}, not links to ${PAGE_URL}: is its --public_base_url the page's?`);
+  }
+  return { url, token };
+}
+
+function sql(query) {
+  return execFileSync('mariadb', [`--socket=${DB_SOCKET}`, '-uscheduling', '-pscheduling', 'scheduling',
+    '--batch', '--skip-column-names', '-e', query], { encoding: 'utf8' }).trim();
+}
+
+// Bookings of a calendar, read from the database itself.
+function bookingsInDatabase(calendar) {
+  return Number(sql(`SELECT COUNT(*) FROM bookings b JOIN calendars c ON c.pk = b.calendar_pk
+    WHERE c.location_id = '${LOCATION}' AND c.calendar_id = '${calendar.id}'`));
+}
+
+// ---------------------------------------------------------------------------
+// Browser
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const profiles = [];
+async function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-page-chromium-'));
+  profiles.push(profile);
+  // headless: false, because '--headless' is passed as one of FLAGS (the
+  // project's fixed set); puppeteer then adds no headless flag of its own.
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: false,
+    args: [...FLAGS, `--user-data-dir=${profile}`],
+    defaultViewport: { width: 1024, height: 900 },
+  });
+}
+
+async function newPage(browser, { zone = INVITEE_ZONE, context = null } = {}) {
+  const page = await (context || browser).newPage();
+  await page.emulateTimezone(zone);
+  page.on('dialog', async (dialog) => {
+    page.__dialogs = (page.__dialogs || 0) + 1;
+    await dialog.dismiss();
+  });
+  page.on('pageerror', (error) => { page.__errors = [...(page.__errors || []), String(error)]; });
+  return page;
+}
+
+let shots = 0;
+async function screenshot(page, name, options = {}) {
+  const file = path.join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, ...options });
+  return file;
+}
+
+const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim());
+
+// Opens `url` and waits for the slot list in its final form (page.js
+// reloads a page that was rendered in the calendar's zone).
+async function open(page, url) {
+  const response = await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.dataset.tzAuto === '0' && document.querySelector('#slots .slot'));
+  return response;
+}
+
+// Clicks the index-th slot; returns its start (RFC 3339, UTC).
+async function chooseSlot(page, index = 0) {
+  const slots = await page.$$('#slots .slot');
+  if (slots.length <= index) throw new Error(`only ${slots.length} slots on the page`);
+  await slots[index].click();
+  return page.$eval('input[name=start]:checked', (e) => e.value);
+}
+
+async function fillDetails(page, name, email) {
+  await page.$eval('#name', (e) => { e.value = ''; });
+  await page.type('#name', name);
+  await page.$eval('#email', (e) => { e.value = ''; });
+  await page.type('#email', email);
+}
+
+// Submits the booking form and waits for the page that answers.
+async function book(page) {
+  const [response] = await Promise.all([page.waitForNavigation(), page.click('#book')]);
+  return response;
+}
+
+function clock(iso, zone) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(new Date(iso));
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function assertEqual(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+
+const metrics = {};
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('a fresh link: slot list in the invitee zone, book, confirmation in both zones, then Uh-oh', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar, ['--invitee_name=Ada Lovelace', '--invitee_email=ada@example.com']);
+  const page = await newPage(browser);
+  const bytes = {};
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (url.origin !== PAGE_URL || response.status() !== 200) return;
+    const kind = url.pathname.endsWith('.js') ? 'js' : url.pathname.endsWith('.css') ? 'css' : 'html';
+    try {
+      const body = await response.buffer();
+      bytes[kind] = body.length;
+    } catch (e) { /* a document replaced before it was read */ }
+  });
+
+  // From opening the link to the slot list on screen, including the reload
+  // into the browser's own zone (page.js, before the body is drawn).
+  const started = Date.now();
+  const first = await page.goto(link.url, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.documentElement.dataset.tzAuto === '0' && document.querySelector('#slots .slot'));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const firstRender = Date.now() - started;
+  await page.waitForNetworkIdle({ idleTime: 200 });
+  const paint = await page.evaluate(() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource').filter((r) => r.name.includes('/static/'));
+    return {
+      fcp: fcp ? Math.round(fcp.startTime) : null,
+      transferred: [nav, ...resources].reduce((sum, e) => sum + (e.encodedBodySize || 0), 0),
+    };
+  });
+  metrics.first_render_ms = firstRender;
+  metrics.first_contentful_paint_ms = paint.fcp;
+  metrics.slots_on_page = (await page.$$('#slots .slot')).length;
+  metrics.page_bytes = { html: bytes.html, js: bytes.js, css: bytes.css, total: (bytes.html || 0) + (bytes.js || 0) + (bytes.css || 0) };
+  metrics.page_bytes_transferred = paint.transferred;
+
+  assertEqual(first.status(), 200, 'status of the link');
+  const csp = first.headers()['content-security-policy'] || '';
+  assert(csp.includes("script-src 'self'") && !csp.includes('unsafe-inline'), `CSP: ${csp}`);
+  assertEqual(await text(page, 'h1'), 'Intro call', 'heading');
+  assertEqual(await page.evaluate(() => document.documentElement.dataset.tz), INVITEE_ZONE, 'zone shown');
+  assert(new URL(page.url()).searchParams.get('tz') === INVITEE_ZONE, `reloaded with the browser's zone: ${page.url()}`);
+  assertEqual(await page.$eval('#tz', (e) => e.value), INVITEE_ZONE, 'zone selector');
+  assertEqual(await page.$eval('#name', (e) => e.value), 'Ada Lovelace', 'name prefilled from the link');
+  assertEqual(await page.$eval('#email', (e) => e.value), 'ada@example.com', 'e-mail prefilled from the link');
+  assertEqual(await page.$eval('#name', (e) => e.labels[0].textContent), 'Name', 'name label');
+  assert(await page.$('#later'), 'a link to later days');
+  await screenshot(page, 'slot-list');
+
+  // Every slot label is its start in the invitee's zone.
+  const labels = await page.$$eval('#slots .slot', (slots) => slots.map((s) => [s.querySelector('input').value, s.textContent.trim()]));
+  for (const [iso, label] of labels) assertEqual(label, clock(iso, INVITEE_ZONE), `label of ${iso}`);
+
+  const start = await chooseSlot(page, 2);
+  await screenshot(page, 'slot-chosen');
+  const response = await book(page);
+  assertEqual(response.status(), 200, 'status of the booking');
+  assertEqual(await text(page, 'h1'), 'You are booked', 'confirmation heading');
+  const invitee = await text(page, '#when-invitee');
+  const host = await text(page, '#when-host');
+  assert(invitee.includes(clock(start, INVITEE_ZONE)) && invitee.includes(INVITEE_ZONE), `invitee time: ${invitee}`);
+  assert(host.includes(clock(start, HOST_ZONE)) && host.includes(HOST_ZONE), `host time: ${host}`);
+  assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+  await screenshot(page, 'confirmation');
+
+  const again = await page.goto(link.url);
+  assertEqual(again.status(), 410, 'status of the used link');
+  assertEqual(await text(page, 'h1'), 'Uh-oh!', 'heading of the used link');
+  assertEqual(await text(page, '#message p'), GONE_TEXT, 'text of the used link');
+  await screenshot(page, 'uh-oh');
+  assert(!page.__errors, `script errors: ${page.__errors}`);
+});
+
+test('two browsers race on one link: one confirmation, one Uh-oh, one booking', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const other = await launch();
+  try {
+    const pages = [await newPage(browser), await newPage(other)];
+    for (const [i, page] of pages.entries()) {
+      await open(page, link.url);
+      await chooseSlot(page, i); // different slots: the link, not the slot, is contended
+      await fillDetails(page, `Racer ${i}`, `racer${i}@example.com`);
+    }
+    const responses = await Promise.all(pages.map((page) => book(page)));
+    const statuses = responses.map((r) => r.status()).sort();
+    assertEqual(JSON.stringify(statuses), '[200,410]', 'statuses of the two bookings');
+    const headings = await Promise.all(pages.map((page) => text(page, 'h1')));
+    assertEqual(JSON.stringify([...headings].sort()), JSON.stringify(['Uh-oh!', 'You are booked']), 'the two pages');
+    for (const [i, page] of pages.entries()) {
+      await screenshot(page, responses[i].status() === 200 ? 'race-winner' : 'race-loser');
+    }
+    assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+  } finally {
+    await other.close();
+  }
+});
+
+test('keyboard only: tab to the slots, arrows, type, Enter books', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  await open(page, link.url);
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? `${e.tagName.toLowerCase()}#${e.id}[${e.name || ''}]` : '';
+  });
+  let tabs = 0;
+  while (!(await focused()).endsWith('[start]')) {
+    assert(++tabs <= 40, `no slot reached after 40 tabs (at ${await focused()})`);
+    await page.keyboard.press('Tab');
+  }
+  // Into the radio group; the arrow key moves and selects.
+  await page.keyboard.press('ArrowRight');
+  const chosen = await page.evaluate(() => document.activeElement.checked && document.activeElement.value);
+  assert(chosen, 'the arrow key selected a slot');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement.nextElementSibling).outlineStyle);
+  assert(outline !== 'none', 'the focused slot shows a focus ring');
+  await screenshot(page, 'keyboard-focus');
+  await page.keyboard.press('Tab');
+  assertEqual(await focused(), 'input#name[name]', 'after the slots');
+  await page.keyboard.type('Kim Keyboard');
+  await page.keyboard.press('Tab');
+  assertEqual(await focused(), 'input#email[email]', 'after the name');
+  await page.keyboard.type('kim@example.com');
+  const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assertEqual(response.status(), 200, 'status of the booking');
+  assertEqual(await text(page, 'h1'), 'You are booked', 'confirmation heading');
+  assert((await text(page, '#when-invitee')).includes(clock(chosen, INVITEE_ZONE)), 'the slot chosen by keyboard');
+  await screenshot(page, 'keyboard-confirmation');
+  metrics.tabs_to_first_slot = tabs;
+});
+
+test('phone viewport (375x667): no horizontal scrolling, large targets, books', async ({ browser }) => {
+  const calendar = createCalendar({ displayName: 'A calendar with a rather long name to see how it wraps on a phone' });
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  await page.setViewport({ width: 375, height: 667, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  await open(page, link.url);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assertEqual(await overflow(), 0, 'horizontal overflow of the slot list (px)');
+  const smallest = await page.$$eval('#slots .slot span, #book, #name, #email', (elements) =>
+    Math.min(...elements.map((e) => e.getBoundingClientRect().height)));
+  assert(smallest >= 44, `touch targets at least 44 px high (smallest ${smallest})`);
+  await screenshot(page, 'phone-slot-list');
+  const slot = await page.$('#slots .slot');
+  await slot.tap();
+  await fillDetails(page, 'Pat Phone', 'pat@example.com');
+  const response = await book(page);
+  assertEqual(response.status(), 200, 'status of the booking');
+  assertEqual(await overflow(), 0, 'horizontal overflow of the confirmation (px)');
+  await screenshot(page, 'phone-confirmation');
+});
+
+test('hostile calendar name, invitee and metadata are shown as text; no script runs', async ({ browser }) => {
+  const calendar = createCalendar({ displayName: HOSTILE_NAME });
+  const link = createLink(calendar, [`--invitee_name=${HOSTILE_INVITEE}`, '--invitee_email=eve@example.com',
+    `--metadata=crm=${HOSTILE_METADATA}`]);
+  const page = await newPage(browser);
+  const response = await open(page, link.url);
+  const html = await page.content();
+  assertEqual(await text(page, 'h1'), HOSTILE_NAME, 'the name, as text');
+  assertEqual(await page.title(), `Book: ${HOSTILE_NAME}`, 'the title, as text');
+  assertEqual(await page.$eval('#name', (e) => e.value), HOSTILE_INVITEE, 'the prefilled name, as a value');
+  assertEqual(await page.$$eval('script', (s) => s.length), 1, 'scripts in the page (page.js only)');
+  assertEqual(await page.$$eval('img, svg', (e) => e.length), 0, 'images made from the name');
+  assert(!html.includes(HOSTILE_METADATA), 'the metadata is not on the page');
+  assert(response.status() === 200, 'status');
+  await chooseSlot(page, 0);
+  await book(page);
+  assertEqual(await text(page, 'h1'), 'You are booked', 'confirmation heading');
+  assertEqual(await text(page, '#confirmation p'), HOSTILE_NAME, 'the name on the confirmation, as text');
+  assertEqual(await page.$$eval('img, svg', (e) => e.length), 0, 'images on the confirmation');
+  assertEqual(await page.evaluate(() => window.__pwned), undefined, 'window.__pwned');
+  assert(!page.__dialogs, 'no dialog opened');
+  await screenshot(page, 'hostile-confirmation');
+});
+
+test('security headers, CSP enforced, token never in the access log', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  const response = await page.goto(`${link.url}&tz=${encodeURIComponent(INVITEE_ZONE)}`);
+  const headers = response.headers();
+  const csp = headers['content-security-policy'] || '';
+  for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "form-action 'self'",
+    "frame-ancestors 'self'", "base-uri 'none'"]) {
+    assert(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
+  }
+  assert(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), `CSP allows inline code: ${csp}`);
+  assertEqual(headers['x-content-type-options'], 'nosniff', 'X-Content-Type-Options');
+  assertEqual(headers['referrer-policy'], 'no-referrer', 'Referrer-Policy');
+  assertEqual(headers['cache-control'], 'no-store', 'Cache-Control');
+  // The policy is enforced, not only sent: markup injected into the page
+  // cannot run code.
+  const ran = await page.evaluate(() => new Promise((resolve) => {
+    document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.__inline=1"><a id="js" href="javascript:window.__inline=2">x</a>');
+    const script = document.createElement('script');
+    script.textContent = 'window.__inline = 3';
+    document.body.appendChild(script);
+    setTimeout(() => resolve(window.__inline), 300);
+  }));
+  assertEqual(ran, undefined, 'inline code ran');
+  // A form on another site that posts a genuine form's fields (key and
+  // token copied from this page) is refused: the browser says cross-site.
+  const fields = await page.$$eval('#booking input[type=hidden]', (inputs) => inputs.map((i) => [i.name, i.value]));
+  fields.push(['start', await page.$eval('input[name=start]', (e) => e.value)], ['name', 'Mallory'], ['email', 'm@example.com']);
+  const action = link.url.split('?')[0];
+  const inputs = fields.map(([n, v]) => `<input type="hidden" name="${n}" value="${v.replace(/"/g, '&quot;')}">`).join('');
+  await page.goto(`data:text/html,${encodeURIComponent(`<form method="post" action="${action}">${inputs}</form>`)}`);
+  const [crossSite] = await Promise.all([page.waitForNavigation(), page.$eval('form', (f) => f.submit())]);
+  assertEqual(crossSite.status(), 403, 'status of a cross-site form POST');
+  assertEqual(await text(page, 'h1'), 'This form was not sent from this page', 'heading of the refusal');
+  const still = await open(page, link.url);
+  assertEqual(still.status(), 200, 'the link is still active after the refused POST');
+  // Without Sec-Fetch-Site (not a browser), another Origin is refused too.
+  const scripted = await fetch(action, {
+    method: 'POST',
+    headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  assertEqual(scripted.status, 403, 'status of a POST with another Origin');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const log = fs.readFileSync(PAGE_LOG, 'utf8');
+  assert(log.includes('"GET /widget/otl/[token]"'), 'the access log names link requests');
+  assert(!log.includes(link.token), 'the token is in the access log');
+});
+
+test('a retried POST (same idempotency key) books once, on this replica or another', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  await open(page, link.url);
+  await chooseSlot(page, 1);
+  await fillDetails(page, 'Rita Retry', 'rita@example.com');
+  // The booking reaches the page and books, but its answer is lost on the
+  // way back (the connection drops): the browser shows an error.
+  const cdp = await page.createCDPSession();
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*/widget/otl/*', requestStage: 'Response' }] });
+  let lost = null;
+  cdp.on('Fetch.requestPaused', async (event) => {
+    if (event.request.method === 'POST' && !lost) {
+      lost = event.request;
+      await cdp.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'ConnectionReset' });
+    } else {
+      await cdp.send('Fetch.continueRequest', { requestId: event.requestId });
+    }
+  });
+  await page.click('#book').catch(() => {});
+  await page.waitForFunction(() => !document.querySelector('#booking'), { timeout: 10000 }).catch(() => {});
+  assert(lost, 'the POST whose answer was lost');
+  assertEqual(bookingsInDatabase(calendar), 1, 'bookings after the lost answer');
+  await screenshot(page, 'retry-lost-answer');
+
+  // The same form sent to the other replica, as a load balancer might route
+  // the retry (with the headers Chromium sends for the page's own POST): it
+  // has not seen the key, and the server's request_id returns the booking.
+  const other = await fetch(`${PAGE_URL_B}${new URL(lost.url).pathname}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'null', 'Sec-Fetch-Site': 'same-origin' },
+    body: lost.postData,
+  });
+  const otherHtml = await other.text();
+  assertEqual(other.status, 200, 'status of the retry on the other replica');
+  const otherReference = /<dd id="reference">([^<]*)<\/dd>/.exec(otherHtml);
+  assert(otherReference, 'the other replica confirms the booking');
+
+  // The invitee retries in the browser: reloading re-sends the same form.
+  const retry = await page.reload();
+  assertEqual(retry.request().method(), 'POST', 'the reload re-sends the form');
+  assertEqual(retry.status(), 200, 'status of the retried POST');
+  assertEqual(await text(page, 'h1'), 'You are booked', 'heading of the retry');
+  assertEqual(await text(page, '#reference'), otherReference[1], 'the same booking on both replicas');
+  await screenshot(page, 'retry-confirmation');
+  await page.reload();
+  assertEqual(await text(page, '#reference'), otherReference[1], 'reference of a second retry');
+  assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+  await cdp.detach();
+});
+
+test('a slot taken meanwhile: back to the slot list with a notice', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  await open(page, link.url);
+  const start = await chooseSlot(page, 0);
+  await fillDetails(page, 'Sam Slow', 'sam@example.com');
+  // Someone else books that slot through the permanent link first.
+  schedctl('create-booking', `--calendar=${calendar.name}`, `--start=${start}`, '--invitee_name=Quick',
+    '--invitee_email=quick@example.com');
+  const response = await book(page);
+  assertEqual(response.status(), 409, 'status');
+  assert((await text(page, '#notice')).includes('that time was just taken'), 'the notice');
+  assert(!(await page.$$eval('#slots input', (inputs) => inputs.map((i) => i.value))).includes(start), 'the taken slot is gone');
+  assertEqual(await page.$eval('#name', (e) => e.value), 'Sam Slow', 'the name is kept');
+  await screenshot(page, 'slot-taken');
+  await chooseSlot(page, 0);
+  const second = await book(page);
+  assertEqual(second.status(), 200, 'status of booking another slot');
+});
+
+test('permanent link: duration choice, earlier/later days, books again and again', async ({ browser }) => {
+  const calendar = createCalendar({ displayName: 'Consultation', type: 'service', extra: ['--allowed_durations=30m,60m'] });
+  const page = await newPage(browser);
+  await open(page, `${PAGE_URL}/widget/booking/${LOCATION}/${calendar.slug}`);
+  assert(!(await page.$('#earlier')), 'no earlier days than today');
+  await Promise.all([page.waitForNavigation(), page.click('#later')]);
+  assert(await page.$('#earlier'), 'earlier days after moving on');
+  await page.select('#duration', '60');
+  await Promise.all([page.waitForNavigation(), page.click('#show-times')]);
+  assertEqual(await page.$eval('#duration', (e) => e.value), '60', 'duration chosen');
+  await screenshot(page, 'permanent-link');
+  const slotList = page.url();
+  for (const who of ['Una', 'Dov']) {
+    await open(page, slotList);
+    const start = await chooseSlot(page, 0);
+    await fillDetails(page, who, `${who.toLowerCase()}@example.com`);
+    const response = await book(page);
+    assertEqual(response.status(), 200, `status of ${who}'s booking`);
+    const when = await text(page, '#when-invitee');
+    const end = new Date(Date.parse(start) + 60 * 60 * 1000).toISOString();
+    assert(when.includes(`${clock(start, INVITEE_ZONE)}\u2013${clock(end, INVITEE_ZONE)}`), `an hour: ${when}`);
+  }
+  assertEqual(bookingsInDatabase(calendar), 2, 'bookings in the database');
+  const missing = await page.goto(`${PAGE_URL}/widget/booking/${LOCATION}/no-such-calendar`);
+  assertEqual(missing.status(), 404, 'status of an unknown slug');
+});
+
+// ---------------------------------------------------------------------------
+// Runner
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, f));
+  const started = Date.now();
+  const browser = await launch();
+  console.log(`chromium: ${await browser.version()} (${CHROMIUM}); location ${LOCATION}`);
+  let failed = 0;
+  let ran = 0;
+  try {
+    for (const { name, fn } of tests) {
+      if (ONLY && !name.includes(ONLY)) continue;
+      ran++;
+      const t = Date.now();
+      const before = new Set(await browser.pages());
+      let passed = false;
+      try {
+        await fn({ browser });
+        passed = true;
+        console.log(`PASS  ${name} (${Date.now() - t} ms)`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL  ${name} (${Date.now() - t} ms)\n      ${error.stack || error}`);
+      }
+      // Each test's pages: a screenshot of where a failed one stopped, then
+      // closed, so that no test leaves work (or a paused request) behind.
+      for (const page of (await browser.pages()).filter((p) => !before.has(p))) {
+        if (!passed && !page.isClosed()) {
+          await Promise.race([
+            page.bringToFront().then(() => screenshot(page, 'failure')),
+            new Promise((resolve) => setTimeout(resolve, 5000)),
+          ]).catch(() => {});
+        }
+        await page.close().catch(() => {});
+      }
+    }
+  } finally {
+    await browser.close();
+    for (const profile of profiles) fs.rmSync(profile, { recursive: true, force: true });
+  }
+  metrics.tests = { ran, failed, ms: Date.now() - started };
+  fs.writeFileSync(path.join(ARTIFACTS, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  if (metrics.page_bytes) {
+    const b = metrics.page_bytes;
+    console.log(`page weight of the slot list (${metrics.slots_on_page} slots): HTML ${b.html} + JS ${b.js} + CSS ${b.css} = ${b.total} bytes` +
+      ` (${metrics.page_bytes_transferred} bytes transferred, compressed)`);
+    console.log(`time to first render of the slot list: ${metrics.first_render_ms} ms from opening the link` +
+      ` (with the reload into the browser's zone); first contentful paint of the final page ${metrics.first_contentful_paint_ms} ms`);
+  }
+  console.log(`screenshots: ${ARTIFACTS}`);
+  console.log(`browser tests: ${ran - failed} passed, ${failed} failed (${Date.now() - started} ms)`);
+  return failed || ran === 0 ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (error) => {
+  console.error(error);
+  process.exitCode = 2;
+});
