@@ -10,8 +10,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "client/booking_page/assets.h"
 #include "client/booking_page/escape.h"

@@ -250,6 +250,29 @@ test('a fresh link: slot list in the invitee zone, book, confirmation in both zo
   assert(!page.__errors, `script errors: ${page.__errors}`);
 });
 
+test("a link's date window: shown, and only its days offered", async ({ browser }) => {
+  const calendar = createCalendar();
+  const berlinDay = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: HOST_ZONE })
+    .format(new Date(Date.now() + days * 86400000));
+  const [first, last] = [berlinDay(8), berlinDay(12)];
+  const link = createLink(calendar, [`--earliest_date=${first}`, `--latest_date=${last}`]);
+  const page = await newPage(browser);
+  await open(page, link.url);
+  const window = await text(page, '.window');
+  assert(window.startsWith('Bookable from ') && window.includes(' to '), `the date window: ${window}`);
+  const starts = await page.$$eval('#slots input[name=start]', (inputs) => inputs.map((i) => i.value));
+  assert(starts.length > 0, 'slots in the window');
+  for (const start of starts) {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: HOST_ZONE }).format(new Date(start));
+    assert(day >= first && day <= last, `slot ${start} is on ${day}, outside ${first}..${last}`);
+  }
+  assert(!(await page.$('#earlier')) && !(await page.$('#later')), 'no days before or after the window');
+  // Asking for days outside the window shows the window's.
+  await open(page, `${link.url}&tz=${encodeURIComponent(INVITEE_ZONE)}&from=2000-01-01`);
+  assertEqual(JSON.stringify(await page.$$eval('#slots input[name=start]', (inputs) => inputs.map((i) => i.value))),
+    JSON.stringify(starts), 'slots for a day long before the window');
+});
+
 test('two browsers race on one link: one confirmation, one Uh-oh, one booking', async ({ browser }) => {
   const calendar = createCalendar();
   const link = createLink(calendar);
