@@ -95,7 +95,7 @@ TEST(ValidateBookOneTimeLinkTest, RequestIdIsAnIdempotencyKeyOfSafeCharacters) {
   absl::StatusOr<BookLinkInput> input = ValidateBookOneTimeLink(request, now);
   ASSERT_TRUE(input.ok()) << input.status();
   EXPECT_EQ(input->request_id, "retry-7_A");
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(64, 'a'), std::string("a b"), std::string("caf\xc3\xa9")}) {
     request.set_request_id(bad);
     EXPECT_THAT(Violations(ValidateBookOneTimeLink(request, now).status()),
