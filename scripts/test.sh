@@ -3,9 +3,11 @@
 # a warnings-as-errors build of every target (tests and benchmarks included),
 # proto lint, the Kubernetes manifests (rendered and validated offline), the
 # whole test suite against a private MariaDB started in a fresh temporary
-# directory, the booking page in a real browser (browser-test.sh), and the
-# container image (built and smoke-tested). Each stage prints how long it
-# took.
+# directory, the booking page in a real browser (browser-test.sh), the tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer and the race tests
+# under ThreadSanitizer (sanitize.sh), every fuzzer for a bounded time
+# (fuzz.sh), and the container image (built and smoke-tested). Each stage
+# prints how long it took.
 #
 # Usage: bash scripts/test.sh
 set -euo pipefail
@@ -53,7 +55,7 @@ bash "$repo/scripts/deps.sh"
 
 log "formatting (clang-format, .clang-format at the root)"
 dirs=()
-for d in server client tests bench; do
+for d in server client tests bench fuzz; do
   if [[ -d $d ]]; then dirs+=("$d"); fi
 done
 unformatted=()
@@ -100,6 +102,17 @@ ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 600
 log "browser tests (scripts/browser-test.sh: the booking page in Chromium)"
 # The same private database; screenshots and logs in build/browser-artifacts.
 PRIVATE_DB_DIR="$db_dir" bash "$repo/scripts/browser-test.sh" build
+
+# Own build directories (build-asan/, build-tsan/, build-fuzz/); the
+# sanitized tests use the same private database.
+log "sanitizers: every test under ASan + UBSan (scripts/sanitize.sh asan)"
+bash "$repo/scripts/sanitize.sh" asan
+
+log "sanitizers: the race tests under TSan (scripts/sanitize.sh tsan)"
+bash "$repo/scripts/sanitize.sh" tsan
+
+log "fuzzing: every fuzzer for 25 s (scripts/fuzz.sh)"
+bash "$repo/scripts/fuzz.sh" --seconds 25
 
 log "container image (scripts/image.sh: build, then smoke-test against a private database)"
 bash "$repo/scripts/image.sh"
