@@ -124,8 +124,94 @@ std::vector<std::string> TargetLines(const Report& report) {
         verdict(mb < kPeakRssMb), row.workload, row.concurrency, mb,
         row.service.server_threads.value_or(0), kPeakRssMb));
   }
+  for (const Comparison& comparison : report.comparisons) {
+    const std::optional<double> ratio = comparison.Ratio();
+    if (!comparison.target.has_value() || !ratio.has_value()) continue;
+    lines.push_back(absl::StrFormat(
+        "%s %s at %d: %s %.2fx (target >= %.1fx)",
+        verdict(*ratio >= *comparison.target), comparison.workload,
+        comparison.concurrency, comparison.title, *ratio, *comparison.target));
+  }
+  if (report.storm.has_value()) {
+    const StormResult& storm = *report.storm;
+    const double mb = static_cast<double>(storm.peak_rss_kb) / 1024;
+    lines.push_back(absl::StrFormat(
+        "%s deadline storm: peak RSS %.0f MB, peak threads %d, %d "
+        "RESOURCE_EXHAUSTED (target < %.0f MB)",
+        verdict(mb < kPeakRssMb), mb, storm.peak_threads,
+        storm.Answers("RESOURCE_EXHAUSTED"), kPeakRssMb));
+    lines.push_back(absl::StrFormat(
+        "%s deadline storm: healthy right after (first ListFreeSlots %s in "
+        "%.1f ms, health %s)",
+        verdict(storm.Healthy()), storm.first_call_label,
+        Ms(storm.first_call_latency), storm.health_label));
+  }
   return lines;
 }
+
+void PrintStorm(const Report& report, std::ostream& out) {
+  const StormResult& storm = *report.storm;
+  out << absl::StrFormat(
+      "\nDeadline storm: %d client threads over %d connections, deadline "
+      "%s, ListFreeSlots (31 days) and BookOneTimeLink (fresh links) in "
+      "turn, for %.1f s; server pool %d, max calls in flight %s; %d "
+      "replica(s).\n\n",
+      storm.options.threads, storm.options.channels,
+      absl::FormatDuration(storm.options.deadline),
+      absl::ToDoubleSeconds(storm.window), report.db_pool_size,
+      report.max_calls_in_flight > 0 ? absl::StrCat(report.max_calls_in_flight)
+                                     : "default",
+      report.replicas);
+  out << "| method | calls | OK | DEADLINE_EXCEEDED | RESOURCE_EXHAUSTED | "
+         "other |\n|---|---:|---:|---:|---:|---|\n";
+  for (const auto& [method, codes] : storm.answers) {
+    int64_t calls = 0;
+    std::vector<std::string> other;
+    for (const auto& [code, count] : codes) {
+      calls += count;
+      if (code != "OK" && code != "DEADLINE_EXCEEDED" &&
+          code != "RESOURCE_EXHAUSTED") {
+        other.push_back(absl::StrCat(code, " ", count));
+      }
+    }
+    auto count_of = [&codes = codes](const char* code) -> int64_t {
+      auto found = codes.find(code);
+      return found == codes.end() ? 0 : found->second;
+    };
+    out << absl::StrFormat("| %s | %d | %d | %d | %d | %s |\n", method, calls,
+                           count_of("OK"), count_of("DEADLINE_EXCEEDED"),
+                           count_of("RESOURCE_EXHAUSTED"),
+                           other.empty() ? "0" : absl::StrJoin(other, ", "));
+  }
+  out << absl::StrFormat(
+      "\n| server | before | peak (sampled %d times) | after |\n"
+      "|---|---:|---:|---:|\n"
+      "| threads | %d | %d | %d |\n"
+      "| RSS MB | %.0f | %.0f (VmHWM) | %.0f |\n",
+      storm.samples, storm.threads_before, storm.peak_threads,
+      storm.threads_after, static_cast<double>(storm.rss_before_kb) / 1024,
+      static_cast<double>(storm.peak_rss_kb) / 1024,
+      static_cast<double>(storm.rss_after_kb) / 1024);
+  out << absl::StrFormat(
+      "\nBookings committed by the storm's calls: %d, of which %d answered "
+      "OK, so %d committed for callers who were told otherwise (database "
+      "counted %.1f s after the storm, once it stood still).%s\n",
+      storm.bookings_committed, storm.book_ok,
+      storm.bookings_committed - storm.book_ok,
+      absl::ToDoubleSeconds(storm.settle_time),
+      storm.book_calls_without_link > 0
+          ? absl::StrCat(" ", storm.book_calls_without_link,
+                         " turns found no fresh link left and listed slots "
+                         "instead.")
+          : "");
+  out << absl::StrFormat(
+      "Right after: first ListFreeSlots %s in %.1f ms, then a median of "
+      "%.1f ms over ten; health check %s.\n",
+      storm.first_call_label, Ms(storm.first_call_latency),
+      Ms(storm.median_call_latency), storm.health_label);
+}
+
+std::string StormJson(const StormResult& storm);
 
 // Minimal JSON: enough for flat records of numbers and strings.
 std::string Quote(absl::string_view text) {
@@ -196,7 +282,53 @@ std::string MeasurementJson(const Measurement& m) {
   });
 }
 
+std::string StormJson(const StormResult& storm) {
+  std::vector<std::pair<std::string, std::string>> methods;
+  for (const auto& [method, codes] : storm.answers) {
+    std::vector<std::pair<std::string, std::string>> counts;
+    for (const auto& [code, count] : codes) {
+      counts.emplace_back(code, absl::StrCat(count));
+    }
+    methods.emplace_back(method, Object(counts));
+  }
+  return Object({
+      {"threads", absl::StrCat(storm.options.threads)},
+      {"connections", absl::StrCat(storm.options.channels)},
+      {"deadline_ms", Number(Ms(storm.options.deadline))},
+      {"window_s", Number(absl::ToDoubleSeconds(storm.window))},
+      {"calls", absl::StrCat(storm.calls)},
+      {"answers", Object(methods)},
+      {"ok", absl::StrCat(storm.Answers("OK"))},
+      {"deadline_exceeded", absl::StrCat(storm.Answers("DEADLINE_EXCEEDED"))},
+      {"resource_exhausted", absl::StrCat(storm.Answers("RESOURCE_EXHAUSTED"))},
+      {"other", absl::StrCat(storm.OtherAnswers())},
+      {"book_turns_without_link", absl::StrCat(storm.book_calls_without_link)},
+      {"server_threads_before", absl::StrCat(storm.threads_before)},
+      {"server_threads_peak", absl::StrCat(storm.peak_threads)},
+      {"server_threads_after", absl::StrCat(storm.threads_after)},
+      {"server_samples", absl::StrCat(storm.samples)},
+      {"server_rss_before_mb", Number(storm.rss_before_kb / 1024.0)},
+      {"server_rss_peak_mb", Number(storm.peak_rss_kb / 1024.0)},
+      {"server_rss_after_mb", Number(storm.rss_after_kb / 1024.0)},
+      {"bookings_committed", absl::StrCat(storm.bookings_committed)},
+      {"book_ok", absl::StrCat(storm.book_ok)},
+      {"bookings_committed_not_ok",
+       absl::StrCat(storm.bookings_committed - storm.book_ok)},
+      {"settle_s", Number(absl::ToDoubleSeconds(storm.settle_time))},
+      {"first_call", Quote(storm.first_call_label)},
+      {"first_call_ms", Number(Ms(storm.first_call_latency))},
+      {"median_call_ms", Number(Ms(storm.median_call_latency))},
+      {"health", Quote(storm.health_label)},
+      {"healthy", storm.Healthy() ? "true" : "false"},
+  });
+}
+
 }  // namespace
+
+std::optional<double> Comparison::Ratio() const {
+  if (denominator_rate <= 0) return std::nullopt;
+  return numerator_rate / denominator_rate;
+}
 
 std::optional<double> Measurement::PerThousandCalls(
     std::optional<double> total) const {
@@ -354,6 +486,23 @@ void PrintReport(const Report& report, std::ostream& out) {
     }
   }
 
+  if (!report.comparisons.empty()) {
+    out << "\nSide by side (throughput ratios within this run):\n\n"
+           "| workload | conc | ratio of | ops/s | ops/s | ratio | target "
+           "|\n|---|---:|---|---:|---:|---:|---:|\n";
+    for (const Comparison& comparison : report.comparisons) {
+      out << absl::StrFormat(
+          "| %s | %d | %s | %s | %s | %s | %s |\n", comparison.workload,
+          comparison.concurrency, comparison.title,
+          Rate(comparison.numerator_rate), Rate(comparison.denominator_rate),
+          Fixed(comparison.Ratio(), 2),
+          comparison.target.has_value()
+              ? absl::StrFormat(">= %.1f", *comparison.target)
+              : "-");
+    }
+  }
+  if (report.storm.has_value()) PrintStorm(report, out);
+
   out << "\nTargets:\n\n";
   for (const std::string& line : TargetLines(report)) {
     out << "    " << line << "\n";
@@ -405,6 +554,19 @@ absl::Status WriteJson(const Report& report, const std::string& path) {
     });
   }
 
+  std::vector<std::string> comparisons;
+  for (const Comparison& comparison : report.comparisons) {
+    comparisons.push_back(Object({
+        {"title", Quote(comparison.title)},
+        {"workload", Quote(comparison.workload)},
+        {"concurrency", absl::StrCat(comparison.concurrency)},
+        {"numerator_calls_per_s", Number(comparison.numerator_rate)},
+        {"denominator_calls_per_s", Number(comparison.denominator_rate)},
+        {"ratio", Number(comparison.Ratio())},
+        {"target", Number(comparison.target)},
+    }));
+  }
+
   std::ofstream out(path);
   if (!out) return absl::NotFoundError(absl::StrCat("cannot write ", path));
   out << "{\n"
@@ -421,7 +583,13 @@ absl::Status WriteJson(const Report& report, const std::string& path) {
       << "  \"measure_s\": " << Number(absl::ToDoubleSeconds(report.measure))
       << ",\n"
       << "  \"db_pool_size\": " << report.db_pool_size << ",\n"
+      << "  \"max_calls_in_flight\": " << report.max_calls_in_flight << ",\n"
       << "  \"client_connections\": " << report.channels << ",\n"
+      << "  \"replicas\": " << report.replicas << ",\n"
+      << "  \"comparisons\": [\n    " << absl::StrJoin(comparisons, ",\n    ")
+      << "\n  ],\n"
+      << "  \"storm\": "
+      << (report.storm.has_value() ? StormJson(*report.storm) : "null") << ",\n"
       << "  \"rows\": [\n    " << absl::StrJoin(rows, ",\n    ") << "\n  ],\n"
       << "  \"slot_engine\": [" << absl::StrJoin(slot_engine, ", ") << "],\n"
       << "  \"double_uses\": " << double_uses << ",\n"

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "bench/fixtures.h"
 #include "bench/load_generator.h"
+#include "bench/storm.h"
 
 namespace scheduling::bench {
 
@@ -69,6 +70,19 @@ struct SlotEngineResult {
   double microseconds = 0;  // CPU time per iteration (median of the runs)
 };
 
+// Two rows' throughputs side by side: one location against the same load
+// over many, one replica against several.
+struct Comparison {
+  std::string title;  // "one location / 64 locations"
+  std::string workload;
+  int concurrency = 0;
+  double numerator_rate = 0;  // calls per second
+  double denominator_rate = 0;
+  std::optional<double> target;  // the ratio should be at least this
+
+  std::optional<double> Ratio() const;
+};
+
 struct Machine {
   int cpus = 0;
   std::string cpu_model;
@@ -84,8 +98,12 @@ struct Report {
   absl::Duration warmup;
   absl::Duration measure;
   int db_pool_size = 0;
+  int max_calls_in_flight = 0;  // the server's, as bench.sh set it; 0: unknown
   int channels = 0;
+  int replicas = 1;
   std::vector<ReportRow> rows;
+  std::vector<Comparison> comparisons;
+  std::optional<StormResult> storm;
   std::vector<SlotEngineResult> slot_engine;
   std::optional<DoubleUseCheck> double_uses;
   int64_t client_seen_double_wins = 0;

@@ -69,6 +69,7 @@ absl::StatusOr<ProcessSample> SampleProcess(int pid) {
   sample.cpu_seconds = static_cast<double>(utime + stime) /
                        static_cast<double>(sysconf(_SC_CLK_TCK));
   sample.peak_rss_kb = StatusField(*status, "VmHWM");
+  sample.rss_kb = StatusField(*status, "VmRSS");
   sample.threads = static_cast<int>(StatusField(*status, "Threads"));
   return sample;
 }

@@ -20,6 +20,7 @@ namespace scheduling::bench {
 struct ProcessSample {
   double cpu_seconds = 0;   // user + system, all threads, since start
   int64_t peak_rss_kb = 0;  // VmHWM: since start or the last ResetPeakRss
+  int64_t rss_kb = 0;       // VmRSS: now
   int threads = 0;
 };
 

@@ -48,10 +48,12 @@ grpc::Status Book(const ServiceStubs& stubs, int worker,
 
 }  // namespace
 
-ServiceStubs::ServiceStubs(const std::string& target, int channels) {
+ServiceStubs::ServiceStubs(const std::string& target, int channels,
+                           const std::string& load_balancing_policy) {
   for (int i = 0; i < std::max(1, channels); ++i) {
     client::ConnectionOptions options;
     options.target = target;
+    options.load_balancing_policy = load_balancing_policy;
     // Plain text and the API key from the environment, as bench.sh starts
     // the server (SCHEDULING_INSECURE, SCHEDULING_API_KEY).
     options.ApplyEnvironment();

@@ -19,12 +19,16 @@
 
 namespace scheduling::bench {
 
-// Stubs over `channels` separate HTTP/2 connections to one server; worker
-// w uses connection w % channels, as a fleet of client processes would
-// spread over several connections rather than share one.
+// Stubs over `channels` separate channels to the service; worker w uses
+// channel w % channels, as a fleet of client processes would spread over
+// several connections rather than share one. `target` is "host:port",
+// or several servers ("ipv4:127.0.0.1:P1,127.0.0.1:P2" or a "dns:///" name
+// with several addresses); `load_balancing_policy` ("round_robin") then
+// spreads each channel's calls over all of them, one connection each.
 class ServiceStubs {
  public:
-  ServiceStubs(const std::string& target, int channels);
+  ServiceStubs(const std::string& target, int channels,
+               const std::string& load_balancing_policy = "");
 
   v1::OneTimeLinkService::Stub& links(int worker) const;
   v1::CalendarService::Stub& calendars(int worker) const;

@@ -41,6 +41,9 @@ void Log(const std::string& line) {
   std::fprintf(stderr, "bench: %s\n", line.c_str());
 }
 
+// The ratio a single location must reach against the spread load.
+constexpr double kTenantRatioTarget = 0.8;
+
 // Counters at one edge of a measurement window.
 struct Edge {
   double client_cpu = 0;
@@ -59,12 +62,18 @@ class Suite {
         fixtures_(fixtures),
         report_(report) {}
 
+  // The workloads run by default: all but those that need several
+  // replicas when there is one.
+  bool Selected(const char* key) const {
+    if (options_.workloads.empty()) {
+      return options_.replicas > 1 || std::string(key) != kReplicasKey;
+    }
+    return options_.workloads.count(key) > 0;
+  }
+
   absl::Status Run();
 
  private:
-  bool Selected(const char* key) const {
-    return options_.workloads.empty() || options_.workloads.count(key) > 0;
-  }
   absl::Duration RunTime() const { return options_.warmup + options_.measure; }
 
   Edge Sample(bool with_server);
@@ -85,6 +94,14 @@ class Suite {
   absl::Status RunWorkflow(int concurrency);
   absl::Status RunListFreeSlots(int concurrency, bool with_raw);
   absl::Status RunRssCheck();
+  absl::Status RunTenants(int concurrency);
+  absl::Status RunReplicas(int concurrency);
+  absl::Status RunStorm();
+  // Fresh links on every calendar of `fixtures` for a booking run at
+  // `concurrency`, were it as fast as creating.
+  absl::Status ProvisionBookings(Fixtures& fixtures, int concurrency);
+  void Compare(const std::string& title, const ReportRow& numerator,
+               const ReportRow& denominator, std::optional<double> target);
 
   const SuiteOptions& options_;
   store::ConnectionPool& admin_;
@@ -94,14 +111,27 @@ class Suite {
   std::map<int, std::unique_ptr<store::ConnectionPool>> raw_pools_;
   std::map<int, double> health_rates_;
   std::map<int, double> create_rates_;  // the faster side, per concurrency
+  // kTenantsKey's calendars: all in one location, and spread.
+  std::unique_ptr<Fixtures> one_location_;
+  std::unique_ptr<Fixtures> spread_;
+  std::unique_ptr<ServiceStubs> first_replica_;
 };
 
 Edge Suite::Sample(bool with_server) {
   Edge edge;
   edge.client_cpu = ProcessCpuSeconds();
-  if (with_server && options_.server_pid > 0) {
-    absl::StatusOr<ProcessSample> server = SampleProcess(options_.server_pid);
-    if (server.ok()) edge.server = *server;
+  // Several replicas: CPU and threads summed, the largest peak RSS.
+  for (int pid : with_server ? options_.server_pids : std::vector<int>()) {
+    absl::StatusOr<ProcessSample> server = SampleProcess(pid);
+    if (!server.ok()) continue;
+    if (!edge.server.has_value()) {
+      edge.server = *server;
+      continue;
+    }
+    edge.server->cpu_seconds += server->cpu_seconds;
+    edge.server->threads += server->threads;
+    edge.server->peak_rss_kb =
+        std::max(edge.server->peak_rss_kb, server->peak_rss_kb);
   }
   if (options_.db_pid > 0) {
     absl::StatusOr<ProcessSample> database = SampleProcess(options_.db_pid);
@@ -115,8 +145,8 @@ Edge Suite::Sample(bool with_server) {
 Measurement Suite::Measure(const Operation& operation, int concurrency,
                            bool with_server) {
   // The peak RSS then covers this workload's warm-up and window only.
-  if (with_server && options_.server_pid > 0) {
-    absl::Status reset = ResetPeakRss(options_.server_pid);
+  for (int pid : with_server ? options_.server_pids : std::vector<int>()) {
+    absl::Status reset = ResetPeakRss(pid);
     if (!reset.ok()) Log(reset.ToString());
   }
   Edge start;
@@ -220,14 +250,34 @@ absl::Status Suite::RunResolve(int concurrency) {
   return absl::OkStatus();
 }
 
-absl::Status Suite::RunBookFresh(int concurrency) {
-  absl::StatusOr<store::ConnectionPool*> pool = RawPool(concurrency);
-  if (!pool.ok()) return pool.status();
+absl::Status Suite::ProvisionBookings(Fixtures& fixtures, int concurrency) {
   // Enough fresh links for both sides, were each as fast as creating.
   const int per_calendar = static_cast<int>(std::ceil(
       2 * kProvisioning * RateGuess(concurrency) *
-      absl::ToDoubleSeconds(RunTime()) / fixtures_.booking_calendar_count()));
-  absl::Status topped = fixtures_.TopUpFreshLinks(admin_, per_calendar);
+      absl::ToDoubleSeconds(RunTime()) / fixtures.booking_calendar_count()));
+  return fixtures.TopUpFreshLinks(admin_, per_calendar);
+}
+
+void Suite::Compare(const std::string& title, const ReportRow& numerator,
+                    const ReportRow& denominator,
+                    std::optional<double> target) {
+  Comparison comparison;
+  comparison.title = title;
+  comparison.workload =
+      numerator.workload.substr(0, numerator.workload.find(','));
+  comparison.concurrency = numerator.concurrency;
+  comparison.numerator_rate = numerator.service.load.CallsPerSecond();
+  comparison.denominator_rate = denominator.service.load.CallsPerSecond();
+  comparison.target = target;
+  Log(absl::StrFormat("%s, %s at %d: %.2fx", comparison.workload, title,
+                      comparison.concurrency, comparison.Ratio().value_or(0)));
+  report_.comparisons.push_back(std::move(comparison));
+}
+
+absl::Status Suite::RunBookFresh(int concurrency) {
+  absl::StatusOr<store::ConnectionPool*> pool = RawPool(concurrency);
+  if (!pool.ok()) return pool.status();
+  absl::Status topped = ProvisionBookings(fixtures_, concurrency);
   if (!topped.ok()) return topped;
   const Operation raw = RawBookFreshLink(**pool, fixtures_, concurrency);
   ReportRow row =
@@ -317,6 +367,116 @@ absl::Status Suite::RunRssCheck() {
   return absl::OkStatus();
 }
 
+absl::Status Suite::RunTenants(int concurrency) {
+  if (one_location_ == nullptr) {
+    // Fresh calendars for both sides, alike but for their locations; no
+    // slots calendar bookings or resolvable links (not used here).
+    Fixtures::Options fixture_options;
+    fixture_options.resolvable_links = 0;
+    fixture_options.slots_calendar_bookings = 0;
+    fixture_options.location_id = options_.location_id + "-one";
+    Log(absl::StrCat("making calendars in location ",
+                     fixture_options.location_id));
+    absl::StatusOr<std::unique_ptr<Fixtures>> one =
+        Fixtures::Create(fixture_options, stubs_.calendars(0), admin_);
+    if (!one.ok()) return one.status();
+    fixture_options.location_id = options_.location_id + "-spread";
+    fixture_options.locations = options_.tenant_locations;
+    Log(absl::StrCat("making calendars in ", options_.tenant_locations,
+                     " locations ", fixture_options.location_id, "-N"));
+    absl::StatusOr<std::unique_ptr<Fixtures>> spread =
+        Fixtures::Create(fixture_options, stubs_.calendars(0), admin_);
+    if (!spread.ok()) return spread.status();
+    one_location_ = *std::move(one);
+    spread_ = *std::move(spread);
+  }
+  const std::string one_name = ", 1 location";
+  const std::string spread_name =
+      absl::StrCat(", ", options_.tenant_locations, " locations");
+  const std::string title =
+      absl::StrCat("1 location / ", options_.tenant_locations, " locations");
+
+  ReportRow create_one =
+      MeasureRow((kCreateWorkload + one_name).c_str(), concurrency,
+                 CreateLinkCalls(stubs_, *one_location_, concurrency), nullptr);
+  ReportRow create_spread =
+      MeasureRow((kCreateWorkload + spread_name).c_str(), concurrency,
+                 CreateLinkCalls(stubs_, *spread_, concurrency), nullptr);
+  Compare(title, create_one, create_spread, kTenantRatioTarget);
+  report_.rows.push_back(std::move(create_one));
+  report_.rows.push_back(std::move(create_spread));
+
+  for (Fixtures* fixtures : {one_location_.get(), spread_.get()}) {
+    absl::Status topped = ProvisionBookings(*fixtures, concurrency);
+    if (!topped.ok()) return topped;
+  }
+  ReportRow book_one = MeasureRow(
+      (kBookFreshWorkload + one_name).c_str(), concurrency,
+      BookFreshLinkCalls(stubs_, *one_location_, concurrency), nullptr);
+  ReportRow book_spread =
+      MeasureRow((kBookFreshWorkload + spread_name).c_str(), concurrency,
+                 BookFreshLinkCalls(stubs_, *spread_, concurrency), nullptr);
+  Compare(title, book_one, book_spread, kTenantRatioTarget);
+  report_.rows.push_back(std::move(book_one));
+  report_.rows.push_back(std::move(book_spread));
+  return absl::OkStatus();
+}
+
+absl::Status Suite::RunReplicas(int concurrency) {
+  if (first_replica_ == nullptr) {
+    first_replica_ = std::make_unique<ServiceStubs>(
+        options_.single_server_address, options_.channels);
+  }
+  const std::string one_name = ", 1 replica";
+  const std::string all_name =
+      absl::StrCat(", ", options_.replicas, " replicas (round_robin)");
+  const std::string title = absl::StrCat(options_.replicas, " replicas / 1");
+
+  ReportRow create_one = MeasureRow(
+      (kCreateWorkload + one_name).c_str(), concurrency,
+      CreateLinkCalls(*first_replica_, fixtures_, concurrency), nullptr);
+  ReportRow create_all =
+      MeasureRow((kCreateWorkload + all_name).c_str(), concurrency,
+                 CreateLinkCalls(stubs_, fixtures_, concurrency), nullptr);
+  Compare(title, create_all, create_one, std::nullopt);
+  report_.rows.push_back(std::move(create_one));
+  report_.rows.push_back(std::move(create_all));
+
+  absl::Status topped = ProvisionBookings(fixtures_, concurrency);
+  if (!topped.ok()) return topped;
+  ReportRow book_one = MeasureRow(
+      (kBookFreshWorkload + one_name).c_str(), concurrency,
+      BookFreshLinkCalls(*first_replica_, fixtures_, concurrency), nullptr);
+  ReportRow book_all =
+      MeasureRow((kBookFreshWorkload + all_name).c_str(), concurrency,
+                 BookFreshLinkCalls(stubs_, fixtures_, concurrency), nullptr);
+  Compare(title, book_all, book_one, std::nullopt);
+  report_.rows.push_back(std::move(book_one));
+  report_.rows.push_back(std::move(book_all));
+  return absl::OkStatus();
+}
+
+absl::Status Suite::RunStorm() {
+  StormOptions storm = options_.storm;
+  storm.server_pids = options_.server_pids;
+  ServiceStubs stubs(options_.server_address, storm.channels,
+                     options_.load_balancing_policy);
+  Log(absl::StrFormat("deadline storm: %d threads, deadline %s, for %s",
+                      storm.threads, absl::FormatDuration(storm.deadline),
+                      absl::FormatDuration(storm.duration)));
+  absl::StatusOr<StormResult> result =
+      RunDeadlineStorm(storm, stubs, fixtures_, admin_);
+  if (!result.ok()) return result.status();
+  Log(absl::StrFormat(
+      "deadline storm: %d calls, peak %d threads, peak RSS %d MB, %d "
+      "RESOURCE_EXHAUSTED, %d bookings committed for %d OK answers",
+      result->calls, result->peak_threads, result->peak_rss_kb / 1024,
+      result->Answers("RESOURCE_EXHAUSTED"), result->bookings_committed,
+      result->book_ok));
+  report_.storm = *std::move(result);
+  return absl::OkStatus();
+}
+
 absl::Status Suite::Run() {
   std::vector<int> health_levels = options_.concurrency;
   if (Selected(kSlotsKey))
@@ -338,6 +498,8 @@ absl::Status Suite::Run() {
       {kBookKey, &Suite::RunBookFresh},
       {kContendedKey, &Suite::RunBookContended},
       {kWorkflowKey, &Suite::RunWorkflow},
+      {kTenantsKey, &Suite::RunTenants},
+      {kReplicasKey, &Suite::RunReplicas},
   };
   for (const auto& [key, step] : steps) {
     if (!Selected(key)) continue;
@@ -353,6 +515,11 @@ absl::Status Suite::Run() {
   }
   if (Selected(kRssKey)) {
     absl::Status status = RunRssCheck();
+    if (!status.ok()) return status;
+  }
+  // Last: it leaves links and threads behind.
+  if (Selected(kStormKey)) {
+    absl::Status status = RunStorm();
     if (!status.ok()) return status;
   }
   absl::StatusOr<DoubleUseCheck> check = fixtures_.CheckDoubleUses(admin_);
@@ -372,13 +539,15 @@ absl::StatusOr<Report> RunSuite(const SuiteOptions& options) {
   report.measure = options.measure;
   report.db_pool_size = options.db_pool_size;
   report.channels = options.channels;
+  report.replicas = options.replicas;
 
   absl::StatusOr<store::Dsn> dsn = store::ParseDsn(options.dsn);
   if (!dsn.ok()) return dsn.status();
   absl::StatusOr<std::unique_ptr<store::ConnectionPool>> admin =
       store::ConnectionPool::Create(*dsn, 2);
   if (!admin.ok()) return admin.status();
-  ServiceStubs stubs(options.server_address, options.channels);
+  ServiceStubs stubs(options.server_address, options.channels,
+                     options.load_balancing_policy);
 
   Log(absl::StrCat("making fixtures in location ", options.location_id));
   Fixtures::Options fixture_options;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bench/report.h"
+#include "bench/storm.h"
 
 namespace scheduling::bench {
 
@@ -25,13 +26,26 @@ inline constexpr char kContendedKey[] = "contended";
 inline constexpr char kSlotsKey[] = "slots";
 inline constexpr char kWorkflowKey[] = "workflow";
 inline constexpr char kRssKey[] = "rss";
+// Create and book in one location against the same load over many.
+inline constexpr char kTenantsKey[] = "tenants";
+// Create and book through one replica against all (with several servers).
+inline constexpr char kReplicasKey[] = "replicas";
+// The deadline storm (bench/storm.h).
+inline constexpr char kStormKey[] = "storm";
 
 struct SuiteOptions {
-  std::string server_address;  // host:port of the running server
-  std::string dsn;             // the database the server uses
-  int server_pid = 0;          // 0: no server-side figures
-  int db_pid = 0;              // 0: no database CPU figures
-  int db_pool_size = 16;       // what the server was started with
+  // host:port of the running server, or a target naming several replicas
+  // ("ipv4:127.0.0.1:P1,127.0.0.1:P2", "dns:///name:port").
+  std::string server_address;
+  // The policy spreading calls over several replicas ("round_robin").
+  std::string load_balancing_policy;
+  // With several replicas: the first alone, and how many there are.
+  std::string single_server_address;
+  int replicas = 1;
+  std::string dsn;               // the database the server uses
+  std::vector<int> server_pids;  // empty: no server-side figures
+  int db_pid = 0;                // 0: no database CPU figures
+  int db_pool_size = 16;         // what the server was started with
   absl::Duration warmup = absl::Seconds(5);
   absl::Duration measure = absl::Seconds(10);
   std::vector<int> concurrency = {16, 64};
@@ -41,6 +55,8 @@ struct SuiteOptions {
   std::set<std::string> workloads;  // empty: all
   std::string location_id;          // fresh per run
   int locations = 1;                // see Fixtures::Options::locations
+  int tenant_locations = 64;        // the spread side of kTenantsKey
+  StormOptions storm;               // server_pids are filled in
 };
 
 absl::StatusOr<Report> RunSuite(const SuiteOptions& options);

@@ -7,15 +7,23 @@
 # server and the database are stopped and the directory removed in every
 # case. A full run takes about 10 minutes on a 2-core machine.
 #
-# Usage: bash scripts/bench.sh [--quick] [--json PATH] [LOADGEN FLAGS...]
+# Usage: bash scripts/bench.sh [--quick] [--json PATH] [--replicas=N]
+#                               [LOADGEN FLAGS...]
 #   --quick      1 s warm-up, 3 s per point, concurrency 16 only: a smoke run
 #   --json PATH  where the JSON goes (default bench/results/latest.json)
+#   --replicas=N N servers on the one database (default 1); the load
+#                generator spreads its calls over them with gRPC's
+#                round_robin, and the "replicas" workload compares one
+#                replica with all of them
 #   LOADGEN FLAGS are passed on, e.g. --workloads=create,book --concurrency=8
+#                (bench/loadgen_main.cc lists them: --workloads=tenants,
+#                storm; --storm_threads, --tenant_locations, ...)
 #
 # Environment:
 #   BENCH_WARMUP, BENCH_DURATION   per point (default 5s and 10s)
 #   BENCH_CONCURRENCY              comma-separated (default 16,64)
 #   SCHEDULING_DB_POOL_SIZE        the server's pool (default 16)
+#   SCHEDULING_MAX_CALLS_IN_FLIGHT the server's limit (default 4 x pool, >= 16)
 #   BENCH_COMMIT                   what to call the code measured (default:
 #                                  git's HEAD, "+changes" if the tree differs)
 set -euo pipefail
@@ -34,6 +42,11 @@ warmup="${BENCH_WARMUP:-5s}"
 duration="${BENCH_DURATION:-10s}"
 concurrency="${BENCH_CONCURRENCY:-16,64}"
 pool_size="${SCHEDULING_DB_POOL_SIZE:-16}"
+max_in_flight="${SCHEDULING_MAX_CALLS_IN_FLIGHT:-0}"
+if ((max_in_flight <= 0)); then
+  max_in_flight=$((4 * pool_size > 16 ? 4 * pool_size : 16))
+fi
+replicas=1
 json="$repo/bench/results/latest.json"
 loadgen_flags=()
 while (($# > 0)); do
@@ -46,23 +59,36 @@ while (($# > 0)); do
       json="$(realpath -m "$2")"
       shift
       ;;
+    --replicas=*) replicas="${1#--replicas=}" ;;
+    --replicas)
+      replicas="$2"
+      shift
+      ;;
     *) loadgen_flags+=("$1") ;;
   esac
   shift
 done
 
+if ! [[ $replicas =~ ^[1-9][0-9]?$ ]]; then
+  echo "bench.sh: --replicas takes a number from 1 to 99" >&2
+  exit 2
+fi
+
 log() { printf '\n==> %s\n' "$*" >&2; }
 
 tmp=""
-server_pid=""
+server_pids=()
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [[ -n $tmp ]]; then
     bash "$repo/scripts/private-db.sh" stop "$tmp/db" >/dev/null 2>&1 || true
     rm -rf "$tmp"
@@ -89,10 +115,7 @@ dsn="$(bash scripts/private-db.sh start "$tmp/db" "$db_port")"
 dsn="${dsn##*$'\n'}" # the DSN is the last line
 db_pid="$(cat "$tmp/db/mariadbd.pid")"
 
-log "server (pool of $pool_size connections)"
-server_addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
-# One stderr line per RPC: into a file, as a container runtime would
-# collect it, not into this terminal.
+log "server: $replicas replica(s), pool of $pool_size connections each, at most $max_in_flight calls in flight"
 # Authentication on, as in production (its cost is part of every figure):
 # a development policy, and its key for the load generator and schedctl.
 {
@@ -102,20 +125,33 @@ server_addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
 export SCHEDULING_INSECURE=true
 export SCHEDULING_API_KEY
 SCHEDULING_API_KEY="$(cat "$key_file")"
-"$build/server/scheduling_server" --listen="$server_addr" --dsn="$dsn" \
-  --db_pool_size="$pool_size" --insecure --access_policy="$policy_file" \
-  --metrics_listen="127.0.0.1:$(bash scripts/private-db.sh free-port)" \
-  2>"$tmp/server.log" &
-server_pid=$!
-deadline=$((SECONDS + health_timeout_s))
-until "$build/client/cli/schedctl" --server="$server_addr" health >/dev/null 2>&1; do
-  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-    echo "bench.sh: the server did not become healthy; its log:" >&2
-    tail -n 30 "$tmp/server.log" >&2
-    exit 1
-  fi
-  sleep 0.2
+# Replicas derive link tokens from one secret, as in production.
+token_secret="$(head -c 32 /dev/urandom | base64 | tr -d '=\n')"
+server_addrs=()
+for ((i = 0; i < replicas; i++)); do
+  addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
+  # One stderr line per RPC: into a file, as a container runtime would
+  # collect it, not into this terminal.
+  "$build/server/scheduling_server" --listen="$addr" --dsn="$dsn" \
+    --db_pool_size="$pool_size" --max_calls_in_flight="$max_in_flight" \
+    --insecure --access_policy="$policy_file" --token_secret="$token_secret" \
+    --metrics_listen="127.0.0.1:$(bash scripts/private-db.sh free-port)" \
+    2>"$tmp/server.$i.log" &
+  server_pids+=($!)
+  server_addrs+=("$addr")
+  # One at a time: each migrates (a no-op after the first) before serving.
+  deadline=$((SECONDS + health_timeout_s))
+  until "$build/client/cli/schedctl" --server="$addr" health >/dev/null 2>&1; do
+    if ! kill -0 "${server_pids[i]}" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "bench.sh: server $i did not become healthy; its log:" >&2
+      tail -n 30 "$tmp/server.$i.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
 done
+server_list="$(IFS=,; echo "${server_addrs[*]}")"
+pid_list="$(IFS=,; echo "${server_pids[*]}")"
 
 if [[ -n ${BENCH_COMMIT:-} ]]; then
   commit="$BENCH_COMMIT"
@@ -126,20 +162,32 @@ else
   fi
 fi
 
-log "slot engine (Google Benchmark)"
-# Five runs of each, reported by their median.
-"$build/bench/slots_benchmark" --benchmark_out="$tmp/slots.json" \
-  --benchmark_out_format=json --benchmark_repetitions=5 \
-  --benchmark_report_aggregates_only=true >&2
+# The slot engine runs unless --workloads names others only.
+slot_engine=true
+for flag in "${loadgen_flags[@]}"; do
+  if [[ $flag == --workloads=* && ,${flag#--workloads=}, != *,slots,* ]]; then
+    slot_engine=false
+  fi
+done
+slot_flags=()
+if $slot_engine; then
+  log "slot engine (Google Benchmark)"
+  # Five runs of each, reported by their median.
+  "$build/bench/slots_benchmark" --benchmark_out="$tmp/slots.json" \
+    --benchmark_out_format=json --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true >&2
+  slot_flags=(--slot_engine_results="$tmp/slots.json")
+fi
 
 log "load (warm-up $warmup, $duration per point, concurrency $concurrency)"
 mkdir -p "$(dirname "$json")"
-if ! "$build/bench/scheduling_loadgen" --server="$server_addr" --dsn="$dsn" \
-  --server_pid="$server_pid" --db_pid="$db_pid" --db_pool_size="$pool_size" \
+if ! "$build/bench/scheduling_loadgen" --server="$server_list" --dsn="$dsn" \
+  --server_pid="$pid_list" --db_pid="$db_pid" --db_pool_size="$pool_size" \
+  --max_calls_in_flight="$max_in_flight" \
   --warmup="$warmup" --duration="$duration" --concurrency="$concurrency" \
-  --slot_engine_results="$tmp/slots.json" --commit="$commit" \
+  "${slot_flags[@]}" --commit="$commit" \
   --json="$json" "${loadgen_flags[@]}"; then
-  echo "bench.sh: the load generator failed; the server's last lines:" >&2
-  tail -n 30 "$tmp/server.log" >&2
+  echo "bench.sh: the load generator failed; the servers' last lines:" >&2
+  tail -n 30 "$tmp"/server.*.log >&2
   exit 1
 fi
