@@ -72,7 +72,7 @@ ABSL_FLAG(absl::Duration, storm_deadline, absl::Milliseconds(1),
           "the deadline of every call of the storm");
 ABSL_FLAG(absl::Duration, storm_duration, absl::Seconds(10),
           "how long the deadline storm lasts");
-ABSL_FLAG(int, storm_book_links, 20000,
+ABSL_FLAG(int, storm_book_links, 80000,
           "fresh links provisioned for the storm's BookOneTimeLink calls");
 ABSL_FLAG(std::string, json, "bench/results/latest.json",
           "where to write the results as JSON");

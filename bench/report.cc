@@ -279,6 +279,16 @@ std::string MeasurementJson(const Measurement& m) {
       {"server_peak_rss_mb", Number(Mb(m.server_peak_rss_kb))},
       {"server_threads", Number(optional_int(m.server_threads))},
       {"sql_statements_per_call", Number(m.StatementsPerCall())},
+      {"row_lock_waits_per_call", Number(m.PerCall(m.row_lock_waits))},
+      {"server_cpu_s_by_process",
+       [&m] {
+         std::vector<std::string> parts;
+         for (double cpu : m.server_cpu_by_process) {
+           parts.push_back(Number(cpu));
+         }
+         return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+       }()},
+      {"row_lock_ms_per_call", Number(m.PerCall(m.row_lock_time_ms))},
   });
 }
 
@@ -334,6 +344,11 @@ std::optional<double> Measurement::PerThousandCalls(
     std::optional<double> total) const {
   if (!total.has_value() || load.calls == 0) return std::nullopt;
   return *total * 1000 / static_cast<double>(load.calls);
+}
+
+std::optional<double> Measurement::PerCall(std::optional<int64_t> total) const {
+  if (!total.has_value() || load.calls == 0) return std::nullopt;
+  return static_cast<double>(*total) / static_cast<double>(load.calls);
 }
 
 std::optional<double> Measurement::StatementsPerCall() const {
@@ -456,8 +471,9 @@ void PrintReport(const Report& report, std::ostream& out) {
   out << "\nCPU seconds per 1,000 operations, by process, and raw-SQL "
          "latency:\n\n"
          "| workload | conc | service: client | server | mariadbd | raw SQL: "
-         "client | mariadbd | raw p50 ms | raw p99 ms | notes |\n"
-         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+         "client | mariadbd | raw p50 ms | raw p99 ms | row lock waits/op | "
+         "lock wait ms/op | notes |\n"
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const ReportRow& row : report.rows) {
     const Measurement& s = row.service;
     std::optional<double> raw_client, raw_db, raw_p50, raw_p99;
@@ -469,11 +485,14 @@ void PrintReport(const Report& report, std::ostream& out) {
       raw_p99 = Ms(r.load.latency.Percentile(0.99));
     }
     out << absl::StrFormat(
-        "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", row.workload,
-        row.concurrency, Fixed(s.PerThousandCalls(s.cpu.client), 3),
+        "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        row.workload, row.concurrency,
+        Fixed(s.PerThousandCalls(s.cpu.client), 3),
         Fixed(s.PerThousandCalls(s.cpu.server), 3),
         Fixed(s.PerThousandCalls(s.cpu.database), 3), Fixed(raw_client, 3),
         Fixed(raw_db, 3), Fixed(raw_p50, 2), Fixed(raw_p99, 2),
+        Fixed(s.PerCall(s.row_lock_waits), 2),
+        Fixed(s.PerCall(s.row_lock_time_ms), 2),
         absl::StrJoin(row.notes, "; "));
   }
 
@@ -488,17 +507,19 @@ void PrintReport(const Report& report, std::ostream& out) {
 
   if (!report.comparisons.empty()) {
     out << "\nSide by side (throughput ratios within this run):\n\n"
-           "| workload | conc | ratio of | ops/s | ops/s | ratio | target "
-           "|\n|---|---:|---|---:|---:|---:|---:|\n";
+           "| workload | conc | ratio of | ops/s | ops/s | ratio | target | "
+           "row lock waits/op |\n|---|---:|---|---:|---:|---:|---:|---:|\n";
     for (const Comparison& comparison : report.comparisons) {
       out << absl::StrFormat(
-          "| %s | %d | %s | %s | %s | %s | %s |\n", comparison.workload,
-          comparison.concurrency, comparison.title,
+          "| %s | %d | %s | %s | %s | %s | %s | %s / %s |\n",
+          comparison.workload, comparison.concurrency, comparison.title,
           Rate(comparison.numerator_rate), Rate(comparison.denominator_rate),
           Fixed(comparison.Ratio(), 2),
           comparison.target.has_value()
               ? absl::StrFormat(">= %.1f", *comparison.target)
-              : "-");
+              : "-",
+          Fixed(comparison.numerator_lock_waits, 2),
+          Fixed(comparison.denominator_lock_waits, 2));
     }
   }
   if (report.storm.has_value()) PrintStorm(report, out);
@@ -563,6 +584,10 @@ absl::Status WriteJson(const Report& report, const std::string& path) {
         {"numerator_calls_per_s", Number(comparison.numerator_rate)},
         {"denominator_calls_per_s", Number(comparison.denominator_rate)},
         {"ratio", Number(comparison.Ratio())},
+        {"numerator_row_lock_waits_per_call",
+         Number(comparison.numerator_lock_waits)},
+        {"denominator_row_lock_waits_per_call",
+         Number(comparison.denominator_lock_waits)},
         {"target", Number(comparison.target)},
     }));
   }

@@ -44,10 +44,14 @@ struct Measurement {
   std::optional<int64_t> server_peak_rss_kb;  // warm-up and window
   std::optional<int> server_threads;          // at the end of the window
   std::optional<int64_t> sql_statements;      // executed in the window
+  std::vector<double> server_cpu_by_process;  // with several replicas
+  std::optional<int64_t> row_lock_waits;      // InnoDB's, in the window
+  std::optional<int64_t> row_lock_time_ms;    // spent in those waits
 
   // Per 1,000 calls counted in the window.
   std::optional<double> PerThousandCalls(std::optional<double> total) const;
   std::optional<double> StatementsPerCall() const;
+  std::optional<double> PerCall(std::optional<int64_t> total) const;
 };
 
 struct ReportRow {
@@ -78,6 +82,9 @@ struct Comparison {
   int concurrency = 0;
   double numerator_rate = 0;  // calls per second
   double denominator_rate = 0;
+  // InnoDB row lock waits per call on each side.
+  std::optional<double> numerator_lock_waits;
+  std::optional<double> denominator_lock_waits;
   std::optional<double> target;  // the ratio should be at least this
 
   std::optional<double> Ratio() const;

@@ -85,16 +85,32 @@ absl::Status ResetPeakRss(int pid) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> DatabaseStatementCount(store::ConnectionPool& pool) {
+absl::StatusOr<DatabaseCounters> ReadDatabaseCounters(
+    store::ConnectionPool& pool) {
   absl::StatusOr<store::Lease> lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   try {
     std::unique_ptr<sql::Statement> statement(
         lease->connection().createStatement());
-    std::unique_ptr<sql::ResultSet> row(
-        statement->executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'"));
-    if (!row->next()) return absl::InternalError("no Questions counter");
-    return row->getInt64(2);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', "
+        "'Innodb_row_lock_waits', 'Innodb_row_lock_time')"));
+    DatabaseCounters counters;
+    bool questions = false;
+    while (rows->next()) {
+      const std::string name = rows->getString(1);
+      const int64_t value = rows->getInt64(2);
+      if (name == "Questions") {
+        counters.statements = value;
+        questions = true;
+      } else if (name == "Innodb_row_lock_waits") {
+        counters.row_lock_waits = value;
+      } else if (name == "Innodb_row_lock_time") {
+        counters.row_lock_time_ms = value;
+      }
+    }
+    if (!questions) return absl::InternalError("no Questions counter");
+    return counters;
   } catch (const sql::SQLException& error) {
     lease->MarkBroken();
     return absl::UnavailableError(

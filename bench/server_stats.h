@@ -34,10 +34,19 @@ absl::StatusOr<ProcessSample> SampleProcess(int pid);
 // write there (the same user, or root).
 absl::Status ResetPeakRss(int pid);
 
-// The database server's count of statements executed (MariaDB's global
-// `Questions`: every statement a client sends, prepared executions
-// included, the SHOW STATUS itself too).
-absl::StatusOr<int64_t> DatabaseStatementCount(store::ConnectionPool& pool);
+struct DatabaseCounters {
+  // MariaDB's global `Questions`: every statement a client sends, prepared
+  // executions included, the SHOW STATUS itself too.
+  int64_t statements = 0;
+  // InnoDB's row lock waits, and the milliseconds spent in them: where a
+  // hot row serialises writers, these grow with every operation.
+  int64_t row_lock_waits = 0;
+  int64_t row_lock_time_ms = 0;
+};
+
+// The database server's counters, in one statement.
+absl::StatusOr<DatabaseCounters> ReadDatabaseCounters(
+    store::ConnectionPool& pool);
 
 }  // namespace scheduling::bench
 

@@ -30,7 +30,7 @@ struct StormOptions {
   absl::Duration duration = absl::Seconds(10);
   // Fresh links provisioned for the storm's bookings; a worker whose
   // links ran out lists free slots instead (counted).
-  int book_links = 20000;
+  int book_links = 80000;
   std::vector<int> server_pids;  // sampled; empty: no server figures
 };
 

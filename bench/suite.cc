@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "bench/fixtures.h"
 #include "bench/load_generator.h"
@@ -48,17 +49,20 @@ constexpr double kTenantRatioTarget = 0.8;
 struct Edge {
   double client_cpu = 0;
   std::optional<ProcessSample> server;
+  std::vector<double> server_cpu;  // per server pid; -1: not read
   std::optional<ProcessSample> database;
-  std::optional<int64_t> statements;
+  std::optional<DatabaseCounters> database_counters;
 };
 
 class Suite {
  public:
   Suite(const SuiteOptions& options, store::ConnectionPool& admin,
-        const ServiceStubs& stubs, Fixtures& fixtures, Report& report)
+        const ServiceStubs& stubs, const ServiceStubs& setup_stubs,
+        Fixtures& fixtures, Report& report)
       : options_(options),
         admin_(admin),
         stubs_(stubs),
+        setup_stubs_(setup_stubs),
         fixtures_(fixtures),
         report_(report) {}
 
@@ -106,6 +110,7 @@ class Suite {
   const SuiteOptions& options_;
   store::ConnectionPool& admin_;
   const ServiceStubs& stubs_;
+  const ServiceStubs& setup_stubs_;  // see RunSuite
   Fixtures& fixtures_;
   Report& report_;
   std::map<int, std::unique_ptr<store::ConnectionPool>> raw_pools_;
@@ -123,6 +128,7 @@ Edge Suite::Sample(bool with_server) {
   // Several replicas: CPU and threads summed, the largest peak RSS.
   for (int pid : with_server ? options_.server_pids : std::vector<int>()) {
     absl::StatusOr<ProcessSample> server = SampleProcess(pid);
+    edge.server_cpu.push_back(server.ok() ? server->cpu_seconds : -1);
     if (!server.ok()) continue;
     if (!edge.server.has_value()) {
       edge.server = *server;
@@ -137,8 +143,8 @@ Edge Suite::Sample(bool with_server) {
     absl::StatusOr<ProcessSample> database = SampleProcess(options_.db_pid);
     if (database.ok()) edge.database = *database;
   }
-  absl::StatusOr<int64_t> statements = DatabaseStatementCount(admin_);
-  if (statements.ok()) edge.statements = *statements;
+  absl::StatusOr<DatabaseCounters> counters = ReadDatabaseCounters(admin_);
+  if (counters.ok()) edge.database_counters = *counters;
   return edge;
 }
 
@@ -165,12 +171,26 @@ Measurement Suite::Measure(const Operation& operation, int concurrency,
     m.server_peak_rss_kb = end.server->peak_rss_kb;
     m.server_threads = end.server->threads;
   }
+  if (start.server_cpu.size() > 1 &&
+      start.server_cpu.size() == end.server_cpu.size()) {
+    for (size_t i = 0; i < start.server_cpu.size(); ++i) {
+      m.server_cpu_by_process.push_back(
+          start.server_cpu[i] < 0 || end.server_cpu[i] < 0
+              ? 0
+              : end.server_cpu[i] - start.server_cpu[i]);
+    }
+  }
   if (start.database && end.database) {
     m.cpu.database = end.database->cpu_seconds - start.database->cpu_seconds;
   }
-  if (start.statements && end.statements) {
+  if (start.database_counters && end.database_counters) {
     // Less the SHOW STATUS that took the first sample.
-    m.sql_statements = *end.statements - *start.statements - 1;
+    m.sql_statements = end.database_counters->statements -
+                       start.database_counters->statements - 1;
+    m.row_lock_waits = end.database_counters->row_lock_waits -
+                       start.database_counters->row_lock_waits;
+    m.row_lock_time_ms = end.database_counters->row_lock_time_ms -
+                         start.database_counters->row_lock_time_ms;
   }
   return m;
 }
@@ -211,6 +231,17 @@ ReportRow Suite::MeasureRow(const char* workload, int concurrency,
 }
 
 void Suite::Complete(ReportRow& row) const {
+  const std::vector<double>& by_server = row.service.server_cpu_by_process;
+  double total = 0;
+  for (double cpu : by_server) total += cpu;
+  if (by_server.size() > 1 && total > 0) {
+    std::vector<std::string> shares;
+    for (double cpu : by_server) {
+      shares.push_back(absl::StrFormat("%.0f%%", 100 * cpu / total));
+    }
+    row.notes.push_back(
+        absl::StrCat("server CPU by replica ", absl::StrJoin(shares, "/")));
+  }
   auto health = health_rates_.find(row.concurrency);
   if (health != health_rates_.end()) {
     row.health_calls_per_second = health->second;
@@ -268,6 +299,10 @@ void Suite::Compare(const std::string& title, const ReportRow& numerator,
   comparison.concurrency = numerator.concurrency;
   comparison.numerator_rate = numerator.service.load.CallsPerSecond();
   comparison.denominator_rate = denominator.service.load.CallsPerSecond();
+  comparison.numerator_lock_waits =
+      numerator.service.PerCall(numerator.service.row_lock_waits);
+  comparison.denominator_lock_waits =
+      denominator.service.PerCall(denominator.service.row_lock_waits);
   comparison.target = target;
   Log(absl::StrFormat("%s, %s at %d: %.2fx", comparison.workload, title,
                       comparison.concurrency, comparison.Ratio().value_or(0)));
@@ -378,14 +413,14 @@ absl::Status Suite::RunTenants(int concurrency) {
     Log(absl::StrCat("making calendars in location ",
                      fixture_options.location_id));
     absl::StatusOr<std::unique_ptr<Fixtures>> one =
-        Fixtures::Create(fixture_options, stubs_.calendars(0), admin_);
+        Fixtures::Create(fixture_options, setup_stubs_.calendars(0), admin_);
     if (!one.ok()) return one.status();
     fixture_options.location_id = options_.location_id + "-spread";
     fixture_options.locations = options_.tenant_locations;
     Log(absl::StrCat("making calendars in ", options_.tenant_locations,
                      " locations ", fixture_options.location_id, "-N"));
     absl::StatusOr<std::unique_ptr<Fixtures>> spread =
-        Fixtures::Create(fixture_options, stubs_.calendars(0), admin_);
+        Fixtures::Create(fixture_options, setup_stubs_.calendars(0), admin_);
     if (!spread.ok()) return spread.status();
     one_location_ = *std::move(one);
     spread_ = *std::move(spread);
@@ -548,16 +583,26 @@ absl::StatusOr<Report> RunSuite(const SuiteOptions& options) {
   if (!admin.ok()) return admin.status();
   ServiceStubs stubs(options.server_address, options.channels,
                      options.load_balancing_policy);
+  // Fixtures are made through the first replica: the admin connection
+  // reads back what it wrote, and on a Galera cluster another node may not
+  // have applied a write yet when the next statement arrives.
+  std::unique_ptr<ServiceStubs> first_replica;
+  if (!options.single_server_address.empty()) {
+    first_replica =
+        std::make_unique<ServiceStubs>(options.single_server_address, 1);
+  }
+  const ServiceStubs& setup_stubs =
+      first_replica != nullptr ? *first_replica : stubs;
 
   Log(absl::StrCat("making fixtures in location ", options.location_id));
   Fixtures::Options fixture_options;
   fixture_options.location_id = options.location_id;
   fixture_options.locations = options.locations;
   absl::StatusOr<std::unique_ptr<Fixtures>> fixtures =
-      Fixtures::Create(fixture_options, stubs.calendars(0), **admin);
+      Fixtures::Create(fixture_options, setup_stubs.calendars(0), **admin);
   if (!fixtures.ok()) return fixtures.status();
 
-  Suite suite(options, **admin, stubs, **fixtures, report);
+  Suite suite(options, **admin, stubs, setup_stubs, **fixtures, report);
   absl::Status status = suite.Run();
   if (!status.ok()) return status;
   return report;

@@ -15,6 +15,10 @@
 #                generator spreads its calls over them with gRPC's
 #                round_robin, and the "replicas" workload compares one
 #                replica with all of them
+#   --galera     a 3-node MariaDB Galera cluster on loopback instead of the
+#                one private database, one server per node (implies
+#                --replicas=3; the cluster is started the way
+#                scripts/galera.sh starts it)
 #   LOADGEN FLAGS are passed on, e.g. --workloads=create,book --concurrency=8
 #                (bench/loadgen_main.cc lists them: --workloads=tenants,
 #                storm; --storm_threads, --tenant_locations, ...)
@@ -47,6 +51,7 @@ if ((max_in_flight <= 0)); then
   max_in_flight=$((4 * pool_size > 16 ? 4 * pool_size : 16))
 fi
 replicas=1
+galera=false
 json="$repo/bench/results/latest.json"
 loadgen_flags=()
 while (($# > 0)); do
@@ -60,6 +65,7 @@ while (($# > 0)); do
       shift
       ;;
     --replicas=*) replicas="${1#--replicas=}" ;;
+    --galera) galera=true ;;
     --replicas)
       replicas="$2"
       shift
@@ -69,6 +75,7 @@ while (($# > 0)); do
   shift
 done
 
+if $galera; then replicas=3; fi
 if ! [[ $replicas =~ ^[1-9][0-9]?$ ]]; then
   echo "bench.sh: --replicas takes a number from 1 to 99" >&2
   exit 2
@@ -78,6 +85,7 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 
 tmp=""
 server_pids=()
+galera_pids=()
 
 cleanup() {
   local rc=$?
@@ -88,6 +96,17 @@ cleanup() {
       kill -TERM "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
     fi
+  done
+  for pid in "${galera_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  local deadline=$((SECONDS + 30))
+  for pid in "${galera_pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null; do
+      if ((SECONDS >= deadline)); then
+        kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+    done
   done
   if [[ -n $tmp ]]; then
     bash "$repo/scripts/private-db.sh" stop "$tmp/db" >/dev/null 2>&1 || true
@@ -109,11 +128,96 @@ cmake --build "$build" -j2 --target scheduling_server schedctl \
 # Short, so the database's socket path stays within the 107-byte limit.
 tmp="$(mktemp -d /tmp/bench.XXXXXX)"
 
-log "private database"
-db_port="$(bash scripts/private-db.sh free-port)"
-dsn="$(bash scripts/private-db.sh start "$tmp/db" "$db_port")"
-dsn="${dsn##*$'\n'}" # the DSN is the last line
-db_pid="$(cat "$tmp/db/mariadbd.pid")"
+# A 3-node Galera cluster on loopback, as scripts/galera.sh starts it
+# (its notes: the nodes run as `mysql` when we are root, or the rsync state
+# transfer fails). Sets node_dsns, dsn (node 1) and db_pid (node 1's).
+start_galera() {
+  local provider=/usr/lib/galera/libgalera_smm.so
+  [[ -f $provider ]] || {
+    echo "bench.sh: --galera needs $provider (galera-4)" >&2
+    exit 1
+  }
+  local run_as=() user_arg=() i members="" deadline state size
+  if [[ $EUID -eq 0 ]]; then
+    run_as=(setpriv --reuid=mysql --regid=mysql --clear-groups --)
+    user_arg=(--user=mysql)
+  fi
+  local -a port gport ist sst
+  for i in 1 2 3; do
+    port[i]="$(bash scripts/private-db.sh free-port)"
+    gport[i]="$(bash scripts/private-db.sh free-port)"
+    ist[i]="$(bash scripts/private-db.sh free-port)"
+    sst[i]="$(bash scripts/private-db.sh free-port)"
+    members+="${members:+,}127.0.0.1:${gport[i]}"
+    mkdir -p "$tmp/g$i/data"
+  done
+  chmod 755 "$tmp"
+  mariadb-install-db --no-defaults --datadir="$tmp/g1/data" \
+    --auth-root-authentication-method=normal --skip-test-db "${user_arg[@]}" \
+    >"$tmp/g1/install.log" 2>&1
+  if [[ $EUID -eq 0 ]]; then chown -R mysql:mysql "$tmp"/g*; fi
+  sql() { mariadb --no-defaults --socket="$tmp/g$1/sock" --user=root \
+    --connect-timeout=2 -N -B -e "$2"; }
+  for i in 1 2 3; do
+    local extra=()
+    ((i == 1)) && extra=(--wsrep-new-cluster)
+    setsid "${run_as[@]}" mariadbd --no-defaults --datadir="$tmp/g$i/data" \
+      --socket="$tmp/g$i/sock" --port="${port[i]}" --bind-address=127.0.0.1 \
+      --pid-file="$tmp/g$i/mariadbd.pid" --log-error="$tmp/g$i/mariadb.log" \
+      --skip-name-resolve --max-connections=500 \
+      --innodb-buffer-pool-size=128M --character-set-server=utf8mb4 \
+      --collation-server=utf8mb4_unicode_ci --binlog-format=ROW \
+      --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
+      --wsrep-on=ON --wsrep-provider="$provider" \
+      --wsrep-cluster-name=scheduling-bench \
+      --wsrep-cluster-address="gcomm://$members" --wsrep-node-name="node$i" \
+      --wsrep-node-address="127.0.0.1:${gport[i]}" \
+      --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${gport[i]};ist.recv_addr=127.0.0.1:${ist[i]};gcache.size=64M" \
+      --wsrep-sst-method=rsync \
+      --wsrep-sst-receive-address="127.0.0.1:${sst[i]}" \
+      "${user_arg[@]}" "${extra[@]}" </dev/null >>"$tmp/g$i/mariadb.log" 2>&1 &
+    galera_pids[i]=$!
+    deadline=$((SECONDS + health_timeout_s))
+    while :; do
+      state="$(sql "$i" "SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | cut -f2 || true)"
+      size="$(sql "$i" "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'" 2>/dev/null | cut -f2 || true)"
+      [[ $state == Synced && -n $size ]] && ((size >= i)) && break
+      if ! kill -0 "${galera_pids[i]}" 2>/dev/null || ((SECONDS >= deadline)); then
+        echo "bench.sh: Galera node $i did not sync; its log:" >&2
+        tail -n 20 "$tmp/g$i/mariadb.log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+  done
+  sql 1 "CREATE DATABASE scheduling CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER 'scheduling'@'127.0.0.1' IDENTIFIED BY 'scheduling';
+GRANT ALL PRIVILEGES ON \`scheduling%\`.* TO 'scheduling'@'127.0.0.1';
+GRANT PROCESS ON *.* TO 'scheduling'@'127.0.0.1';"
+  node_dsns=()
+  for i in 1 2 3; do
+    deadline=$((SECONDS + health_timeout_s))
+    until [[ "$(sql "$i" "SELECT COUNT(*) FROM mysql.global_priv WHERE User='scheduling'" 2>/dev/null)" == 1 ]]; do
+      ((SECONDS < deadline)) || exit 1
+      sleep 0.1
+    done
+    node_dsns+=("mysql://scheduling:scheduling@127.0.0.1:${port[i]}/scheduling")
+  done
+  dsn="${node_dsns[0]}"
+  db_pid="${galera_pids[1]}"
+}
+
+node_dsns=()
+if $galera; then
+  log "Galera cluster (3 nodes on loopback)"
+  start_galera
+else
+  log "private database"
+  db_port="$(bash scripts/private-db.sh free-port)"
+  dsn="$(bash scripts/private-db.sh start "$tmp/db" "$db_port")"
+  dsn="${dsn##*$'\n'}" # the DSN is the last line
+  db_pid="$(cat "$tmp/db/mariadbd.pid")"
+fi
 
 log "server: $replicas replica(s), pool of $pool_size connections each, at most $max_in_flight calls in flight"
 # Authentication on, as in production (its cost is part of every figure):
@@ -132,7 +236,9 @@ for ((i = 0; i < replicas; i++)); do
   addr="127.0.0.1:$(bash scripts/private-db.sh free-port)"
   # One stderr line per RPC: into a file, as a container runtime would
   # collect it, not into this terminal.
-  "$build/server/scheduling_server" --listen="$addr" --dsn="$dsn" \
+  server_dsn="$dsn"
+  if $galera; then server_dsn="${node_dsns[i]}"; fi
+  "$build/server/scheduling_server" --listen="$addr" --dsn="$server_dsn" \
     --db_pool_size="$pool_size" --max_calls_in_flight="$max_in_flight" \
     --insecure --access_policy="$policy_file" --token_secret="$token_secret" \
     --metrics_listen="127.0.0.1:$(bash scripts/private-db.sh free-port)" \
