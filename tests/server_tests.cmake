@@ -38,3 +38,6 @@ add_dependencies(integration_tests scheduling_server)
 target_compile_options(integration_tests PRIVATE ${SCHEDULING_WARNINGS})
 gtest_discover_tests(integration_tests DISCOVERY_MODE PRE_TEST
   PROPERTIES TIMEOUT 300)
+
+# The Galera suite's binary (tests/galera/): built, not run by ctest.
+add_subdirectory(galera)

@@ -29,6 +29,11 @@ constexpr const char* kSessionSetup[] = {
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     "SET SESSION innodb_lock_wait_timeout = 10",
     "SET NAMES utf8mb4 COLLATE utf8mb4_bin",
+    // Causal reads on a Galera cluster: a transaction's start, reads,
+    // updates and deletes first wait until this node has applied what the
+    // cluster committed before, so a link made through one node is found
+    // through another at once (no-op without Galera).
+    "SET SESSION wsrep_sync_wait = 3",
 };
 
 // Whether the server still knows the connection (a round trip).

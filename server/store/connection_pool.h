@@ -49,6 +49,9 @@ struct PooledConnection {
       statements;
   // When it last went back to the pool.
   absl::Time idle_since = absl::InfinitePast();
+  // The session's max_statement_time in microseconds (0: none), as
+  // transaction.cc last set it; a new connection starts with none.
+  int64_t statement_time_limit_us = 0;
 };
 
 // Exclusive use of one pooled connection; returns it on destruction.
@@ -60,6 +63,10 @@ class Lease {
   ~Lease();
 
   sql::Connection& connection() { return *connection_->connection; }
+  // The session's max_statement_time as last set (transaction.cc).
+  int64_t& statement_time_limit_us() {
+    return connection_->statement_time_limit_us;
+  }
 
   // The statement for `sql`, prepared on first use. May throw
   // sql::SQLException like every Connector/C++ call.

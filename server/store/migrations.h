@@ -2,8 +2,13 @@
 // server/store/migrations/NNNN_name.sql at build time.
 //
 // Applied in version order, each recorded in `schema_migrations`; applying
-// again is harmless. Servers starting at once serialise on a named lock
-// (GET_LOCK), so only one of them migrates.
+// again is harmless. Servers starting at once, against one database or
+// against different nodes of a multi-writer (Galera) cluster, take turns
+// through a lease row in `schema_migration_lock` whose update replicates,
+// and every step is idempotent and rerun after a race (deadlock,
+// certification failure, a DDL statement that raced its twin), so they
+// all end up serving one correct schema (see ApplyMigrations in
+// migrations.cc).
 #ifndef SCHEDULING_SERVER_STORE_MIGRATIONS_H_
 #define SCHEDULING_SERVER_STORE_MIGRATIONS_H_
 

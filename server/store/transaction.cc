@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -56,6 +57,29 @@ absl::Status DeadlinePassed() {
       "the call's deadline passed; nothing was committed");
 }
 
+// Whether `error` is a statement cut off by the call's deadline: MariaDB's
+// max_statement_time, or a kill that came after the deadline had passed.
+bool IsStatementDeadline(int code) {
+  return code == kErrStatementTimeout ||
+         (code == kErrQueryInterrupted && absl::Now() >= CurrentCallDeadline());
+}
+
+// Bounds the session's statements by the current call's remaining time
+// (see RunTransaction). A round trip only when the limit changes.
+void BoundStatements(Lease& lease) {
+  const absl::Time deadline = CurrentCallDeadline();
+  const int64_t limit = StatementTimeLimitMicros(
+      deadline == absl::InfiniteFuture() ? absl::InfiniteDuration()
+                                         : deadline - absl::Now());
+  if (limit == lease.statement_time_limit_us()) return;
+  // max_statement_time is in seconds with microsecond precision.
+  Execute(lease,
+          absl::StrCat("SET SESSION max_statement_time = ", limit / 1000000,
+                       ".", absl::Dec(limit % 1000000, absl::kZeroPad6))
+              .c_str());
+  lease.statement_time_limit_us() = limit;
+}
+
 // A connection for a call: never waiting past the call's deadline.
 absl::StatusOr<Lease> AcquireForCall(ConnectionPool& pool) {
   const absl::Duration left = CurrentCallDeadline() - absl::Now();
@@ -65,6 +89,20 @@ absl::StatusOr<Lease> AcquireForCall(ConnectionPool& pool) {
     return DeadlinePassed();
   }
   return lease;
+}
+
+// The pause before rerun `attempt` (1-based): see kRetryBackoffBase.
+absl::Duration RetryBackoff(int attempt) {
+  absl::Duration ceiling = kRetryBackoffBase;
+  for (int i = 1; i < attempt && ceiling < kRetryBackoffCap; ++i) {
+    ceiling *= 2;
+  }
+  ceiling = std::min(ceiling, kRetryBackoffCap);
+  thread_local std::minstd_rand random(std::random_device{}());
+  std::uniform_int_distribution<int64_t> micros(
+      absl::ToInt64Microseconds(ceiling) / 2,
+      absl::ToInt64Microseconds(ceiling));
+  return absl::Microseconds(micros(random));
 }
 
 absl::Status RunTransactionAttempts(
@@ -78,6 +116,7 @@ absl::Status RunTransactionAttempts(
     bool started = false;
     bool at_commit = false;
     try {
+      BoundStatements(*lease);
       Execute(*lease, "START TRANSACTION");
       started = true;
       absl::Status status = work(*lease);
@@ -91,7 +130,10 @@ absl::Status RunTransactionAttempts(
         return DeadlinePassed();
       }
       at_commit = true;
-      Execute(*lease, "COMMIT");
+      // Only a COMMIT that returns without an error is a success: a
+      // certification failure, a lost connection (outcome unknown:
+      // UNAVAILABLE) or anything else is reported as such, never as OK.
+      Execute(*lease, "SET STATEMENT max_statement_time = 0 FOR COMMIT");
       return absl::OkStatus();
     } catch (const sql::SQLException& error) {
       const int code = error.getErrorCode();
@@ -110,11 +152,12 @@ absl::Status RunTransactionAttempts(
       if (!IsRetryable(code)) return SqlErrorToStatus(error, what);
       last_error = SqlErrorToStatus(error, what);
       if (attempt == kMaxTransactionAttempts) break;
+      // Rerun only if the pause leaves the caller time for the rerun.
+      const absl::Duration pause = RetryBackoff(attempt);
+      if (absl::Now() + pause >= CurrentCallDeadline()) break;
       pool.metrics().TransactionRetried(RetryCause(code, at_commit));
+      absl::SleepFor(pause);
     }
-    // Back off a little so that the transactions that deadlocked do not
-    // collide again in lockstep.
-    absl::SleepFor(absl::Milliseconds(attempt * 2));
   }
   return last_error;
 }
@@ -130,11 +173,14 @@ absl::Status SqlErrorToStatus(const sql::SQLException& error,
     return absl::AbortedError(
         absl::StrCat(what, ": lost a race in the database; retry"));
   }
+  if (IsStatementDeadline(code)) {
+    return absl::DeadlineExceededError(kStatementDeadlineMessage);
+  }
   observability::Log(observability::LogLevel::kWarning, "database error")
       .Add("operation", what)
       .Add("error_code", code)
       .Add("error", error.what());
-  if (IsConnectionLost(code)) {
+  if (IsConnectionLost(code) || code == kErrNodeNotReady) {
     return absl::UnavailableError(kDatabaseUnavailableMessage);
   }
   if (code == kErrDuplicateKey) {
@@ -158,6 +204,7 @@ absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
   const absl::Time start = absl::Now();
   absl::Status status;
   try {
+    BoundStatements(*lease);
     status = work(*lease);
   } catch (const sql::SQLException& error) {
     if (IsConnectionLost(error.getErrorCode())) lease->MarkBroken();
@@ -165,6 +212,16 @@ absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
   }
   pool.metrics().StoreOperation(what, absl::Now() - start);
   return status;
+}
+
+int64_t StatementTimeLimitMicros(absl::Duration left) {
+  if (left == absl::InfiniteDuration()) return 0;
+  const int64_t micros = absl::ToInt64Microseconds(left);
+  const int64_t step = micros >= 10000000  ? 1000000
+                       : micros >= 1000000 ? 100000
+                       : micros >= 10000   ? 10000
+                                           : 1000;
+  return std::max<int64_t>(1000, micros / step * step);
 }
 
 absl::Status CheckDatabase(ConnectionPool& pool) {

@@ -12,6 +12,8 @@
 #ifndef SCHEDULING_SERVER_STORE_TRANSACTION_H_
 #define SCHEDULING_SERVER_STORE_TRANSACTION_H_
 
+#include <cstdint>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -28,6 +30,13 @@ namespace scheduling::store {
 inline constexpr int kErrDuplicateKey = 1062;
 inline constexpr int kErrLockWaitTimeout = 1205;
 inline constexpr int kErrDeadlock = 1213;
+// ER_QUERY_INTERRUPTED: a statement was killed.
+inline constexpr int kErrQueryInterrupted = 1317;
+// ER_STATEMENT_TIMEOUT (MariaDB): max_statement_time exceeded.
+inline constexpr int kErrStatementTimeout = 1969;
+// ER_UNKNOWN_COM_ERROR, which Galera returns while a node is not synced
+// ("WSREP has not yet prepared node for application use").
+inline constexpr int kErrNodeNotReady = 1047;
 
 // What callers are told when the database cannot be reached (the detail
 // goes to the log).
@@ -38,27 +47,61 @@ inline constexpr char kDatabaseUnavailableMessage[] =
 // comes first: call_deadline.h).
 inline constexpr absl::Duration kAcquireTimeout = absl::Seconds(5);
 
-// How many times a transaction runs when it keeps losing deadlocks.
-inline constexpr int kMaxTransactionAttempts = 4;
+// How many times a transaction runs at most when it keeps losing
+// deadlocks or certification (fewer when the call's deadline comes first).
+inline constexpr int kMaxTransactionAttempts = 10;
 
-// The status for a driver error: lost connection → UNAVAILABLE,
-// deadlock or lock-wait timeout → ABORTED (retryable), duplicate key →
-// ALREADY_EXISTS, anything else → INTERNAL. `what` names the operation.
-// The messages never carry the driver's text; it is logged instead.
+// The pause before rerun n (n = 1, 2, ...) is drawn uniformly from
+// [d/2, d] with d = min(kRetryBackoffBase * 2^(n-1), kRetryBackoffCap):
+// exponential, so that a hot row's contenders spread out, and jittered, so
+// that the transactions that collided do not collide again in lockstep.
+inline constexpr absl::Duration kRetryBackoffBase = absl::Milliseconds(2);
+inline constexpr absl::Duration kRetryBackoffCap = absl::Milliseconds(100);
+
+// What callers are told when a statement ran out of the call's time.
+inline constexpr char kStatementDeadlineMessage[] =
+    "the call's deadline passed before the database answered; nothing was "
+    "committed";
+
+// The status for a driver error: lost connection or an unsynced cluster
+// node → UNAVAILABLE, deadlock (or Galera certification failure) or
+// lock-wait timeout → ABORTED (retryable), max_statement_time exceeded →
+// DEADLINE_EXCEEDED, duplicate key → ALREADY_EXISTS, anything else →
+// INTERNAL. `what` names the operation. The messages never carry the
+// driver's text; it is logged instead.
 absl::Status SqlErrorToStatus(const sql::SQLException& error,
                               absl::string_view what);
 
 // Runs `work` in one transaction. COMMIT is issued as a statement because
-// Connection::commit() hides a failed commit. If `work` returns an error
-// or throws, the transaction is rolled back. Deadlocks and lock-wait
-// timeouts anywhere, COMMIT included, rerun the whole unit (it must be
-// safe to rerun), at most kMaxTransactionAttempts times, then ABORTED.
+// Connection::commit() hides a failed commit; a COMMIT that fails is never
+// reported as success. If `work` returns an error or throws, the
+// transaction is rolled back. Deadlocks and lock-wait timeouts anywhere,
+// and certification failures (error 1213 at COMMIT, or on any statement
+// after a replicated write set aborted the transaction on a Galera node),
+// rerun the whole unit (it must be safe to rerun) after a jittered
+// exponential backoff, at most kMaxTransactionAttempts times and never
+// past the call's deadline (call_deadline.h), then ABORTED.
+//
+// Statements run bounded by the call's remaining time: the session's
+// max_statement_time is set to it (rounded down to a coarse step, so that
+// calls with similar deadlines on one connection need no new SET: one
+// extra round trip only when the step changes, none without a deadline on
+// a connection that has none); COMMIT itself is exempt (`SET STATEMENT
+// max_statement_time=0 FOR COMMIT`, same round trip), so a commit is never
+// cut off halfway into an unknown outcome. A statement that runs out of
+// time rolls the transaction back: DEADLINE_EXCEEDED.
 absl::Status RunTransaction(ConnectionPool& pool, absl::string_view what,
                             absl::FunctionRef<absl::Status(Lease&)> work);
 
 // Runs `work` in autocommit mode: for reads and single-statement writes.
+// Statements are bounded by the call's remaining time as above.
 absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
                            absl::FunctionRef<absl::Status(Lease&)> work);
+
+// The max_statement_time (microseconds, 0: none) for a call with `left`
+// time remaining: `left` rounded down to a step of 1 s above 10 s, 100 ms
+// above 1 s, 10 ms above 10 ms, at least 1 ms; 0 for an infinite `left`.
+int64_t StatementTimeLimitMicros(absl::Duration left);
 
 // OK if the database answers a trivial query on a connection of `pool`.
 absl::Status CheckDatabase(ConnectionPool& pool);

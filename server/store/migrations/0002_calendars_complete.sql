@@ -21,46 +21,46 @@ CREATE TABLE IF NOT EXISTS calendar_groups (
 -- Lists are stored in compact text (see server/store/sql_values.h): they
 -- are always read and written whole with their calendar.
 ALTER TABLE calendars
-  ADD COLUMN group_pk BIGINT UNSIGNED NULL,
-  ADD COLUMN calendar_type TINYINT NOT NULL DEFAULT 1,
-  ADD COLUMN team_members VARCHAR(6500) CHARACTER SET ascii NOT NULL DEFAULT '',
-  ADD COLUMN allowed_durations VARCHAR(2000) CHARACTER SET ascii NOT NULL DEFAULT '',
-  ADD COLUMN slot_interval_minutes INT NOT NULL DEFAULT 0,
-  ADD COLUMN date_overrides MEDIUMTEXT CHARACTER SET ascii NULL,
-  ADD COLUMN buffer_before_minutes INT NOT NULL DEFAULT 0,
-  ADD COLUMN buffer_after_minutes INT NOT NULL DEFAULT 0,
-  ADD COLUMN minimum_notice_minutes INT NOT NULL DEFAULT 0,
-  ADD COLUMN booking_horizon_days INT NOT NULL DEFAULT 0,
-  ADD COLUMN max_bookings_per_day INT NOT NULL DEFAULT 0,
-  ADD COLUMN seats_per_slot INT NOT NULL DEFAULT 1,
-  ADD COLUMN delete_time DATETIME(6) NULL,
+  ADD COLUMN IF NOT EXISTS group_pk BIGINT UNSIGNED NULL,
+  ADD COLUMN IF NOT EXISTS calendar_type TINYINT NOT NULL DEFAULT 1,
+  ADD COLUMN IF NOT EXISTS team_members VARCHAR(6500) CHARACTER SET ascii NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS allowed_durations VARCHAR(2000) CHARACTER SET ascii NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS slot_interval_minutes INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS date_overrides MEDIUMTEXT CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS buffer_before_minutes INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS buffer_after_minutes INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS minimum_notice_minutes INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS booking_horizon_days INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS max_bookings_per_day INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS seats_per_slot INT NOT NULL DEFAULT 1,
+  ADD COLUMN IF NOT EXISTS delete_time DATETIME(6) NULL,
   -- 1 while the calendar exists, NULL once deleted, so that its slug can
   -- be taken again (NULLs never collide in a unique key).
-  ADD COLUMN live TINYINT NULL DEFAULT 1,
-  ADD CONSTRAINT calendars_group FOREIGN KEY (group_pk)
+  ADD COLUMN IF NOT EXISTS live TINYINT NULL DEFAULT 1,
+  ADD CONSTRAINT calendars_group FOREIGN KEY IF NOT EXISTS (group_pk)
     REFERENCES calendar_groups (pk);
 
 ALTER TABLE calendars
-  DROP INDEX calendars_by_slug,
-  ADD UNIQUE KEY calendars_by_live_slug (location_id, slug, live),
-  ADD KEY calendars_by_name (location_id, display_name, pk),
-  ADD KEY calendars_by_update (location_id, update_time, pk);
+  DROP INDEX IF EXISTS calendars_by_slug,
+  ADD UNIQUE KEY IF NOT EXISTS calendars_by_live_slug (location_id, slug, live),
+  ADD KEY IF NOT EXISTS calendars_by_name (location_id, display_name, pk),
+  ADD KEY IF NOT EXISTS calendars_by_update (location_id, update_time, pk);
 
 ALTER TABLE bookings
   -- 1 confirmed, 2 cancelled (the proto's Booking.State values).
-  ADD COLUMN state TINYINT NOT NULL DEFAULT 1,
-  ADD COLUMN members VARCHAR(6500) CHARACTER SET ascii NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS state TINYINT NOT NULL DEFAULT 1,
+  ADD COLUMN IF NOT EXISTS members VARCHAR(6500) CHARACTER SET ascii NOT NULL DEFAULT '',
   -- Which seat of its slot the booking holds: '-' for one-host calendars,
   -- the member for round robin; NULL for classes, whose seats the
   -- calendar lock counts. With holds_slot it keeps a last line of defence
   -- against a double booking that the locks should already prevent.
-  ADD COLUMN seat_key VARCHAR(63) CHARACTER SET ascii NULL,
-  ADD COLUMN blocked_start DATETIME(6) NULL,
-  ADD COLUMN blocked_end DATETIME(6) NULL,
-  ADD COLUMN cancel_time DATETIME(6) NULL,
-  ADD COLUMN cancel_reason VARCHAR(500) NOT NULL DEFAULT '',
-  ADD COLUMN reschedule_time DATETIME(6) NULL,
-  ADD COLUMN request_id VARCHAR(63) CHARACTER SET ascii NULL;
+  ADD COLUMN IF NOT EXISTS seat_key VARCHAR(63) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS blocked_start DATETIME(6) NULL,
+  ADD COLUMN IF NOT EXISTS blocked_end DATETIME(6) NULL,
+  ADD COLUMN IF NOT EXISTS cancel_time DATETIME(6) NULL,
+  ADD COLUMN IF NOT EXISTS cancel_reason VARCHAR(500) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS reschedule_time DATETIME(6) NULL,
+  ADD COLUMN IF NOT EXISTS request_id VARCHAR(63) CHARACTER SET ascii NULL;
 
 UPDATE bookings SET blocked_start = start_time, blocked_end = end_time,
   seat_key = '-' WHERE blocked_start IS NULL;
@@ -68,11 +68,11 @@ UPDATE bookings SET blocked_start = start_time, blocked_end = end_time,
 ALTER TABLE bookings
   MODIFY blocked_start DATETIME(6) NOT NULL,
   MODIFY blocked_end DATETIME(6) NOT NULL,
-  DROP INDEX one_booking_per_slot,
-  ADD UNIQUE KEY one_booking_per_seat (calendar_pk, start_time, seat_key, holds_slot),
-  ADD UNIQUE KEY bookings_by_request (calendar_pk, request_id),
-  ADD KEY bookings_by_blocked (calendar_pk, holds_slot, blocked_start),
-  ADD KEY bookings_by_start (calendar_pk, start_time, pk);
+  DROP INDEX IF EXISTS one_booking_per_slot,
+  ADD UNIQUE KEY IF NOT EXISTS one_booking_per_seat (calendar_pk, start_time, seat_key, holds_slot),
+  ADD UNIQUE KEY IF NOT EXISTS bookings_by_request (calendar_pk, request_id),
+  ADD KEY IF NOT EXISTS bookings_by_blocked (calendar_pk, holds_slot, blocked_start),
+  ADD KEY IF NOT EXISTS bookings_by_start (calendar_pk, start_time, pk);
 
 -- Who is busy when: one row per active booking and attending member, so
 -- that a member's time is checked across every calendar of the location.

@@ -2,22 +2,22 @@
 -- metadata, overrides), a per-use audit trail and an outbox of events.
 
 ALTER TABLE one_time_links
-  ADD COLUMN request_id VARCHAR(63) CHARACTER SET ascii NULL,
-  ADD COLUMN contact_id VARCHAR(128) NULL,
-  ADD COLUMN invitee_name VARCHAR(200) NOT NULL DEFAULT '',
-  ADD COLUMN invitee_email VARCHAR(254) NOT NULL DEFAULT '',
-  ADD COLUMN invitee_phone VARCHAR(32) CHARACTER SET ascii NOT NULL DEFAULT '',
-  ADD COLUMN enforce_invitee TINYINT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS request_id VARCHAR(63) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS contact_id VARCHAR(128) NULL,
+  ADD COLUMN IF NOT EXISTS invitee_name VARCHAR(200) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS invitee_email VARCHAR(254) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS invitee_phone VARCHAR(32) CHARACTER SET ascii NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS enforce_invitee TINYINT NOT NULL DEFAULT 0,
   -- URL-encoded "key=value&key=value" (see server/store/sql_values.h).
-  ADD COLUMN metadata TEXT NULL,
-  ADD COLUMN earliest_date DATE NULL,
-  ADD COLUMN latest_date DATE NULL,
-  ADD COLUMN duration_minutes INT NOT NULL DEFAULT 0,
-  ADD UNIQUE KEY one_time_links_by_request (calendar_pk, request_id),
-  ADD KEY one_time_links_by_contact (calendar_pk, contact_id, pk);
+  ADD COLUMN IF NOT EXISTS metadata TEXT NULL,
+  ADD COLUMN IF NOT EXISTS earliest_date DATE NULL,
+  ADD COLUMN IF NOT EXISTS latest_date DATE NULL,
+  ADD COLUMN IF NOT EXISTS duration_minutes INT NOT NULL DEFAULT 0,
+  ADD UNIQUE KEY IF NOT EXISTS one_time_links_by_request (calendar_pk, request_id),
+  ADD KEY IF NOT EXISTS one_time_links_by_contact (calendar_pk, contact_id, pk);
 
 ALTER TABLE bookings
-  ADD COLUMN metadata TEXT NULL;
+  ADD COLUMN IF NOT EXISTS metadata TEXT NULL;
 
 -- Every use of a link: the audit trail.
 CREATE TABLE IF NOT EXISTS one_time_link_uses (

@@ -8,4 +8,4 @@
 -- cancelled, so its sum over a calendar's members changes whenever their
 -- time on any calendar of the location does.
 ALTER TABLE calendars
-  ADD COLUMN booking_revision BIGINT NOT NULL DEFAULT 0;
+  ADD COLUMN IF NOT EXISTS booking_revision BIGINT NOT NULL DEFAULT 0;
