@@ -507,8 +507,9 @@ void PrintReport(const Report& report, std::ostream& out) {
 
   if (!report.comparisons.empty()) {
     out << "\nSide by side (throughput ratios within this run):\n\n"
-           "| workload | conc | ratio of | ops/s | ops/s | ratio | target | "
-           "row lock waits/op |\n|---|---:|---|---:|---:|---:|---:|---:|\n";
+           "| workload | conc | ratio of | OK ops/s | OK ops/s | ratio | "
+           "target "
+           "| row lock waits/op |\n|---|---:|---|---:|---:|---:|---:|---:|\n";
     for (const Comparison& comparison : report.comparisons) {
       out << absl::StrFormat(
           "| %s | %d | %s | %s | %s | %s | %s | %s / %s |\n",

@@ -80,7 +80,7 @@ struct Comparison {
   std::string title;  // "one location / 64 locations"
   std::string workload;
   int concurrency = 0;
-  double numerator_rate = 0;  // calls per second
+  double numerator_rate = 0;  // calls that succeeded, per second
   double denominator_rate = 0;
   // InnoDB row lock waits per call on each side.
   std::optional<double> numerator_lock_waits;
