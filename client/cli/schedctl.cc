@@ -365,7 +365,8 @@ constexpr Command kCommands[] = {
      "calendar", RunListBookings},
     {"cancel-booking", "--name=BOOKING [--reason=R] [--time_zone=Z]", "name",
      RunCancelBooking},
-    {"reschedule-booking", "--name=BOOKING --start=RFC3339 [--time_zone=Z]",
+    {"reschedule-booking",
+     "--name=BOOKING --start=RFC3339 [--request_id=R] [--time_zone=Z]",
      "name start", RunRescheduleBooking},
 
     {"create-link", "--calendar=CALENDAR [LINK OPTIONS] [--time_zone=Z]",
@@ -1658,9 +1659,14 @@ int RunRescheduleBooking(const Invocation& call) {
   absl::StatusOr<absl::Time> start =
       ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
   if (!start.ok()) return call.UsageError(start.status().message());
+  const std::string request_id = absl::GetFlag(FLAGS_request_id);
+  if (absl::Status status = CheckRequestId(request_id); !status.ok()) {
+    return call.UsageError(status.message());
+  }
   scheduling::v1::RescheduleBookingRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
   *request.mutable_start_time() = TimeToProto(*start);
+  request.set_request_id(request_id);
   scheduling::v1::Booking booking;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);

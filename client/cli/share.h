@@ -9,12 +9,16 @@
 #ifndef SCHEDULING_CLIENT_CLI_SHARE_H_
 #define SCHEDULING_CLIENT_CLI_SHARE_H_
 
+#include "absl/strings/string_view.h"
 #include "client/cli/services.h"
 
 namespace scheduling::cli {
 
-// The synopsis of `share` in schedctl's usage text.
-inline constexpr char kShareSynopsis[] =
+// The synopsis of `share` in schedctl's usage text. A string_view, not a
+// char array: schedctl's command table is constexpr, and GCC under
+// -fsanitize=undefined cannot constant-fold the null check that
+// absl::string_view's constructor makes on an array's address.
+inline constexpr absl::string_view kShareSynopsis =
     "--calendar=CALENDAR [--page_url=URL] [--new_link [--expire_in=48h] "
     "[--request_id=R]]";
 

@@ -497,7 +497,7 @@ grpc::Status CalendarServiceImpl::RescheduleBooking(
   if (!input.ok()) return ToGrpcStatus(input.status());
   absl::StatusOr<domain::Booking> booking = bookings_.Reschedule(
       input->booking.location_id, input->booking.calendar_id,
-      input->booking.booking_id, input->start_time, now);
+      input->booking.booking_id, input->start_time, input->request_id, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   BookingToProto(*booking, response);
   return grpc::Status::OK;

@@ -45,7 +45,7 @@ void OneTimeLinkServiceImpl::Identify(const domain::CalendarName& calendar,
                                       domain::OneTimeLink& link) {
   link.link_id = domain::GenerateResourceId();
   link.token_hash = domain::HashLinkToken(domain::DeriveLinkToken(
-      token_secret_,
+      token_secret_, calendar.location_id,
       domain::OneTimeLinkResourceName(calendar.location_id,
                                       calendar.calendar_id, link.link_id)));
 }
@@ -55,8 +55,14 @@ void OneTimeLinkServiceImpl::CreatedLinkToProto(
   OneTimeLinkToProto(link.link, now, out);
   LinkOptionsToProto(link.link, out);
   // The token is never stored: it is derived again from the link's name,
-  // which is what lets a retried creation return the same one.
-  const std::string token = domain::DeriveLinkToken(token_secret_, out->name());
+  // which is what lets a retried creation return the same one. A link made
+  // before version 2 tokens keeps its version 1 token (its stored hash
+  // says which it was given).
+  std::string token = domain::DeriveLinkToken(
+      token_secret_, link.calendar.location_id, out->name());
+  if (domain::HashLinkToken(token) != link.link.token_hash) {
+    token = domain::DeriveLegacyLinkToken(token_secret_, out->name());
+  }
   out->set_token(token);
   out->set_url(absl::StrCat(public_base_url_, "/widget/otl/", token,
                             "?slug=", link.calendar.slug));

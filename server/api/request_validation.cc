@@ -222,7 +222,10 @@ absl::Status ValidateLinkToken(absl::string_view field,
   if (!domain::IsWellFormedLinkToken(token)) {
     return domain::InvalidField(
         field, absl::StrCat("must be a link token: ", domain::kLinkTokenLength,
-                            " characters of A-Z, a-z, 0-9, - and _"));
+                            " characters of A-Z, a-z, 0-9, - and _ starting "
+                            "with 2 (or ",
+                            domain::kLegacyLinkTokenLength,
+                            " for a link made before version 2 tokens)"));
   }
   return absl::OkStatus();
 }
@@ -469,6 +472,8 @@ absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
           request.has_start_time() ? &request.start_time() : nullptr, now,
           violations)
           .value_or(absl::InfinitePast());
+  input.request_id =
+      CheckRequestId("request_id", request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }

@@ -70,6 +70,7 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
 struct RescheduleInput {
   domain::BookingName booking;
   absl::Time start_time;
+  std::string request_id;  // empty: none
 };
 absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
     const v1::RescheduleBookingRequest& request, absl::Time now);
@@ -78,7 +79,7 @@ inline constexpr int kMaxCancelReasonLength = 500;
 absl::StatusOr<domain::BookingName> ValidateCancelBooking(
     const v1::CancelBookingRequest& request);
 
-// A link token in `field`: 32 characters of URL-safe base64.
+// A link token in `field`, of either version (domain/secrets.h).
 absl::Status ValidateLinkToken(absl::string_view field,
                                absl::string_view token);
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 
 namespace scheduling::domain {
 namespace {
@@ -37,8 +38,8 @@ std::string GenerateLinkToken() {
       reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-std::string DeriveLinkToken(absl::string_view secret,
-                            absl::string_view link_name) {
+std::string DeriveLegacyLinkToken(absl::string_view secret,
+                                  absl::string_view link_name) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
@@ -48,6 +49,39 @@ std::string DeriveLinkToken(absl::string_view secret,
       absl::string_view(reinterpret_cast<const char*>(digest), 24));
 }
 
+std::string LocationRoutingKey(absl::string_view location_id) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(location_id.data()),
+         location_id.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), kRoutingKeyBytes);
+}
+
+std::string DeriveLinkToken(absl::string_view secret,
+                            absl::string_view location_id,
+                            absl::string_view link_name) {
+  return absl::StrCat(
+      "2", absl::WebSafeBase64Escape(LocationRoutingKey(location_id)),
+      DeriveLegacyLinkToken(secret, link_name));
+}
+
+std::string TokenRoutingKey(absl::string_view token) {
+  if (token.size() != static_cast<size_t>(kLinkTokenLength) ||
+      token[0] != '2') {
+    return "";
+  }
+  const absl::string_view encoded =
+      token.substr(1, kLinkTokenLength - kLegacyLinkTokenLength - 1);
+  std::string key;
+  // Only the one spelling of each key: 11 characters hold 66 bits, and a
+  // decoder would ignore the last character's two unused ones.
+  if (!absl::WebSafeBase64Unescape(encoded, &key) ||
+      key.size() != static_cast<size_t>(kRoutingKeyBytes) ||
+      absl::WebSafeBase64Escape(key) != encoded) {
+    return "";
+  }
+  return key;
+}
+
 std::string GenerateSecret() {
   const auto bytes = RandomBytes<32>();
   return absl::BytesToHexString(absl::string_view(
@@ -55,7 +89,11 @@ std::string GenerateSecret() {
 }
 
 bool IsWellFormedLinkToken(absl::string_view token) {
-  if (token.size() != static_cast<size_t>(kLinkTokenLength)) return false;
+  if (token.size() == static_cast<size_t>(kLinkTokenLength)) {
+    if (TokenRoutingKey(token).empty()) return false;
+  } else if (token.size() != static_cast<size_t>(kLegacyLinkTokenLength)) {
+    return false;
+  }
   for (char c : token) {
     if (!IsTokenChar(c)) return false;
   }

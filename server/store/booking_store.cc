@@ -517,7 +517,8 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
 
 absl::StatusOr<domain::Booking> BookingStore::Reschedule(
     absl::string_view location_id, absl::string_view calendar_id,
-    absl::string_view booking_id, absl::Time start, absl::Time now) {
+    absl::string_view booking_id, absl::Time start,
+    absl::string_view request_id, absl::Time now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> result;
   absl::Status status =
@@ -531,6 +532,17 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
                                std::string(booking_id), /*for_update=*/true);
         if (!result.ok())
           return BookingNotFound(location_id, calendar_id, booking_id);
+        if (!request_id.empty()) {
+          // Under the booking's row lock: a retry racing the first call
+          // waits for it, then finds its key.
+          sql::PreparedStatement& done = lease.Prepare(
+              "SELECT 1 FROM booking_reschedules WHERE booking_pk = ? AND "
+              "request_id = ?");
+          done.setInt64(1, result->pk);
+          done.setString(2, std::string(request_id));
+          std::unique_ptr<sql::ResultSet> row(done.executeQuery());
+          if (row->next()) return absl::OkStatus();
+        }
         if (result->state != domain::BookingState::kConfirmed) {
           return domain::FailedPreconditionWithReason(
               "BOOKING_CANCELLED",
@@ -598,6 +610,16 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
         free_members.executeUpdate();
         booking_internal::InsertMemberRows(lease, *calendar, result->pk,
                                            *decision);
+        if (!request_id.empty()) {
+          sql::PreparedStatement& record = lease.Prepare(
+              "INSERT INTO booking_reschedules (booking_pk, request_id, "
+              "start_time, reschedule_time) VALUES (?, ?, ?, ?)");
+          record.setInt64(1, result->pk);
+          record.setString(2, std::string(request_id));
+          record.setDateTime(3, ToSqlDateTime(decision->slot.start));
+          record.setDateTime(4, ToSqlDateTime(now));
+          record.executeUpdate();
+        }
         result->start_time = decision->slot.start;
         result->end_time = decision->slot.end;
         result->blocked_start = decision->blocked.start;

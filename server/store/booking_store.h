@@ -88,11 +88,16 @@ class BookingStore {
                                          absl::string_view reason,
                                          absl::Time now);
 
-  // Moves a confirmed booking to the slot starting at `start`.
+  // Moves a confirmed booking to the slot starting at `start`. With a
+  // `request_id` the booking has had a reschedule with already, returns the
+  // booking as it is and moves nothing (the key is recorded with the move,
+  // in the same transaction, under the booking's row lock).
   absl::StatusOr<domain::Booking> Reschedule(absl::string_view location_id,
                                              absl::string_view calendar_id,
                                              absl::string_view booking_id,
-                                             absl::Time start, absl::Time now);
+                                             absl::Time start,
+                                             absl::string_view request_id,
+                                             absl::Time now);
 
   // The calendar, the booking length `requested` comes to on it
   // (domain::ChooseDuration) and what decides its free slots of that length

@@ -311,5 +311,68 @@ TEST_F(BookingConcurrencyTest, ConcurrentReschedulesOntoOneSlot) {
   EXPECT_EQ(MemberOverlaps(), 0);
 }
 
+// RescheduleBooking's request_id: a retry, however late and however many
+// at once, moves the booking once; a retry after a later reschedule with
+// another key does not move it back.
+TEST_F(BookingConcurrencyTest, RescheduleRequestIdMovesOnce) {
+  const v1::Calendar calendar =
+      Create(CalendarSpec("Idempotent moves", "UTC", 30, 0, 24));
+  const v1::Booking booking = Book(calendar.name(), T(9));
+  auto reschedule = [&](v1::CalendarService::Stub& stub, absl::Time start,
+                        const std::string& key, v1::Booking* moved) {
+    v1::RescheduleBookingRequest request;
+    request.set_name(booking.name());
+    *request.mutable_start_time() = Ts(start);
+    request.set_request_id(key);
+    return stub.RescheduleBooking(Context().get(), request, moved);
+  };
+  auto stubs = ConnectedCalendarStubs(8);
+  auto reschedule_rows = [&] {
+    return QueryInt(
+        "SELECT COUNT(*) FROM booking_reschedules r JOIN bookings b ON "
+        "b.pk = r.booking_pk WHERE b.booking_id = '" +
+        booking.name().substr(booking.name().rfind('/') + 1) + "'");
+  };
+
+  v1::Booking moved;
+  grpc::Status status = reschedule(*stubs[0], T(10), "move-1", &moved);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  EXPECT_EQ(FromTs(moved.start_time()), T(10));
+  const absl::Time first_move = FromTs(moved.reschedule_time());
+  status = reschedule(*stubs[0], T(11), "move-2", &moved);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  EXPECT_EQ(FromTs(moved.start_time()), T(11));
+
+  // The first call's response was lost; its retry (with its own start
+  // time) returns the booking as it is and moves nothing.
+  status = reschedule(*stubs[0], T(10), "move-1", &moved);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  EXPECT_EQ(FromTs(moved.start_time()), T(11));
+  EXPECT_GT(FromTs(moved.reschedule_time()), first_move);
+  EXPECT_EQ(FromTs(GetBooking(booking.name()).start_time()), T(11));
+  EXPECT_TRUE(Offers(SlotsOn(calendar.name(), day_), T(10)));
+  EXPECT_EQ(reschedule_rows(), 2);
+
+  // Eight copies of one request at once: one move, eight answers with it.
+  std::vector<v1::Booking> results(8);
+  const auto outcomes = RunConcurrently(8, [&](int i) {
+    return reschedule(*stubs[i], T(14), "move-3", &results[i]);
+  });
+  EXPECT_EQ(outcomes, (std::map<std::string, int>{{kOk, 8}}));
+  for (const v1::Booking& result : results) {
+    EXPECT_EQ(FromTs(result.start_time()), T(14));
+    EXPECT_EQ(FromTs(result.reschedule_time()),
+              FromTs(results[0].reschedule_time()));
+  }
+  EXPECT_EQ(reschedule_rows(), 3);
+  EXPECT_EQ(ConfirmedRowsOf(calendar.name()), 1);
+
+  // A malformed key is refused before anything moves.
+  status = reschedule(*stubs[0], T(15), "not a key!", &moved);
+  EXPECT_INVALID_FIELD(status, "request_id");
+  EXPECT_EQ(FromTs(GetBooking(booking.name()).start_time()), T(14));
+  EXPECT_EQ(reschedule_rows(), 3);
+}
+
 }  // namespace
 }  // namespace scheduling::testing

@@ -1,8 +1,10 @@
 // Faults from outside, with real processes (issue 11): the server killed
 // in the middle of a booking load loses no acknowledged booking and uses
 // no link twice, and retries with request_id after it get their bookings;
-// a storm of calls with expired deadlines leaves the server bounded in
-// threads and memory and answering at once.
+// the database restarted in the middle of a booking load loses no
+// acknowledged booking either, and no call fails once it is back; a storm of
+// calls with expired deadlines leaves the server bounded in threads and
+// memory and answering at once.
 #include <signal.h>
 
 #include <atomic>
@@ -13,12 +15,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "scheduling/client/error_details.h"
 #include "tests/integration/calendar_fixtures.h"
+#include "tests/integration/private_database.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_server.h"
 
@@ -27,8 +31,17 @@ namespace {
 
 class FaultTest : public IntegrationTest {
  protected:
-  // Rows of the location that must agree whatever happened.
-  void ExpectInvariants(const std::string& calendar_name) {
+  // Rows of the location that must agree whatever happened, on the shared
+  // database or, with `dsn`, on a test's own.
+  void ExpectInvariants(const std::string& calendar_name,
+                        const std::string& dsn = "",
+                        const std::string& location = "") {
+    const std::string& location_ =
+        location.empty() ? this->location_ : location;
+    auto QueryInt = [&](const std::string& sql) {
+      return dsn.empty() ? scheduling::testing::QueryInt(sql)
+                         : QueryIntOn(dsn, sql);
+    };
     const std::string calendar_pk =
         "(SELECT pk FROM calendars WHERE location_id = '" + location_ +
         "' AND calendar_id = '" +
@@ -165,6 +178,145 @@ TEST_F(FaultTest, AServerKilledMidLoadLosesNothingAndRetriesGetTheirBookings) {
               acknowledged, 2 * kLinks, lost);
 }
 
+TEST_F(FaultTest, ADatabaseRestartedUnderLoadLosesNothingAndFailsNoCallAfter) {
+  std::unique_ptr<PrivateDatabase> db = PrivateDatabase::Start();
+  ASSERT_NE(db, nullptr);
+  std::unique_ptr<ServerProcess> server =
+      ServerProcess::Start(db->dsn(), {"SCHEDULING_DB_POOL_SIZE=4"});
+  ASSERT_NE(server, nullptr);
+  ASSERT_TRUE(server->AwaitServing());
+  const std::string location = UniqueLocation();
+  auto calendars = v1::CalendarService::NewStub(server->channel());
+  auto links = v1::OneTimeLinkService::NewStub(server->channel());
+  v1::CreateCalendarRequest create;
+  create.set_parent("locations/" + location);
+  v1::Calendar* spec = create.mutable_calendar();
+  spec->set_display_name("Restart");
+  spec->set_slug("restart");
+  spec->mutable_duration()->set_seconds(30 * 60);
+  spec->set_time_zone("UTC");
+  for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
+    v1::OpenInterval* hours = spec->add_weekly_hours();
+    hours->set_day_of_week(static_cast<google::type::DayOfWeek>(day));
+    hours->mutable_start_time()->set_hours(0);
+    hours->mutable_end_time()->set_hours(24);
+  }
+  v1::Calendar calendar;
+  ASSERT_TRUE(
+      calendars->CreateCalendar(Context().get(), create, &calendar).ok());
+  // Two bookers for each link, each link on a slot of its own.
+  constexpr int kLinks = 150;
+  const absl::Time first = absl::FromUnixSeconds(
+      (absl::ToUnixSeconds(absl::Now() + absl::Hours(2)) / 3600 + 1) * 3600);
+  struct Attempt {
+    v1::BookOneTimeLinkRequest request;
+    grpc::Status status;
+    std::string booking;
+  };
+  std::vector<Attempt> attempts(2 * kLinks);
+  for (int i = 0; i < kLinks; ++i) {
+    v1::CreateOneTimeLinkRequest request;
+    request.set_parent(calendar.name());
+    v1::OneTimeLink link;
+    ASSERT_TRUE(links->CreateOneTimeLink(Context().get(), request, &link).ok());
+    for (int j = 2 * i; j < 2 * i + 2; ++j) {
+      v1::BookOneTimeLinkRequest& book = attempts[j].request;
+      book.set_token(link.token());
+      *book.mutable_start_time() =
+          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+              absl::ToUnixNanos(first + absl::Minutes(30) * i));
+      book.mutable_invitee()->set_display_name("Booker " + std::to_string(j));
+      book.mutable_invitee()->set_email("booker@example.com");
+      book.set_request_id(NewId("restart-"));
+    }
+  }
+
+  // Each booker retries its request (same request_id) until it hears yes
+  // or LINK_USED: what a well-behaved caller does during an outage. Calls
+  // that start once the database is back are counted apart.
+  std::atomic<bool> back{false};
+  std::atomic<int> next{0}, decided{0}, failed_after_back{0};
+  absl::Mutex mu;
+  std::vector<std::string> failures_after_back;
+  auto book = [&] {
+    auto stub = v1::OneTimeLinkService::NewStub(server->channel());
+    for (int i = next++; i < 2 * kLinks; i = next++) {
+      Attempt& attempt = attempts[i];
+      const absl::Time give_up = absl::Now() + absl::Seconds(60);
+      while (absl::Now() < give_up) {
+        const bool started_after_back = back;
+        v1::Booking booking;
+        attempt.status = stub->BookOneTimeLink(Context(absl::Seconds(5)).get(),
+                                               attempt.request, &booking);
+        attempt.booking = booking.name();
+        if (attempt.status.ok() ||
+            client::ErrorReason(attempt.status) == "LINK_USED") {
+          break;
+        }
+        if (started_after_back) {
+          ++failed_after_back;
+          absl::MutexLock lock(&mu);
+          failures_after_back.push_back(client::DescribeStatus(attempt.status));
+        }
+        absl::SleepFor(absl::Milliseconds(20));  // a caller's back-off
+      }
+      ++decided;
+    }
+  };
+  std::vector<std::thread> bookers;
+  for (int t = 0; t < 8; ++t) bookers.emplace_back(book);
+  // Restart the database once part of the load is through: transactions
+  // are in flight, and every pooled connection dies with it.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (decided < kLinks / 2 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  const int decided_before = decided;
+  ASSERT_TRUE(db->Stop());
+  ASSERT_TRUE(db->Restart());
+  back = true;
+  for (std::thread& booker : bookers) booker.join();
+
+  // Everyone was answered, exactly one yes per link, each yes a booking.
+  std::map<std::string, int> winners;
+  for (const Attempt& attempt : attempts) {
+    if (attempt.status.ok()) {
+      ++winners[attempt.request.token()];
+      EXPECT_EQ(
+          QueryIntOn(
+              db->dsn(),
+              "SELECT COUNT(*) FROM bookings WHERE booking_id = '" +
+                  attempt.booking.substr(attempt.booking.rfind('/') + 1) + "'"),
+          1)
+          << attempt.booking;
+    } else {
+      EXPECT_EQ(client::ErrorReason(attempt.status), "LINK_USED")
+          << client::DescribeStatus(attempt.status);
+    }
+  }
+  EXPECT_EQ(winners.size(), static_cast<size_t>(kLinks));
+  for (const auto& [token, count] : winners) EXPECT_EQ(count, 1);
+  EXPECT_EQ(QueryIntOn(db->dsn(), "SELECT COUNT(*) FROM bookings"), kLinks);
+  ExpectInvariants(calendar.name(), db->dsn(), location);
+  // The pool checked or replaced every connection the restart broke: no
+  // call that started after the database was back failed.
+  EXPECT_EQ(failed_after_back, 0) << absl::StrJoin(failures_after_back, "\n");
+  std::printf(
+      "database restarted after %d of %d bookers were answered; calls "
+      "failed after it was back: %d\n",
+      decided_before, 2 * kLinks, failed_after_back.load());
+}
+
+// The issue's target for the server's memory under the storm. Under
+// AddressSanitizer (scripts/sanitize.sh) the server keeps up to 256 MB of
+// freed memory in quarantine to catch use-after-free, and shadow memory on
+// top, so there the bound only catches growth without limit.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int64_t kStormRssLimitMb = 768;
+#else
+constexpr int64_t kStormRssLimitMb = 150;
+#endif
+
 TEST_F(FaultTest, ADeadlineStormLeavesTheServerBoundedAndFast) {
   std::unique_ptr<ServerProcess> server = ServerProcess::Start(
       std::getenv("SCHEDULING_TEST_DSN"),
@@ -245,7 +397,7 @@ TEST_F(FaultTest, ADeadlineStormLeavesTheServerBoundedAndFast) {
   // they exit; measured 33 to 35 here.)
   EXPECT_LE(most_serving, 16 + 16 + 8);
   EXPECT_LE(most_threads, 100);
-  EXPECT_LE(most_rss_kb, 150 * 1024);
+  EXPECT_LE(most_rss_kb, kStormRssLimitMb * 1024);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/secrets.h"
 #include "tests/integration/link_fixtures.h"
 
 namespace scheduling::testing {
@@ -69,7 +70,7 @@ TEST_F(LinkIdempotencyTest, SixteenConcurrentCreatesWithOneRequestIdMakeOne) {
         << "call " << i << ": " << client::DescribeStatus(statuses[i]);
   }
   const v1::OneTimeLink& first = created[0];
-  EXPECT_EQ(first.token().size(), 32u);
+  EXPECT_EQ(first.token().size(), 44u);
   EXPECT_THAT(first.url(), HasSubstr("/widget/otl/" + first.token()));
   EXPECT_EQ(first.max_uses(), 2);
   for (int i = 1; i < 16; ++i) {
@@ -221,7 +222,7 @@ TEST_F(LinkIdempotencyTest, BatchOfAThousandMakesAThousandLinksAndEvents) {
     const v1::OneTimeLink& link = response.one_time_links(i);
     EXPECT_EQ(link.invitee().contact_id(), "contact-" + std::to_string(i));
     EXPECT_EQ(link.state(), v1::OneTimeLink::ACTIVE);
-    EXPECT_EQ(link.token().size(), 32u);
+    EXPECT_EQ(link.token().size(), 44u);
     EXPECT_THAT(link.url(), HasSubstr("/widget/otl/" + link.token()));
     names.insert(link.name());
     tokens.push_back(link.token());
@@ -260,6 +261,48 @@ TEST_F(LinkIdempotencyTest, BatchOfAThousandMakesAThousandLinksAndEvents) {
 
 // A booker whose answer was lost retries with its request_id: it gets its
 // own booking back, not "the link is no longer active" (issue 11).
+// A link made before version 2 tokens (its stored hash is of the 32
+// character token) keeps working: it resolves and books with its old token,
+// a retried creation hands out that old token again, and the new form of
+// its token is not it.
+TEST_F(LinkIdempotencyTest, AVersionOneTokenOfAnOlderLinkKeepsWorking) {
+  const v1::Calendar calendar = AllDayCalendar();
+  const v1::OneTimeLink created = NewLink(calendar.name(), {}, "legacy-1");
+  ASSERT_EQ(created.token().size(), 44u);
+  EXPECT_EQ(created.token()[0], '2');
+  const std::string legacy =
+      domain::DeriveLegacyLinkToken("integration-test-secret", created.name());
+  ASSERT_EQ(legacy.size(), 32u);
+  const std::string link_id =
+      created.name().substr(created.name().rfind('/') + 1);
+  ExecuteSql("UPDATE one_time_links SET token_hash = '" +
+             domain::HashLinkToken(legacy) + "' WHERE link_id = '" + link_id +
+             "'");
+
+  v1::OneTimeLink retried = NewLink(calendar.name(), {}, "legacy-1");
+  EXPECT_EQ(retried.name(), created.name());
+  EXPECT_EQ(retried.token(), legacy);
+  EXPECT_THAT(retried.url(), HasSubstr("/widget/otl/" + legacy + "?slug="));
+
+  v1::ResolveOneTimeLinkResponse resolved;
+  grpc::Status status = TryResolve(legacy, &resolved);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  EXPECT_EQ(resolved.one_time_link(), created.name());
+  EXPECT_EQ(TryResolve(created.token(), &resolved).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  const absl::Time start =
+      FromTs(LinkSlots(legacy, absl::Now() + absl::Hours(2),
+                       absl::Now() + absl::Hours(26))
+                 .at(0)
+                 .start_time());
+  const v1::Booking booking = BookLink(legacy, start);
+  EXPECT_EQ(QueryInt("SELECT use_count FROM one_time_links WHERE link_id = '" +
+                     link_id + "'"),
+            1);
+  EXPECT_FALSE(booking.name().empty());
+}
+
 TEST_F(LinkIdempotencyTest, ARetriedBookingWithItsRequestIdGetsItsBookingBack) {
   const v1::Calendar calendar = AllDayCalendar();
   const v1::OneTimeLink link = NewLink(calendar.name());

@@ -33,7 +33,7 @@ TEST_F(OneTimeLinkFlowTest, GenerateResolveListBookThenRefuse) {
   const v1::Calendar calendar = CreateCalendar("Europe/London");
   const v1::OneTimeLink link = CreateLink(calendar);
   EXPECT_EQ(link.state(), v1::OneTimeLink::ACTIVE);
-  EXPECT_EQ(link.token().size(), 32u);
+  EXPECT_EQ(link.token().size(), 44u);
   EXPECT_EQ(link.url(), "https://book.example.test/widget/otl/" + link.token() +
                             "?slug=" + calendar.slug());
   // Only the hash is stored.

@@ -49,6 +49,38 @@ int64_t QueryInt(const std::string& sql) {
   return value;
 }
 
+void ExecuteSql(const std::string& sql) {
+  absl::Status status =
+      store::RunStatements(*g_pool, "test statement", [&](store::Lease& lease) {
+        std::unique_ptr<sql::Statement> statement(
+            lease.connection().createStatement());
+        statement->execute(sql);
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(status.ok()) << status << " for " << sql;
+}
+
+int64_t QueryIntOn(const std::string& dsn, const std::string& sql) {
+  absl::StatusOr<store::Dsn> parsed = store::ParseDsn(dsn);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  if (!parsed.ok()) return -1;
+  absl::StatusOr<std::unique_ptr<store::ConnectionPool>> pool =
+      store::ConnectionPool::Create(*parsed, 1);
+  EXPECT_TRUE(pool.ok()) << pool.status();
+  if (!pool.ok()) return -1;
+  int64_t value = -1;
+  absl::Status status =
+      store::RunStatements(**pool, "test query", [&](store::Lease& lease) {
+        std::unique_ptr<sql::Statement> statement(
+            lease.connection().createStatement());
+        std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
+        if (rows->next()) value = rows->getInt64(1);
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(status.ok()) << status << " for " << sql;
+  return value;
+}
+
 std::string UniqueLocation() { return "it-" + domain::GenerateResourceId(); }
 
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {

@@ -35,6 +35,12 @@ ServerOptions TestServerOptions(const std::string& dsn);
 // Runs `sql` (a SELECT COUNT(*) or other single-integer query) directly on
 // the database and returns the integer.
 int64_t QueryInt(const std::string& sql);
+// Runs a statement that returns no rows (UPDATE, DELETE) directly on the
+// database: for tests that set up rows as an older server left them.
+void ExecuteSql(const std::string& sql);
+// The same as QueryInt on the database `dsn` names (a test's own
+// PrivateDatabase), over a connection of its own.
+int64_t QueryIntOn(const std::string& dsn, const std::string& sql);
 
 // A fresh location id, unique across runs.
 std::string UniqueLocation();

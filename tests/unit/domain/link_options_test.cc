@@ -116,11 +116,11 @@ TEST(CheckLinkFitsCalendarTest, WindowMustLieWithinTheHorizon) {
 
 TEST(DeriveLinkTokenTest, IsStablePerSecretAndNameAndShapedLikeAToken) {
   const std::string name = "locations/acme/calendars/intro/oneTimeLinks/abc";
-  const std::string token = DeriveLinkToken("secret-1", name);
+  const std::string token = DeriveLinkToken("secret-1", "acme", name);
   EXPECT_TRUE(IsWellFormedLinkToken(token)) << token;
-  EXPECT_EQ(DeriveLinkToken("secret-1", name), token);
-  EXPECT_NE(DeriveLinkToken("secret-2", name), token);
-  EXPECT_NE(DeriveLinkToken("secret-1", name + "d"), token);
+  EXPECT_EQ(DeriveLinkToken("secret-1", "acme", name), token);
+  EXPECT_NE(DeriveLinkToken("secret-2", "acme", name), token);
+  EXPECT_NE(DeriveLinkToken("secret-1", "acme", name + "d"), token);
 }
 
 TEST(GenerateSecretTest, Is256RandomBitsInHex) {

@@ -12,8 +12,41 @@ namespace {
 
 TEST(SecretsTest, GeneratedTokenIsWellFormed) {
   const std::string token = GenerateLinkToken();
-  EXPECT_EQ(token.size(), static_cast<size_t>(kLinkTokenLength));
+  EXPECT_EQ(token.size(), static_cast<size_t>(kLegacyLinkTokenLength));
   EXPECT_TRUE(IsWellFormedLinkToken(token)) << token;
+}
+
+TEST(SecretsTest, VersionTwoTokenCarriesTheLocationsRoutingKey) {
+  const std::string name = "locations/acme/calendars/intro/oneTimeLinks/abc";
+  const std::string token = DeriveLinkToken("secret-1", "acme", name);
+  ASSERT_EQ(token.size(), static_cast<size_t>(kLinkTokenLength));
+  EXPECT_EQ(token[0], '2');
+  EXPECT_TRUE(IsWellFormedLinkToken(token)) << token;
+  EXPECT_EQ(TokenRoutingKey(token), LocationRoutingKey("acme"));
+  EXPECT_EQ(LocationRoutingKey("acme").size(),
+            static_cast<size_t>(kRoutingKeyBytes));
+  EXPECT_NE(LocationRoutingKey("acme"), LocationRoutingKey("acme2"));
+  // The secret part is the version 1 token of the same link.
+  EXPECT_EQ(token.substr(kLinkTokenLength - kLegacyLinkTokenLength),
+            DeriveLegacyLinkToken("secret-1", name));
+  EXPECT_EQ(TokenRoutingKey(DeriveLegacyLinkToken("secret-1", name)), "");
+}
+
+TEST(SecretsTest, VersionTwoTokenHasOneSpelling) {
+  const std::string token = DeriveLinkToken(
+      "secret-1", "acme", "locations/acme/calendars/intro/oneTimeLinks/abc");
+  std::string other_version = token;
+  other_version[0] = '3';
+  EXPECT_FALSE(IsWellFormedLinkToken(other_version));
+  // The routing key's last character has two unused bits; setting them
+  // would spell the same key another way.
+  std::string respelled = token;
+  const char last = respelled[11];
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  ASSERT_EQ(alphabet.find(last) & 3, 0u);  // the canonical spelling
+  respelled[11] = alphabet[alphabet.find(last) | 1];
+  EXPECT_FALSE(IsWellFormedLinkToken(respelled));
 }
 
 TEST(SecretsTest, GeneratedTokenCarriesTwentyFourRandomBytes) {
@@ -37,11 +70,15 @@ TEST(SecretsTest, RejectsTokenOfWrongLength) {
   EXPECT_FALSE(IsWellFormedLinkToken(""));
   EXPECT_FALSE(IsWellFormedLinkToken(std::string(kLinkTokenLength - 1, 'a')));
   EXPECT_FALSE(IsWellFormedLinkToken(std::string(kLinkTokenLength + 1, 'a')));
+  EXPECT_FALSE(
+      IsWellFormedLinkToken(std::string(kLegacyLinkTokenLength - 1, 'a')));
+  EXPECT_FALSE(
+      IsWellFormedLinkToken(std::string(kLegacyLinkTokenLength + 1, 'a')));
 }
 
 TEST(SecretsTest, RejectsTokenWithCharactersOutsideAlphabet) {
   for (char c : {'+', '/', '=', ' ', '.', '\0', '\xff'}) {
-    std::string token(kLinkTokenLength, 'a');
+    std::string token(kLegacyLinkTokenLength, 'a');
     token[10] = c;
     EXPECT_FALSE(IsWellFormedLinkToken(token)) << static_cast<int>(c);
   }
