@@ -3,8 +3,9 @@
 # the text-format requests below, so the binary seeds stay reviewable and can
 # be remade when the protos change. Each seed is the selector byte of its
 # request type (the fuzzer's kTargets index) followed by the request as
-# protoc encodes it. The seeds of dsn_fuzzer, access_policy_fuzzer and
-# page_token_fuzzer are plain text files, kept by hand.
+# protoc encodes it; free_slots_fuzzer's pair a range with a calendar. The
+# seeds of dsn_fuzzer, access_policy_fuzzer and page_token_fuzzer are plain
+# text files, kept by hand.
 #
 # Usage: bash fuzz/make_seeds.sh
 set -euo pipefail
@@ -24,6 +25,28 @@ seed() {
       protos/scheduling/v1/calendar_service.proto \
       protos/scheduling/v1/one_time_link_service.proto
   } >"$out"
+}
+
+# free_pair TARGET NAME < two text-format requests separated by a line "--":
+# a ListFreeSlotsRequest and a CreateCalendarRequest, as free_slots_fuzzer
+# reads them (the first one's length in a byte, it, then the second).
+free_pair() {
+  local target="$1" name="$2" text range calendar
+  text="$(cat)"
+  range="$(mktemp)"
+  calendar="$(mktemp)"
+  sed '/^--$/,$d' <<<"$text" | protoc -I protos -I /usr/include \
+    --encode=scheduling.v1.ListFreeSlotsRequest \
+    protos/scheduling/v1/calendar_service.proto >"$range"
+  sed '0,/^--$/d' <<<"$text" | protoc -I protos -I /usr/include \
+    --encode=scheduling.v1.CreateCalendarRequest \
+    protos/scheduling/v1/calendar_service.proto >"$calendar"
+  mkdir -p "fuzz/corpus/$target"
+  {
+    printf "\\x$(printf %02x "$(stat -c %s "$range")")"
+    cat "$range" "$calendar"
+  } >"fuzz/corpus/$target/$name"
+  rm -f "$range" "$calendar"
 }
 
 # 2026-01-02T09:00:00Z and a day later, after the fuzzers' fixed "now".
@@ -178,6 +201,49 @@ parent: "locations/acme" cursor: "ZXZlbnRzOnYxOmFjbWU6Nw==" page_size: 10
 EOF
 seed $t watch_one_time_link_events 5 WatchOneTimeLinkEventsRequest <<EOF
 parent: "locations/acme"
+EOF
+
+# free_slots_fuzzer: ranges across DST changes (London's on 2026-03-29,
+# Lord Howe's half hour on 2026-04-05) and the calendar types.
+t=free_slots_fuzzer
+free_pair $t event_london_dst <<EOF
+start_time { seconds: 1774224000 } end_time { seconds: 1775347200 }
+--
+parent: "locations/acme"
+calendar { display_name: "Intro call" slug: "intro-call" duration { seconds: 1800 }
+  time_zone: "Europe/London" slot_interval { seconds: 900 } buffer_before { seconds: 300 }
+  buffer_after { seconds: 600 } minimum_notice { seconds: 3600 } max_bookings_per_day: 8
+  weekly_hours { day_of_week: SUNDAY start_time { hours: 0 } end_time { hours: 24 } }
+  weekly_hours { day_of_week: MONDAY start_time { hours: 9 } end_time { hours: 17 } }
+  date_overrides { date { year: 2026 month: 3 day: 30 }
+    open_intervals { start_time { hours: 1 } end_time { hours: 3 } } } }
+EOF
+free_pair $t service_lord_howe <<EOF
+start_time { seconds: 1775174400 } end_time { seconds: 1775606400 }
+time_zone: "Australia/Lord_Howe" duration { seconds: 3600 }
+--
+parent: "locations/acme"
+calendar { display_name: "Consultation" slug: "consult" duration { seconds: 1800 }
+  time_zone: "Australia/Lord_Howe" calendar_type: SERVICE booking_horizon_days: 120
+  allowed_durations { seconds: 1800 } allowed_durations { seconds: 3600 }
+  weekly_hours { day_of_week: SUNDAY start_time { hours: 0 } end_time { hours: 24 } } }
+EOF
+free_pair $t round_robin_week <<EOF
+start_time { seconds: $start } end_time { seconds: $end }
+--
+parent: "locations/acme"
+calendar { display_name: "Sales team" slug: "sales" duration { seconds: 3600 }
+  time_zone: "America/New_York" calendar_type: ROUND_ROBIN
+  team_members: "zoe" team_members: "adam"
+  weekly_hours { day_of_week: FRIDAY start_time { hours: 8 } end_time { hours: 24 } } }
+EOF
+free_pair $t class_default_range <<EOF
+--
+parent: "locations/acme"
+calendar { display_name: "Yoga class" slug: "yoga" duration { seconds: 5400 }
+  time_zone: "Asia/Kolkata" calendar_type: CLASS_BOOKING seats_per_slot: 12
+  team_members: "coach"
+  weekly_hours { day_of_week: SATURDAY start_time { hours: 7 } end_time { hours: 9 } } }
 EOF
 
 echo "seeds written under fuzz/corpus/"
