@@ -17,7 +17,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libmysqlcppconn-dev libssl-dev libtcmalloc-minimal4
   prometheus-cpp-dev nlohmann-json3-dev libcpp-httplib-dev curl
-  mariadb-server mariadb-client
+  mariadb-server mariadb-client galera-4 rsync
   grpc-proto
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   tzdata clang-format
