@@ -3,7 +3,8 @@
 # a warnings-as-errors build of every target (tests and benchmarks included),
 # proto lint, the Kubernetes manifests (rendered and validated offline), the
 # whole test suite against a private MariaDB started in a fresh temporary
-# directory, the booking page in a real browser (browser-test.sh), the tests
+# directory, the booking page in a real browser (browser-test.sh), the
+# cross-node tests on a 3-node Galera cluster (galera.sh), the tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer and the race tests
 # under ThreadSanitizer (sanitize.sh), every fuzzer for a bounded time
 # (fuzz.sh), and the container image (built and smoke-tested). Each stage
@@ -102,6 +103,11 @@ ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 600
 log "browser tests (scripts/browser-test.sh: the booking page in Chromium)"
 # The same private database; screenshots and logs in build/browser-artifacts.
 PRIVATE_DB_DIR="$db_dir" bash "$repo/scripts/browser-test.sh" build
+
+# A 3-node Galera cluster of its own in a temporary directory, a server per
+# node, the cross-node tests and a 30 s write load (about a minute in all).
+log "galera: 3-node cluster, a server per node, cross-node tests (scripts/galera.sh)"
+bash "$repo/scripts/galera.sh" build
 
 # Own build directories (build-asan/, build-tsan/, build-fuzz/); the
 # sanitized tests use the same private database.

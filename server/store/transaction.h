@@ -49,7 +49,11 @@ inline constexpr absl::Duration kAcquireTimeout = absl::Seconds(5);
 
 // How many times a transaction runs at most when it keeps losing
 // deadlocks or certification (fewer when the call's deadline comes first).
-inline constexpr int kMaxTransactionAttempts = 10;
+// The call's deadline is the real bound; this one stops a livelock of
+// calls without a deadline, after at most about 2 s of pauses. On a Galera
+// cluster under a write load on one location, 10 runs still left 1 to 3.5 %
+// of calls ABORTED; 25 left under 0.1 % (BUILD.md, the Galera suite).
+inline constexpr int kMaxTransactionAttempts = 25;
 
 // The pause before rerun n (n = 1, 2, ...) is drawn uniformly from
 // [d/2, d] with d = min(kRetryBackoffBase * 2^(n-1), kRetryBackoffCap):
