@@ -110,7 +110,7 @@ TEST_F(StatementDeadlineTest, AStatementBlockedOnALockEndsAtTheDeadline) {
   // Cut off at the deadline (the limit is the remaining time rounded down),
   // not after the 10 s lock wait timeout.
   EXPECT_GE(took, budget - absl::Milliseconds(150));
-  EXPECT_LT(took, budget + absl::Milliseconds(900)) << took;
+  EXPECT_LT(took, budget + absl::Seconds(2)) << took;
   holder.Release();
   EXPECT_EQ(QueryInt("SELECT version " + row), version_before);
 
@@ -148,7 +148,7 @@ TEST_F(StatementDeadlineTest, AReadEndsAtTheDeadline) {
   }
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
   EXPECT_EQ(std::string(status.message()), store::kStatementDeadlineMessage);
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1500));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(2500));
 }
 
 TEST_F(StatementDeadlineTest, ABookingBlockedOnALockedLinkWritesNothing) {
@@ -214,7 +214,7 @@ TEST_F(StatementDeadlineTest, ABookingBlockedOnALockedLinkWritesNothing) {
   // ...and gives up at the call's deadline (max_statement_time), rolling
   // back and freeing the link, while we still hold the calendar: the 10 s
   // lock wait timeout would keep it waiting until start + 10 s.
-  const absl::Time give_up = start + budget + absl::Seconds(1);
+  const absl::Time give_up = start + budget + absl::Seconds(2);
   while (held && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(20));  // polling the database
     held = link_held();
