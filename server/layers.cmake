@@ -65,6 +65,7 @@ add_library(scheduling_store
   store/calendar_store.cc
   store/connection_pool.cc
   store/dsn.cc
+  store/event_sequencer.cc
   store/link_store.cc
   store/migrations.cc
   store/rows.cc

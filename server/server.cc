@@ -120,9 +120,18 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
         "creations only get their token back from this process");
     options.token_secret = domain::GenerateSecret();
   }
+  server->sequencer_ = std::make_unique<store::EventSequencer>(
+      *server->pool_, options.sequencer);
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
-      *server->link_store_, *server->booking_store_, options.public_base_url,
-      options.token_secret, options.clock, *server->metrics_, *server->gate_);
+      *server->link_store_, *server->booking_store_, *server->sequencer_,
+      options.public_base_url, options.token_secret, options.clock,
+      *server->metrics_, *server->gate_);
+  // Numbered events wake this server's watchers at once. The sequencer
+  // stops (Shutdown) before the service goes.
+  api::OneTimeLinkServiceImpl* link_service = server->link_service_.get();
+  server->sequencer_->Start([link_service](const std::string& location_id) {
+    link_service->EventsNumbered(location_id);
+  });
 
   // Reflection clients (buf curl, grpcurl) can only list the health
   // service if its descriptors are linked in: reference one.
@@ -198,6 +207,8 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
 
 SchedulingServer::~SchedulingServer() {
   if (!shut_down_ && server_ != nullptr) Shutdown(absl::ZeroDuration());
+  // Start may have failed after starting it.
+  if (sequencer_ != nullptr) sequencer_->Stop();
   health_.reset();  // joins its thread before the pools go
 }
 
@@ -219,6 +230,8 @@ void SchedulingServer::Shutdown(absl::Duration grace, absl::Duration delay) {
   link_service_->StopWatchers();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   if (health_server_ != nullptr) health_server_->Shutdown();
+  // No call writes events any more: number what they left, then stop.
+  sequencer_->Stop();
 }
 
 void SchedulingServer::Wait() {

@@ -23,6 +23,7 @@
 #include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
 #include "server/store/connection_pool.h"
+#include "server/store/event_sequencer.h"
 #include "server/store/link_store.h"
 
 namespace scheduling {
@@ -77,6 +78,11 @@ struct ServerOptions {
   // trying in the background, reporting NOT_SERVING meanwhile (what a
   // server in a cluster does, where the database may come up later).
   absl::Duration startup_timeout = absl::Seconds(30);
+  // The link event sequencer (store/event_sequencer.h): batch size, sweep
+  // interval, deadline of its work; `enabled = false` leaves the events
+  // this server writes unnumbered until another server's sweep finds
+  // them (tests: a server that dies before numbering).
+  store::SequencerOptions sequencer;
   // The current time; tests may pin it.
   api::Clock clock = [] { return absl::Now(); };
 };
@@ -126,6 +132,7 @@ class SchedulingServer {
   std::unique_ptr<store::CalendarStore> calendar_store_;
   std::unique_ptr<store::BookingStore> booking_store_;
   std::unique_ptr<store::LinkStore> link_store_;
+  std::unique_ptr<store::EventSequencer> sequencer_;
   std::unique_ptr<api::CalendarServiceImpl> calendar_service_;
   std::unique_ptr<api::OneTimeLinkServiceImpl> link_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -31,10 +31,12 @@ domain::Actor ActorOf(const auth::Caller& caller) {
 
 OneTimeLinkServiceImpl::OneTimeLinkServiceImpl(
     store::LinkStore& links, store::BookingStore& bookings,
-    std::string public_base_url, std::string token_secret, Clock clock,
-    observability::Metrics& metrics, const auth::Gate& gate)
+    store::EventSequencer& sequencer, std::string public_base_url,
+    std::string token_secret, Clock clock, observability::Metrics& metrics,
+    const auth::Gate& gate)
     : links_(links),
       bookings_(bookings),
+      sequencer_(sequencer),
       public_base_url_(std::move(public_base_url)),
       token_secret_(std::move(token_secret)),
       clock_(std::move(clock)),
@@ -86,7 +88,7 @@ grpc::Status OneTimeLinkServiceImpl::CreateOneTimeLink(
   if (!created.ok()) return ToGrpcStatus(created.status());
   if (created->front().created) {
     metrics_.LinksCreated(1);
-    notifier_.Notify(input->calendar.location_id);
+    sequencer_.Wake(input->calendar.location_id);
   }
   CreatedLinkToProto(created->front(), now, response);
   return grpc::Status::OK;
@@ -108,7 +110,7 @@ grpc::Status OneTimeLinkServiceImpl::BatchCreateOneTimeLinks(
       input->calendar.location_id, input->calendar.calendar_id,
       std::move(input->links), /*batch=*/true, ActorOf(*caller), now);
   if (!created.ok()) return ToGrpcStatus(created.status());
-  notifier_.Notify(input->calendar.location_id);
+  sequencer_.Wake(input->calendar.location_id);
   metrics_.LinksCreated(static_cast<int>(std::count_if(
       created->begin(), created->end(),
       [](const store::LinkWithCalendar& link) { return link.created; })));
@@ -191,6 +193,12 @@ grpc::Status OneTimeLinkServiceImpl::ListOneTimeLinkEvents(
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<EventsInput> input = ValidateListOneTimeLinkEvents(*request);
   if (!input.ok()) return ToGrpcStatus(input.status());
+  // Read-your-writes: number what was committed before this call (any
+  // server's) first. If that fails the list holds what is numbered, and
+  // the rest follows in a later call (the sequencer's thread retries).
+  if (!sequencer_.CatchUp(input->location_id).ok()) {
+    metrics_.EventSequencerFailed();
+  }
   absl::StatusOr<std::vector<domain::LinkEvent>> events =
       links_.ListEvents(input->location_id, input->after_seq, input->page_size);
   if (!events.ok()) return ToGrpcStatus(events.status());
@@ -215,9 +223,14 @@ grpc::Status OneTimeLinkServiceImpl::WatchOneTimeLinkEvents(
   int64_t after = input->after_seq;
   metrics_.WatchStreamOpened();
   absl::Cleanup closed = [this] { metrics_.WatchStreamClosed(); };
-  // Read the generation before the outbox: an event committed after the
+  // Read the generation before the outbox: an event numbered after the
   // read below bumps it, so the wait cannot miss it.
   uint64_t generation = notifier_.Generation(input->location_id);
+  // As ListOneTimeLinkEvents: what was committed before the call is in
+  // the first read; later events come as the sequencer numbers them.
+  if (!sequencer_.CatchUp(input->location_id).ok()) {
+    metrics_.EventSequencerFailed();
+  }
   while (!context->IsCancelled() && !notifier_.stopped()) {
     absl::StatusOr<std::vector<domain::LinkEvent>> events =
         links_.ListEvents(input->location_id, after, kWatchBatch);
@@ -366,7 +379,7 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   }
   metrics_.LinkUsed();
   metrics_.BookingCreated("one_time_link");
-  notifier_.Notify(booking->location_id);
+  sequencer_.Wake(booking->location_id);
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -384,7 +397,7 @@ grpc::Status OneTimeLinkServiceImpl::RevokeOneTimeLink(
       links_.Revoke(name->location_id, name->calendar_id, name->link_id,
                     ActorOf(*caller), now);
   if (!link.ok()) return ToGrpcStatus(link.status());
-  notifier_.Notify(name->location_id);
+  sequencer_.Wake(name->location_id);
   OneTimeLinkToProto(link->link, now, response);
   LinkOptionsToProto(link->link, response);
   return grpc::Status::OK;

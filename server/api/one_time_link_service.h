@@ -16,22 +16,32 @@
 #include "server/domain/names.h"
 #include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
+#include "server/store/event_sequencer.h"
 #include "server/store/link_store.h"
 
 namespace scheduling::api {
 
-// How often a watcher re-reads the outbox when this server saw no new
-// event: events committed through other replicas arrive this late at most.
+// How often a watcher re-reads the outbox when this server numbered no new
+// event: events that other replicas' sequencers number arrive this late
+// at most (those this server's sequencer numbers wake it at once).
 inline constexpr absl::Duration kWatchPollInterval = absl::Milliseconds(500);
 
 class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
  public:
   // `public_base_url` prefixes every link URL, e.g. "https://book.example";
   // `token_secret` derives link tokens (secrets.h: DeriveLinkToken).
+  // `sequencer` numbers the events that link writes leave as drafts; the
+  // server runs it and calls EventsNumbered after each of its passes.
   OneTimeLinkServiceImpl(store::LinkStore& links, store::BookingStore& bookings,
+                         store::EventSequencer& sequencer,
                          std::string public_base_url, std::string token_secret,
                          Clock clock, observability::Metrics& metrics,
                          const auth::Gate& gate);
+
+  // Events of `location_id` got their seqs: wakes its watchers.
+  void EventsNumbered(const std::string& location_id) {
+    notifier_.Notify(location_id);
+  }
 
   // Ends every WatchOneTimeLinkEvents stream promptly (server shutdown).
   void StopWatchers() { notifier_.Stop(); }
@@ -93,6 +103,7 @@ class OneTimeLinkServiceImpl final : public v1::OneTimeLinkService::Service {
 
   store::LinkStore& links_;
   store::BookingStore& bookings_;
+  store::EventSequencer& sequencer_;
   const std::string public_base_url_;
   const std::string token_secret_;
   Clock clock_;

@@ -129,7 +129,20 @@ struct Metrics::Families {
                           .Name("scheduling_watch_streams_open")
                           .Help("WatchOneTimeLinkEvents streams now open.")
                           .Register(r)
-                          .Add({})) {}
+                          .Add({})),
+        events_sequenced(prometheus::BuildCounter()
+                             .Name("scheduling_link_events_sequenced_total")
+                             .Help("Link events given their seq by this "
+                                   "server's sequencer.")
+                             .Register(r)
+                             .Add({})),
+        sequencer_failures(
+            prometheus::BuildCounter()
+                .Name("scheduling_link_event_sequencer_failures_total")
+                .Help("Sequencing passes or sweeps that failed (retried "
+                      "later; the events wait, callers see no error).")
+                .Register(r)
+                .Add({})) {}
 
   Family<Counter>& rpc_started;
   Family<Counter>& rpc_handled;
@@ -154,6 +167,8 @@ struct Metrics::Families {
   Counter& cache_hits;
   Counter& cache_misses;
   Gauge& watch_streams;
+  Counter& events_sequenced;
+  Counter& sequencer_failures;
 };
 
 Metrics::Metrics()
@@ -236,6 +251,14 @@ void Metrics::FreeSlotCacheLookup(bool hit) {
 void Metrics::WatchStreamOpened() { families_->watch_streams.Increment(); }
 
 void Metrics::WatchStreamClosed() { families_->watch_streams.Decrement(); }
+
+void Metrics::EventsSequenced(int count) {
+  families_->events_sequenced.Increment(count);
+}
+
+void Metrics::EventSequencerFailed() {
+  families_->sequencer_failures.Increment();
+}
 
 absl::StatusOr<std::unique_ptr<MetricsExposer>> MetricsExposer::Start(
     const std::string& listen, const Metrics& metrics) {

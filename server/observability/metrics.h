@@ -90,6 +90,10 @@ class Metrics {
   void FreeSlotCacheLookup(bool hit);
   void WatchStreamOpened();
   void WatchStreamClosed();
+  // Link events numbered by this server's sequencer, and its failed
+  // passes (store/event_sequencer.h).
+  void EventsSequenced(int count);
+  void EventSequencerFailed();
 
   std::shared_ptr<prometheus::Registry> registry() const;
 

@@ -118,45 +118,43 @@ struct NewEvent {
   std::string booking_id;
 };
 
-// Appends events to the location's outbox. Called last in a transaction:
-// the head row it locks orders the location's events by commit, and it is
-// held only for the rest of the transaction.
+// Appends events to the outbox as drafts (migration 0006): unnumbered, so
+// that the write touches no row shared with other links' writes; the
+// sequencer (event_sequencer.h) numbers them after COMMIT. Each event's
+// link must have had its event_count bumped by one in this transaction
+// (or set to 1 by its insertion): the draft takes that number, under the
+// link row's lock, which orders a link's events however their drafts'
+// AUTO_INCREMENT keys come out.
 void AppendEvents(Lease& lease, const std::string& location_id,
                   const std::vector<NewEvent>& events,
                   const domain::Actor& actor, absl::Time now) {
   if (events.empty()) return;
-  sql::PreparedStatement& head = lease.Prepare(
-      "INSERT INTO one_time_link_event_heads (location_id, last_seq) VALUES "
-      "(?, ?) ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)");
-  head.setString(1, location_id);
-  head.setInt64(2, static_cast<int64_t>(events.size()));
-  head.executeUpdate();
-  // Each event's seq comes from the head row within the insert itself (no
-  // round trip to read it back): the head's new last_seq minus the events
-  // that follow it. The subquery reads the row this transaction has just
-  // changed and holds, so it sees the new value.
+  // The link's pk and number come from its row within the insert itself
+  // (no round trip): the subqueries read the row this transaction has
+  // just written and holds.
   std::vector<std::string> rows(
       events.size(),
-      "(?, (SELECT last_seq FROM one_time_link_event_heads WHERE "
-      "location_id = ?) - ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "(?, (SELECT pk FROM one_time_links WHERE token_hash = ?), (SELECT "
+      "event_count FROM one_time_links WHERE token_hash = ?), ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?)");
   sql::PreparedStatement& insert = lease.Prepare(absl::StrCat(
-      "INSERT INTO one_time_link_events (location_id, seq, event_type, "
-      "calendar_id, link_id, booking_id, link_state, contact_id, metadata, "
-      "event_time, principal) VALUES ",
+      "INSERT INTO one_time_link_event_drafts (location_id, link_pk, "
+      "link_event_no, event_type, calendar_id, link_id, booking_id, "
+      "link_state, contact_id, metadata, event_time, principal) VALUES ",
       absl::StrJoin(rows, ", ")));
   unsigned i = 1;
-  for (size_t n = 0; n < events.size(); ++n) {
-    const domain::OneTimeLink& link = *events[n].link;
+  for (const NewEvent& event : events) {
+    const domain::OneTimeLink& link = *event.link;
     insert.setString(i++, location_id);
-    insert.setString(i++, location_id);
-    insert.setInt64(i++, static_cast<int64_t>(events.size() - 1 - n));
-    insert.setInt(i++, static_cast<int>(events[n].type));
+    insert.setString(i++, link.token_hash);
+    insert.setString(i++, link.token_hash);
+    insert.setInt(i++, static_cast<int>(event.type));
     insert.setString(i++, link.calendar_id);
     insert.setString(i++, link.link_id);
-    if (events[n].booking_id.empty()) {
+    if (event.booking_id.empty()) {
       insert.setNull(i++, 0);
     } else {
-      insert.setString(i++, events[n].booking_id);
+      insert.setString(i++, event.booking_id);
     }
     insert.setInt(i++, StateColumn(domain::StateAt(link, now)));
     if (link.invitee.contact_id.empty()) {
@@ -208,8 +206,8 @@ bool InsertLink(Lease& lease, int64_t calendar_pk,
       "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
       "max_uses, expire_time, create_time, request_id, contact_id, "
       "invitee_name, invitee_email, invitee_phone, enforce_invitee, "
-      "metadata, earliest_date, latest_date, duration_minutes) VALUES "
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "metadata, earliest_date, latest_date, duration_minutes, event_count) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
   unsigned i = 1;
   insert.setInt64(i++, calendar_pk);
   insert.setString(i++, link.link_id);
@@ -578,8 +576,8 @@ absl::StatusOr<LinkWithCalendar> LinkStore::Revoke(
             break;
         }
         sql::PreparedStatement& update = lease.Prepare(
-            "UPDATE one_time_links SET revoked = 1, revoke_time = ? WHERE pk = "
-            "?");
+            "UPDATE one_time_links SET revoked = 1, revoke_time = ?, "
+            "event_count = event_count + 1 WHERE pk = ?");
         update.setDateTime(1, ToSqlDateTime(now));
         update.setInt64(2, result.link.pk);
         update.executeUpdate();
@@ -670,7 +668,7 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         domain::RecordUse(link, booking->booking_id, now);
         sql::PreparedStatement& use = lease.Prepare(
             "UPDATE one_time_links SET use_count = ?, use_time = ?, "
-            "last_booking_id = ? WHERE pk = ?");
+            "last_booking_id = ?, event_count = event_count + 1 WHERE pk = ?");
         use.setInt(1, link.use_count);
         use.setDateTime(2, ToSqlDateTime(now));
         use.setString(3, booking->booking_id);

@@ -8,8 +8,11 @@
 // (booking_store.h).
 //
 // Every state change (created, used, revoked) appends an event to the
-// outbox in the same transaction, numbered per location without gaps in
-// commit order (see migration 0003).
+// outbox in the same transaction, as an unnumbered draft that touches no
+// row shared with other links (migration 0006); the event sequencer
+// (event_sequencer.h) gives it its place in the location's gapless seq
+// order after COMMIT, keeping each link's events in the order they
+// happened.
 //
 // Thread-safety: thread-safe; every call leases its own connection.
 #ifndef SCHEDULING_SERVER_STORE_LINK_STORE_H_
@@ -107,7 +110,9 @@ class LinkStore {
       absl::string_view location_id, absl::string_view calendar_id,
       absl::string_view link_id);
 
-  // A location's events with seq > after_seq, in order.
+  // A location's numbered events with seq > after_seq, in order (drafts
+  // not yet numbered are not read: EventSequencer::CatchUp first for
+  // read-your-writes).
   absl::StatusOr<std::vector<domain::LinkEvent>> ListEvents(
       absl::string_view location_id, int64_t after_seq, int limit);
 
