@@ -35,10 +35,13 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
 SchedulingServer& Server() { return *g_server; }
 std::shared_ptr<grpc::Channel> Channel() { return *g_channel; }
 
-int64_t QueryInt(const std::string& sql) {
+namespace {
+
+// The integer `sql` selects, on a connection of `pool`.
+int64_t QueryIntIn(store::ConnectionPool& pool, const std::string& sql) {
   int64_t value = -1;
   absl::Status status =
-      store::RunStatements(*g_pool, "test query", [&](store::Lease& lease) {
+      store::RunStatements(pool, "test query", [&](store::Lease& lease) {
         std::unique_ptr<sql::Statement> statement(
             lease.connection().createStatement());
         std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
@@ -48,6 +51,10 @@ int64_t QueryInt(const std::string& sql) {
   EXPECT_TRUE(status.ok()) << status << " for " << sql;
   return value;
 }
+
+}  // namespace
+
+int64_t QueryInt(const std::string& sql) { return QueryIntIn(*g_pool, sql); }
 
 void ExecuteSql(const std::string& sql) {
   absl::Status status =
@@ -68,17 +75,7 @@ int64_t QueryIntOn(const std::string& dsn, const std::string& sql) {
       store::ConnectionPool::Create(*parsed, 1);
   EXPECT_TRUE(pool.ok()) << pool.status();
   if (!pool.ok()) return -1;
-  int64_t value = -1;
-  absl::Status status =
-      store::RunStatements(**pool, "test query", [&](store::Lease& lease) {
-        std::unique_ptr<sql::Statement> statement(
-            lease.connection().createStatement());
-        std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
-        if (rows->next()) value = rows->getInt64(1);
-        return absl::OkStatus();
-      });
-  EXPECT_TRUE(status.ok()) << status << " for " << sql;
-  return value;
+  return QueryIntIn(**pool, sql);
 }
 
 std::string UniqueLocation() { return "it-" + domain::GenerateResourceId(); }
