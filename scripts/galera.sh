@@ -10,9 +10,10 @@
 # certification failures. Everything is stopped and removed at the end,
 # whatever happens.
 #
-# Usage: bash scripts/galera.sh [BUILD_DIR]   (default: build)
+# Usage: bash scripts/galera.sh [BUILD_DIR [GTEST_FLAGS...]]   (default: build)
 #   Builds scheduling_server and galera_tests in BUILD_DIR first (configuring
-#   it like test.sh if it has no CMakeCache.txt).
+#   it like test.sh if it has no CMakeCache.txt); GTEST_FLAGS go to
+#   galera_tests (e.g. --gtest_filter=GaleraExactly* --gtest_repeat=20).
 # Environment:
 #   GALERA_LOAD_SECONDS        length of the write load (default 30)
 #   GALERA_MAX_ABORTED_SHARE   the load's limit on ABORTED calls (default 0.001)
@@ -23,6 +24,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo
 build="${1:-build}"
+shift || true
+gtest_flags=("$@")
 [[ $build == /* ]] || build="$repo/$build"
 readonly build
 readonly timeout_s="${GALERA_TIMEOUT:-120}"
@@ -272,7 +275,7 @@ GALERA_NODE_DSNS="$(join_by_comma "${dsns[@]}")" \
   GALERA_SERVERS="$(join_by_comma "${servers[@]}")" \
   GALERA_SERVER_LOGS="$(join_by_comma "${logs[@]}")" \
   GALERA_API_KEY="$api_key" \
-  "$tests_bin"
+  "$tests_bin" "${gtest_flags[@]}"
 rc=$?
 set -e
 for i in $(seq 1 $nodes); do

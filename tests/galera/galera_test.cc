@@ -428,17 +428,21 @@ TEST(GaleraExactlyOnceTest, OneLinkRacedFromAllNodesIsUsedOnce) {
     v1::OneTimeLink link;
     ASSERT_TRUE(
         CreateLink(*stubs[round % kNodes], calendar.name(), &link).ok());
+    std::vector<v1::Booking> bookings(stubs.size());
     std::vector<grpc::Status> statuses =
         RunTogether(static_cast<int>(stubs.size()), [&](int i) {
-          v1::Booking booking;
           return stubs[i]->BookOneTimeLink(
               Context().get(),
-              BookRequest(link.token(), Slot(round * 16 + i), i), &booking);
+              BookRequest(link.token(), Slot(round * 16 + i), i), &bookings[i]);
         });
     int won = 0;
-    for (const grpc::Status& status : statuses) {
+    std::string winners;  // for the failure message
+    for (size_t i = 0; i < statuses.size(); ++i) {
+      const grpc::Status& status = statuses[i];
       if (status.ok()) {
         ++won;
+        absl::StrAppend(&winners, " node ", i % kNodes + 1, ": ",
+                        bookings[i].name());
       } else {
         EXPECT_TRUE(
             (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
@@ -447,7 +451,8 @@ TEST(GaleraExactlyOnceTest, OneLinkRacedFromAllNodesIsUsedOnce) {
             << Describe(status);
       }
     }
-    EXPECT_EQ(won, 1) << "round " << round;
+    EXPECT_EQ(won, 1) << "round " << round << ", link " << link.name()
+                      << ", winners:" << winners;
   }
   for (int node = 0; node < kNodes; ++node) {
     EXPECT_EQ(
