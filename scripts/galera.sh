@@ -180,6 +180,9 @@ start_node() { # node, extra args...
     --wsrep-node-address="127.0.0.1:${galera_port[i]}"
     --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${galera_port[i]};ist.recv_addr=127.0.0.1:${ist_port[i]};gcache.size=64M"
     --wsrep-sst-method=rsync
+    # Each certification failure and brute-force abort is logged with the
+    # table and key it was on (mariadb.log): where the hot rows are.
+    --wsrep-log-conflicts=ON
     --wsrep-sst-receive-address="127.0.0.1:${sst_port[i]}"
     "${db_user_arg[@]}"
     "$@"
