@@ -120,8 +120,17 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
         "creations only get their token back from this process");
     options.token_secret = domain::GenerateSecret();
   }
+  // The sequencer's thread has a connection of its own: it never waits
+  // behind calls, nor they behind it, and its pool metrics stay apart.
+  store::PoolOptions sequencing;
+  sequencing.size = 1;
+  sequencing.connect_now = false;
+  absl::StatusOr<std::unique_ptr<store::ConnectionPool>> sequencer_pool =
+      store::ConnectionPool::Create(*dsn, sequencing);
+  if (!sequencer_pool.ok()) return sequencer_pool.status();
+  server->sequencer_pool_ = *std::move(sequencer_pool);
   server->sequencer_ = std::make_unique<store::EventSequencer>(
-      *server->pool_, options.sequencer);
+      *server->sequencer_pool_, *server->pool_, options.sequencer);
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
       *server->link_store_, *server->booking_store_, *server->sequencer_,
       options.public_base_url, options.token_secret, options.clock,

@@ -129,6 +129,7 @@ class SchedulingServer {
   std::unique_ptr<observability::MetricsExposer> metrics_exposer_;
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<store::ConnectionPool> probe_pool_;
+  std::unique_ptr<store::ConnectionPool> sequencer_pool_;
   std::unique_ptr<store::CalendarStore> calendar_store_;
   std::unique_ptr<store::BookingStore> booking_store_;
   std::unique_ptr<store::LinkStore> link_store_;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "server/observability/log.h"
 #include "server/store/call_deadline.h"
+#include "server/store/migrations.h"
 #include "server/store/transaction.h"
 
 namespace scheduling::store {
@@ -28,6 +29,8 @@ constexpr int kPassesPerTurn = 8;
 // Passes CatchUp runs at most (a location written faster than it can be
 // numbered is the thread's to follow; the caller reads what is numbered).
 constexpr int kCatchUpPasses = 64;
+// How often the thread checks for the schema before it starts.
+constexpr absl::Duration kSchemaCheckInterval = absl::Milliseconds(250);
 // How often the same kind of failure is logged at most.
 constexpr absl::Duration kFailureLogInterval = absl::Seconds(10);
 
@@ -189,8 +192,9 @@ absl::StatusOr<SequencedBatch> SequenceLocation(ConnectionPool& pool,
   return batch;
 }
 
-EventSequencer::EventSequencer(ConnectionPool& pool, SequencerOptions options)
-    : pool_(pool), options_(options) {}
+EventSequencer::EventSequencer(ConnectionPool& own, ConnectionPool& calls,
+                               SequencerOptions options)
+    : own_(own), calls_(calls), options_(options) {}
 
 EventSequencer::~EventSequencer() { Stop(); }
 
@@ -229,25 +233,25 @@ absl::Status EventSequencer::CatchUp(absl::string_view location_id) {
     if (row->next() && !row->isNull(1)) target = row->getUInt64(1);
     return absl::OkStatus();
   };
-  absl::Status status = RunStatements(pool_, "find link event drafts", newest);
+  absl::Status status = RunStatements(calls_, "find link event drafts", newest);
   if (!status.ok() || !target.has_value()) return status;
   const uint64_t up_to = *target;
   for (int pass = 0; pass < kCatchUpPasses; ++pass) {
     absl::StatusOr<SequencedBatch> batch =
-        SequenceLocation(pool_, location, options_.batch_size);
+        SequenceLocation(calls_, location, options_.batch_size);
     if (!batch.ok()) return batch.status();
     if (batch->numbered > 0) {
-      pool_.metrics().EventsSequenced(batch->numbered);
+      calls_.metrics().EventsSequenced(batch->numbered);
       if (numbered_) numbered_(location);
     }
     if (!batch->more) return absl::OkStatus();
-    status = RunStatements(pool_, "find link event drafts", newest);
+    status = RunStatements(calls_, "find link event drafts", newest);
     if (!status.ok()) return status;
     if (!target.has_value() || *target > up_to) {
       // Still drafts: are any of them old enough to matter?
       bool left = false;
       status =
-          RunStatements(pool_, "find link event drafts", [&](Lease& lease) {
+          RunStatements(calls_, "find link event drafts", [&](Lease& lease) {
             sql::PreparedStatement& select = lease.Prepare(
                 "SELECT 1 FROM one_time_link_event_drafts WHERE location_id = "
                 "? AND pk <= ? LIMIT 1");
@@ -270,11 +274,11 @@ absl::StatusOr<int> EventSequencer::Drain(const std::string& location_id,
   for (int pass = 0; pass < passes; ++pass) {
     CallDeadlineScope deadline(absl::Now() + options_.work_timeout);
     absl::StatusOr<SequencedBatch> batch =
-        SequenceLocation(pool_, location_id, options_.batch_size);
+        SequenceLocation(own_, location_id, options_.batch_size);
     if (!batch.ok()) return batch.status();
     if (batch->numbered > 0) {
       total += batch->numbered;
-      pool_.metrics().EventsSequenced(batch->numbered);
+      calls_.metrics().EventsSequenced(batch->numbered);
       if (numbered_) numbered_(location_id);
     }
     if (!batch->more) return total;
@@ -287,7 +291,7 @@ absl::StatusOr<std::vector<std::string>> EventSequencer::Sweep() {
   CallDeadlineScope deadline(absl::Now() + options_.work_timeout);
   std::vector<std::string> locations;
   absl::Status status =
-      RunStatements(pool_, "sweep link event drafts", [&](Lease& lease) {
+      RunStatements(own_, "sweep link event drafts", [&](Lease& lease) {
         locations.clear();
         uint64_t newest = 0;
         {
@@ -322,7 +326,7 @@ void EventSequencer::Failed(absl::string_view what,
                             const absl::Status& status) {
   // Before the server is ready the pool hands out nothing: not a failure.
   if (!succeeded_once_ && absl::IsUnavailable(status)) return;
-  pool_.metrics().EventSequencerFailed();
+  calls_.metrics().EventSequencerFailed();
   ++failures_unlogged_;
   const absl::Time now = absl::Now();
   if (now - last_failure_log_ < kFailureLogInterval) return;
@@ -334,7 +338,26 @@ void EventSequencer::Failed(absl::string_view what,
   failures_unlogged_ = 0;
 }
 
+bool EventSequencer::AwaitSchema() {
+  while (true) {
+    absl::Status current;
+    {
+      CallDeadlineScope deadline(absl::Now() + options_.work_timeout);
+      current = CheckSchemaCurrent(own_);
+    }
+    if (current.ok()) return true;
+    // Quietly: the health reporter tells about the schema and the
+    // database.
+    absl::MutexLock lock(&mu_);
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                             kSchemaCheckInterval)) {
+      return false;
+    }
+  }
+}
+
 void EventSequencer::Run() {
+  if (!AwaitSchema()) return;
   absl::Time next_sweep = absl::Now();
   while (true) {
     std::vector<std::string> locations;

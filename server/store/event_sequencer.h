@@ -78,7 +78,12 @@ class EventSequencer {
   // events of a location were numbered, to wake its watchers.
   using Numbered = std::function<void(const std::string& location_id)>;
 
-  EventSequencer(ConnectionPool& pool, SequencerOptions options = {});
+  // `own` is the thread's pool (one connection is enough; its pool
+  // metrics stay apart from the callers'); `calls` is the pool of the
+  // calls that CatchUp runs for, whose metrics the sequencer counts in.
+  // The thread starts numbering once the schema is current.
+  EventSequencer(ConnectionPool& own, ConnectionPool& calls,
+                 SequencerOptions options = {});
   ~EventSequencer();  // Stop()
   EventSequencer(const EventSequencer&) = delete;
   EventSequencer& operator=(const EventSequencer&) = delete;
@@ -103,13 +108,16 @@ class EventSequencer {
 
  private:
   void Run();
+  // Waits until the schema is current (false: stopped meanwhile).
+  bool AwaitSchema();
   // Passes over `location_id` until no drafts are left or `passes` ran.
   absl::StatusOr<int> Drain(const std::string& location_id, int passes);
   // Locations with drafts older than the last sweep.
   absl::StatusOr<std::vector<std::string>> Sweep();
   void Failed(absl::string_view what, const absl::Status& status);
 
-  ConnectionPool& pool_;
+  ConnectionPool& own_;
+  ConnectionPool& calls_;
   const SequencerOptions options_;
   Numbered numbered_;
   std::thread thread_;

@@ -34,7 +34,15 @@ struct LoadResult {
   int64_t errors = 0;  // calls that failed
   absl::Duration took;
   std::map<std::string, int> error_codes;
+  int64_t lock_waits = 0;    // InnoDB row lock waits meanwhile
+  int64_t lock_wait_ms = 0;  // and their total time
 };
+
+int64_t GlobalStatus(const std::string& name) {
+  std::vector<std::string> cells =
+      QueryCells("SHOW GLOBAL STATUS LIKE '" + name + "'");
+  return cells.size() == 2 ? std::stoll(cells[1]) : -1;
+}
 
 class LinkEventsLoadTest : public LinkFixture {
  protected:
@@ -63,6 +71,8 @@ class LinkEventsLoadTest : public LinkFixture {
     auto stubs = ConnectedLinkStubs(std::min(workers, 16));
     const absl::Time base = absl::FromUnixSeconds(
         (absl::ToUnixSeconds(absl::Now()) / 3600 + 48) * 3600);
+    const int64_t waits_before = GlobalStatus("Innodb_row_lock_waits");
+    const int64_t wait_ms_before = GlobalStatus("Innodb_row_lock_time");
     std::atomic<int64_t> pairs{0};
     std::atomic<int64_t> errors{0};
     absl::Mutex mu;
@@ -105,15 +115,11 @@ class LinkEventsLoadTest : public LinkFixture {
     result.errors = errors;
     result.took = absl::Now() - start;
     result.error_codes = codes;
+    result.lock_waits = GlobalStatus("Innodb_row_lock_waits") - waits_before;
+    result.lock_wait_ms = GlobalStatus("Innodb_row_lock_time") - wait_ms_before;
     return result;
   }
 };
-
-int64_t GlobalStatus(const std::string& name) {
-  std::vector<std::string> cells =
-      QueryCells("SHOW GLOBAL STATUS LIKE '" + name + "'");
-  return cells.size() == 2 ? std::stoll(cells[1]) : -1;
-}
 
 TEST_F(LinkEventsLoadTest, DISABLED_HotRowsUnderLoad) {
   constexpr int kWorkers = 16;
@@ -168,11 +174,16 @@ TEST_F(LinkEventsLoadTest, DISABLED_Throughput) {
     const LoadResult many = CreateAndBook(in_flight, spread, length);
     const double one_rate = one.pairs / absl::ToDoubleSeconds(one.took);
     const double many_rate = many.pairs / absl::ToDoubleSeconds(many.took);
-    absl::StrAppend(&report, "in flight ", in_flight, ": one location ",
-                    one_rate, " pairs/s (", one.errors,
-                    " errors), 64 locations ", many_rate, " pairs/s (",
-                    many.errors, " errors), ratio ", one_rate / many_rate,
-                    "\n");
+    const auto per_pair = [](int64_t value, const LoadResult& load) {
+      return static_cast<double>(value) / std::max<int64_t>(load.pairs, 1);
+    };
+    absl::StrAppend(
+        &report, "in flight ", in_flight, ": one location ", one_rate,
+        " pairs/s (", one.errors, " errors, ", per_pair(one.lock_waits, one),
+        " row lock waits and ", per_pair(one.lock_wait_ms, one),
+        " ms waited per pair), 64 locations ", many_rate, " pairs/s (",
+        many.errors, " errors, ", per_pair(many.lock_waits, many),
+        " waits per pair), ratio ", one_rate / many_rate, "\n");
     EXPECT_EQ(one.errors, 0) << ::testing::PrintToString(one.error_codes);
     EXPECT_EQ(many.errors, 0) << ::testing::PrintToString(many.error_codes);
   }

@@ -454,12 +454,16 @@ class LinkFixture : public CalendarFixture {
         location_ + "'");
   }
 
-  // one_time_link_events rows of this test's location (or `type` only).
+  // Events of this test's location (or `type` only) that were written:
+  // one_time_link_events rows, numbered, plus the drafts not numbered yet
+  // (event_sequencer.h).
   int64_t EventRows(int type = 0) {
+    const std::string where =
+        " WHERE location_id = '" + location_ + "'" +
+        (type == 0 ? "" : " AND event_type = " + std::to_string(type));
     return QueryInt(
-        "SELECT COUNT(*) FROM one_time_link_events WHERE location_id = '" +
-        location_ + "'" +
-        (type == 0 ? "" : " AND event_type = " + std::to_string(type)));
+        "SELECT (SELECT COUNT(*) FROM one_time_link_events" + where +
+        ") + (SELECT COUNT(*) FROM one_time_link_event_drafts" + where + ")");
   }
 
   // Rows of `table` (with a link_pk or one_time_link_pk column) of `link`.
