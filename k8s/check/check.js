@@ -499,10 +499,11 @@ function checkHpa(o, { fail, named, envValue }) {
   const pool = poolText === undefined ? 16 : Number(poolText);
   const surgeText = (((target.spec || {}).strategy || {}).rollingUpdate || {}).maxSurge;
   const surge = typeof surgeText === 'number' ? surgeText : Math.ceil((spec.maxReplicas * parseInt(surgeText || '25', 10)) / 100);
-  // Each server: its pool plus the health checker's own connection.
-  const need = (spec.maxReplicas + surge) * (pool + 1) + 1;
+  // Each server: its pool plus the health checker's and the event
+  // sequencer's own connections.
+  const need = (spec.maxReplicas + surge) * (pool + 2) + 1;
   if (need > budget) {
-    fail(o, 'db-connections', `(maxReplicas ${spec.maxReplicas} + surge ${surge}) x (SCHEDULING_DB_POOL_SIZE ${pool} + 1 health check) + 1 = ${need} connections > max_connections ${budget}`);
+    fail(o, 'db-connections', `(maxReplicas ${spec.maxReplicas} + surge ${surge}) x (SCHEDULING_DB_POOL_SIZE ${pool} + 1 health check + 1 event sequencer) + 1 = ${need} connections > max_connections ${budget}`);
   }
 }
 
