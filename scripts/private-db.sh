@@ -107,12 +107,23 @@ start() {
     if [[ ! -d $dir/data/mysql ]]; then
       log "initialising $dir/data"
       mkdir -p "$dir/data"
-      if ! mariadb-install-db --no-defaults --datadir="$dir/data" \
-        --auth-root-authentication-method=normal --skip-test-db \
-        >"$dir/install.log" 2>&1; then
+      # Once more from scratch if it fails: on a machine loaded by parallel
+      # sanitizer builds the bootstrap server has been seen to fail once
+      # ("Installation of system tables failed") and succeed right after.
+      local attempt
+      for attempt in 1 2; do
+        if mariadb-install-db --no-defaults --datadir="$dir/data" \
+          --auth-root-authentication-method=normal --skip-test-db \
+          >"$dir/install.log" 2>&1; then
+          break
+        fi
+        grep -i 'error' "$dir/install.log" | head -n 5 >&2 || true
         log_tail "$dir/install.log"
-        die "mariadb-install-db failed"
-      fi
+        ((attempt == 1)) || die "mariadb-install-db failed"
+        log "mariadb-install-db failed; once more in a fresh $dir/data"
+        rm -rf "$dir/data"
+        mkdir -p "$dir/data"
+      done
     fi
 
     local args=(

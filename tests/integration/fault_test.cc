@@ -306,10 +306,14 @@ TEST_F(FaultTest, ADatabaseRestartedUnderLoadLosesNothingAndFailsNoCallAfter) {
 // AddressSanitizer (scripts/sanitize.sh) the server keeps up to 256 MB of
 // freed memory in quarantine to catch use-after-free, and shadow memory on
 // top, so there the bound only catches growth without limit.
+// Threads that have given their quota back linger a moment before they
+// exit, longer in the slower sanitized build.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr int64_t kStormRssLimitMb = 768;
+constexpr int kLingeringThreads = 24;
 #else
 constexpr int64_t kStormRssLimitMb = 150;
+constexpr int kLingeringThreads = 8;
 #endif
 
 TEST_F(FaultTest, ADeadlineStormLeavesTheServerBoundedAndFast) {
@@ -388,9 +392,8 @@ TEST_F(FaultTest, ADeadlineStormLeavesTheServerBoundedAndFast) {
       "RSS at most %lld MB\n",
       calls.load(), threads_before, most_threads, most_serving,
       static_cast<long long>(most_rss_kb / 1024));
-  // (+8: threads that have given their quota back linger a moment before
-  // they exit; measured 33 to 35 here.)
-  EXPECT_LE(most_serving, 16 + 16 + 8);
+  // (Measured 33 to 35 here, 41 under AddressSanitizer.)
+  EXPECT_LE(most_serving, 16 + 16 + kLingeringThreads);
   EXPECT_LE(most_threads, 100);
   EXPECT_LE(most_rss_kb, kStormRssLimitMb * 1024);
 }
