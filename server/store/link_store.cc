@@ -665,23 +665,15 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         if (!booking.ok()) return booking.status();
         booking->one_time_link_id = link.link_id;
         // 5. The use, its audit record and its event, in the same transaction.
-        const int uses_read = link.use_count;
         domain::RecordUse(link, booking->booking_id, now);
-        // The database checks what the decision was made on: the use count
-        // read under the row lock must still be the row's. On one server
-        // the lock makes it so; on a multi-writer cluster, where row locks
-        // are node-local, a write of another node that slipped in between
-        // is caught here (and by certification) instead of being
-        // overwritten, and the whole transaction runs again.
         sql::PreparedStatement& use = lease.Prepare(
-            "UPDATE one_time_links SET use_count = use_count + 1, use_time = "
-            "?, last_booking_id = ?, event_count = event_count + 1 WHERE pk = "
-            "? AND use_count = ?");
-        use.setDateTime(1, ToSqlDateTime(now));
-        use.setString(2, booking->booking_id);
-        use.setInt64(3, link.pk);
-        use.setInt(4, uses_read);
-        if (use.executeUpdate() != 1) ThrowLostRace("link use count changed");
+            "UPDATE one_time_links SET use_count = ?, use_time = ?, "
+            "last_booking_id = ?, event_count = event_count + 1 WHERE pk = ?");
+        use.setInt(1, link.use_count);
+        use.setDateTime(2, ToSqlDateTime(now));
+        use.setString(3, booking->booking_id);
+        use.setInt64(4, link.pk);
+        use.executeUpdate();
         sql::PreparedStatement& audit = lease.Prepare(
             "INSERT INTO one_time_link_uses (link_pk, booking_id, use_time, "
             "invitee_name, invitee_email, caller, on_behalf_of) VALUES (?, ?, "
