@@ -164,6 +164,10 @@ absl::Status RunTransactionAttempts(
 
 }  // namespace
 
+void ThrowLostRace(const char* what) {
+  throw sql::SQLException(what, "40001", kErrDeadlock);
+}
+
 absl::Status SqlErrorToStatus(const sql::SQLException& error,
                               absl::string_view what) {
   const int code = error.getErrorCode();

@@ -67,6 +67,11 @@ inline constexpr char kStatementDeadlineMessage[] =
     "the call's deadline passed before the database answered; nothing was "
     "committed";
 
+// Ends the transaction running as if it had lost a deadlock: it is rolled
+// back and run again (counted as a deadlock retry). For a write whose
+// guard (`WHERE column = value read`) found the row changed.
+[[noreturn]] void ThrowLostRace(const char* what);
+
 // The status for a driver error: lost connection or an unsynced cluster
 // node → UNAVAILABLE, deadlock (or Galera certification failure) or
 // lock-wait timeout → ABORTED (retryable), max_statement_time exceeded →
