@@ -27,6 +27,7 @@
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/held_transaction.h"
 #include "tests/integration/link_fixtures.h"
 
 namespace scheduling::testing {
@@ -52,55 +53,6 @@ std::vector<std::string> Cursors(const std::vector<Event>& events) {
   for (const Event& event : events) out.push_back(event.cursor());
   return out;
 }
-
-// A transaction of the test's own, on a connection of its own, kept open
-// until Release() (or destruction), so that the test can hold row locks
-// while the server works.
-class HeldTransaction {
- public:
-  HeldTransaction() {
-    const char* dsn = std::getenv("SCHEDULING_TEST_DSN");
-    auto parsed = store::ParseDsn(dsn == nullptr ? "" : dsn);
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    if (!parsed.ok()) return;
-    auto pool = store::ConnectionPool::Create(*parsed, 1);
-    EXPECT_TRUE(pool.ok()) << pool.status();
-    if (!pool.ok()) return;
-    pool_ = *std::move(pool);
-    auto lease = pool_->Acquire();
-    EXPECT_TRUE(lease.ok()) << lease.status();
-    if (!lease.ok()) return;
-    lease_ = std::make_unique<store::Lease>(*std::move(lease));
-    Execute("START TRANSACTION");
-  }
-  ~HeldTransaction() { Release(); }
-
-  void Execute(const std::string& sql) {
-    if (lease_ == nullptr) return;
-    try {
-      std::unique_ptr<sql::Statement> statement(
-          lease_->connection().createStatement());
-      if (statement->execute(sql)) {
-        std::unique_ptr<sql::ResultSet> rows(statement->getResultSet());
-        while (rows->next()) {
-        }
-      }
-    } catch (const sql::SQLException& error) {
-      ADD_FAILURE() << sql << ": " << error.what();
-    }
-  }
-
-  // Rolls back: the locks go.
-  void Release() {
-    if (lease_ == nullptr) return;
-    Execute("ROLLBACK");
-    lease_.reset();
-  }
-
- private:
-  std::unique_ptr<store::ConnectionPool> pool_;
-  std::unique_ptr<store::Lease> lease_;
-};
 
 class LinkEventOrderingTest : public LinkFixture {
  protected:

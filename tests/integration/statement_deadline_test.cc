@@ -18,53 +18,11 @@
 #include "server/store/connection_pool.h"
 #include "server/store/dsn.h"
 #include "server/store/transaction.h"
+#include "tests/integration/held_transaction.h"
 #include "tests/integration/link_fixtures.h"
 
 namespace scheduling::testing {
 namespace {
-
-// A connection of the test's own that holds row locks in an open
-// transaction until Release() (or its destruction).
-class LockHolder {
- public:
-  LockHolder() {
-    const char* dsn = std::getenv("SCHEDULING_TEST_DSN");
-    auto parsed = store::ParseDsn(dsn == nullptr ? "" : dsn);
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    if (!parsed.ok()) return;
-    auto pool = store::ConnectionPool::Create(*parsed, 1);
-    EXPECT_TRUE(pool.ok()) << pool.status();
-    if (!pool.ok()) return;
-    pool_ = std::move(*pool);
-    auto lease = pool_->Acquire();
-    EXPECT_TRUE(lease.ok()) << lease.status();
-    if (!lease.ok()) return;
-    lease_ = std::make_unique<store::Lease>(std::move(*lease));
-    statement_.reset(lease_->connection().createStatement());
-    statement_->execute("START TRANSACTION");
-  }
-  ~LockHolder() { Release(); }
-
-  // Locks the rows `select` (a SELECT ... FOR UPDATE) finds; how many.
-  int Lock(const std::string& select) {
-    if (statement_ == nullptr) return 0;
-    std::unique_ptr<sql::ResultSet> rows(statement_->executeQuery(select));
-    int count = 0;
-    while (rows->next()) ++count;
-    return count;
-  }
-
-  void Release() {
-    if (statement_ != nullptr) statement_->execute("ROLLBACK");
-    statement_.reset();
-    lease_.reset();
-  }
-
- private:
-  std::unique_ptr<store::ConnectionPool> pool_;
-  std::unique_ptr<store::Lease> lease_;
-  std::unique_ptr<sql::Statement> statement_;
-};
 
 std::string CalendarIdOf(const v1::Calendar& calendar) {
   return calendar.name().substr(calendar.name().rfind('/') + 1);
@@ -86,8 +44,8 @@ TEST_F(StatementDeadlineTest, AStatementBlockedOnALockEndsAtTheDeadline) {
   auto pool = store::ConnectionPool::Create(*parsed, 1);
   ASSERT_TRUE(pool.ok()) << pool.status();
 
-  LockHolder holder;
-  ASSERT_EQ(holder.Lock("SELECT pk " + row + " FOR UPDATE"), 1);
+  HeldTransaction holder;
+  ASSERT_EQ(holder.Execute("SELECT pk " + row + " FOR UPDATE"), 1);
 
   const absl::Duration budget = absl::Seconds(1);
   const absl::Time start = absl::Now();
@@ -186,8 +144,8 @@ TEST_F(StatementDeadlineTest, ABookingBlockedOnALockedLinkWritesNothing) {
   };
   ASSERT_FALSE(link_held());
 
-  LockHolder holder;
-  ASSERT_EQ(holder.Lock("SELECT pk " + calendar_row + " FOR UPDATE"), 1);
+  HeldTransaction holder;
+  ASSERT_EQ(holder.Execute("SELECT pk " + calendar_row + " FOR UPDATE"), 1);
 
   v1::BookOneTimeLinkRequest request = LinkBookingRequest(
       link.token(), absl::FromUnixSeconds(slot.seconds()), 1);
