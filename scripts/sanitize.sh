@@ -32,19 +32,8 @@ esac
 # Share ccache results across build directories and checkouts (as test.sh).
 export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
 
-started_at=$SECONDS
-stage_at=$SECONDS
-stage=""
-# Ends the stage running (printing its time) and starts the next one.
-log() {
-  if [[ -n $stage ]]; then
-    printf '==> %s: %ds (total %ds)\n' "$stage" $((SECONDS - stage_at)) \
-      $((SECONDS - started_at)) >&2
-  fi
-  stage="$1"
-  stage_at=$SECONDS
-  printf '\n==> %s\n' "$*" >&2
-}
+# log NAME: the stage timer.
+source "$repo/scripts/lib/stages.sh"
 
 db_dir=""
 cleanup() {

@@ -22,19 +22,8 @@ export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
 
 readonly buf="$repo/.local/tools/node_modules/.bin/buf"
 
-started_at=$SECONDS
-stage_at=$SECONDS
-stage=""
-# Ends the stage running (printing its time) and starts the next one.
-log() {
-  if [[ -n $stage ]]; then
-    printf '==> %s: %ds (total %ds)\n' "$stage" $((SECONDS - stage_at)) \
-      $((SECONDS - started_at)) >&2
-  fi
-  stage="$1"
-  stage_at=$SECONDS
-  printf '\n==> %s\n' "$*" >&2
-}
+# log NAME: the stage timer.
+source "$repo/scripts/lib/stages.sh"
 
 db_dir=""
 
