@@ -19,6 +19,7 @@
 #   GALERA_MAX_ABORTED_SHARE   the load's limit on ABORTED calls (default 0.001)
 #   GALERA_KEEP=1              keep the temporary directory (logs) afterwards
 #   GALERA_TIMEOUT             seconds to wait for a node to sync (default 120)
+#   GALERA_GENERAL_LOG=1       each node logs every statement (nodeN/general.log)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -187,6 +188,10 @@ start_node() { # node, extra args...
     "${db_user_arg[@]}"
     "$@"
   )
+  # Every statement of every session (nodeN/general.log), to trace one.
+  if [[ ${GALERA_GENERAL_LOG:-0} == 1 ]]; then
+    args+=(--general-log=ON --general-log-file="$dir/node$i/general.log")
+  fi
   # setsid: a Ctrl-C meant for this script reaches the nodes only through
   # the cleanup, in order.
   setsid "${run_as[@]}" mariadbd "${args[@]}" </dev/null \

@@ -70,8 +70,10 @@ class Metrics {
   void PoolAcquired(absl::Duration waited);
   void PoolAcquireTimedOut();
 
-  // A transaction rerun after `cause`: "deadlock", "lock_wait_timeout" or
-  // "certification" (a multi-writer cluster refused it at COMMIT).
+  // A transaction rerun after `cause`: "deadlock", "lock_wait_timeout",
+  // "certification" (a multi-writer cluster refused it at COMMIT) or
+  // "transaction_lost" (the database ended it before COMMIT without an
+  // error; see store::RunTransaction).
   void TransactionRetried(absl::string_view cause);
   // One unit of store work (its statements and COMMIT, retries included)
   // named by `operation` ("book one-time link").

@@ -52,6 +52,9 @@ struct PooledConnection {
   // The session's max_statement_time in microseconds (0: none), as
   // transaction.cc last set it; a new connection starts with none.
   int64_t statement_time_limit_us = 0;
+  // The session's autocommit, as transaction.cc last set it: off while it
+  // runs transactions, on for single statements; on after the setup.
+  bool autocommit = true;
 };
 
 // Exclusive use of one pooled connection; returns it on destruction.
@@ -67,6 +70,8 @@ class Lease {
   int64_t& statement_time_limit_us() {
     return connection_->statement_time_limit_us;
   }
+  // The session's autocommit as last set (transaction.cc).
+  bool& autocommit() { return connection_->autocommit; }
 
   // The statement for `sql`, prepared on first use. May throw
   // sql::SQLException like every Connector/C++ call.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <random>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -47,7 +48,8 @@ void RollbackQuietly(Lease& lease) {
 // deadlock raised by COMMIT itself cannot come from InnoDB's lock graph
 // (every lock was taken by then): it is a multi-writer cluster (Galera)
 // refusing the transaction at certification.
-const char* RetryCause(int code, bool at_commit) {
+const char* RetryCause(int code, bool at_commit, bool lost) {
+  if (lost) return "transaction_lost";
   if (code == kErrLockWaitTimeout) return "lock_wait_timeout";
   return at_commit ? "certification" : "deadlock";
 }
@@ -64,21 +66,36 @@ bool IsStatementDeadline(int code) {
          (code == kErrQueryInterrupted && absl::Now() >= CurrentCallDeadline());
 }
 
-// Bounds the session's statements by the current call's remaining time
-// (see RunTransaction). A round trip only when the limit changes.
-void BoundStatements(Lease& lease) {
+// Sets the session up for `work`, in one round trip and only when
+// something changes: statements bounded by the call's remaining time (see
+// RunTransaction), and autocommit off for a transaction, on for single
+// statements.
+void PrepareSession(Lease& lease, bool transaction) {
   const absl::Time deadline = CurrentCallDeadline();
   const int64_t limit = StatementTimeLimitMicros(
       deadline == absl::InfiniteFuture() ? absl::InfiniteDuration()
                                          : deadline - absl::Now());
-  if (limit == lease.statement_time_limit_us()) return;
-  // max_statement_time is in seconds with microsecond precision.
-  Execute(lease,
-          absl::StrCat("SET SESSION max_statement_time = ", limit / 1000000,
-                       ".", absl::Dec(limit % 1000000, absl::kZeroPad6))
-              .c_str());
+  std::string assignments;
+  if (limit != lease.statement_time_limit_us()) {
+    // max_statement_time is in seconds with microsecond precision.
+    absl::StrAppend(&assignments, "max_statement_time = ", limit / 1000000, ".",
+                    absl::Dec(limit % 1000000, absl::kZeroPad6));
+  }
+  if (lease.autocommit() == transaction) {
+    absl::StrAppend(&assignments, assignments.empty() ? "" : ", ",
+                    "autocommit = ", transaction ? "0" : "1");
+  }
+  if (assignments.empty()) return;
+  Execute(lease, absl::StrCat("SET SESSION ", assignments).c_str());
   lease.statement_time_limit_us() = limit;
+  lease.autocommit() = !transaction;
 }
+
+// The savepoint each transaction sets first and releases just before its
+// COMMIT: if the database ended the transaction in between, the savepoint
+// went with it (see RunTransaction).
+constexpr char kBeginTransaction[] = "SAVEPOINT scheduling_transaction";
+constexpr char kCheckTransaction[] = "RELEASE SAVEPOINT scheduling_transaction";
 
 // A connection for a call: never waiting past the call's deadline.
 absl::StatusOr<Lease> AcquireForCall(ConnectionPool& pool) {
@@ -115,9 +132,10 @@ absl::Status RunTransactionAttempts(
     if (!lease.ok()) return lease.status();
     bool started = false;
     bool at_commit = false;
+    bool lost = false;
     try {
-      BoundStatements(*lease);
-      Execute(*lease, "START TRANSACTION");
+      PrepareSession(*lease, /*transaction=*/true);
+      Execute(*lease, kBeginTransaction);
       started = true;
       absl::Status status = work(*lease);
       if (!status.ok()) {
@@ -130,6 +148,25 @@ absl::Status RunTransactionAttempts(
         return DeadlinePassed();
       }
       at_commit = true;
+      // The transaction must still be the one this attempt began. A Galera
+      // node that aborts it for a replicated write set should fail the
+      // next statement, but the suite has seen statements run on after
+      // such an abort as if nothing happened (the later ones in a
+      // transaction of their own); a COMMIT would then write half of the
+      // work, decided on reads the abort undid. The savepoint is gone
+      // with the transaction that set it, so its release fails then, and
+      // the whole unit is rolled back and run again.
+      try {
+        Execute(*lease, kCheckTransaction);
+      } catch (const sql::SQLException& error) {
+        if (error.getErrorCode() != kErrSavepointMissing) throw;
+        lost = true;
+        observability::Log(observability::LogLevel::kWarning,
+                           "the database ended a transaction before its "
+                           "COMMIT; running it again")
+            .Add("operation", what);
+        ThrowLostRace("transaction ended before COMMIT");
+      }
       // Only a COMMIT that returns without an error is a success: a
       // certification failure, a lost connection (outcome unknown:
       // UNAVAILABLE) or anything else is reported as such, never as OK.
@@ -155,7 +192,7 @@ absl::Status RunTransactionAttempts(
       // Rerun only if the pause leaves the caller time for the rerun.
       const absl::Duration pause = RetryBackoff(attempt);
       if (absl::Now() + pause >= CurrentCallDeadline()) break;
-      pool.metrics().TransactionRetried(RetryCause(code, at_commit));
+      pool.metrics().TransactionRetried(RetryCause(code, at_commit, lost));
       absl::SleepFor(pause);
     }
   }
@@ -208,7 +245,7 @@ absl::Status RunStatements(ConnectionPool& pool, absl::string_view what,
   const absl::Time start = absl::Now();
   absl::Status status;
   try {
-    BoundStatements(*lease);
+    PrepareSession(*lease, /*transaction=*/false);
     status = work(*lease);
   } catch (const sql::SQLException& error) {
     if (IsConnectionLost(error.getErrorCode())) lease->MarkBroken();

@@ -37,6 +37,8 @@ inline constexpr int kErrStatementTimeout = 1969;
 // ER_UNKNOWN_COM_ERROR, which Galera returns while a node is not synced
 // ("WSREP has not yet prepared node for application use").
 inline constexpr int kErrNodeNotReady = 1047;
+// ER_SP_DOES_NOT_EXIST: a savepoint that is not (or no longer) there.
+inline constexpr int kErrSavepointMissing = 1305;
 
 // What callers are told when the database cannot be reached (the detail
 // goes to the log).
