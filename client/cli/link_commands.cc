@@ -281,12 +281,13 @@ absl::StatusOr<scheduling::v1::OneTimeLink> LinkOptionsFromFlags(
         absl::StrCat("--invitee_phone \"", invitee.phone(),
                      "\" is not E.164 like +14155550100"));
   }
-  if (invitee.ByteSizeLong() == 0) link.clear_invitee();
   link.set_enforce_invitee(absl::GetFlag(FLAGS_enforce_invitee));
   if (link.enforce_invitee() && invitee.email().empty()) {
     return absl::InvalidArgumentError(
         "--enforce_invitee needs --invitee_email to enforce");
   }
+  // Last: clearing deletes what `invitee` refers to.
+  if (invitee.ByteSizeLong() == 0) link.clear_invitee();
 
   if (absl::Status status = ParseMetadata(call, link.mutable_metadata());
       !status.ok()) {
