@@ -431,10 +431,8 @@ for bin in scheduling_server schedctl; do
     cat "$help_out" >&9
     die "$bin --help failed in the image (status $rc, output above)"
   fi
-  [[ $bin == scheduling_server ]] && cp "$help_out" "$work_dir/server-help.txt"
   log "$bin --help: ok"
 done
-server_help="$(cat "$work_dir/server-help.txt")"
 
 # Where the server's container may write: its upper (writable) overlay
 # layer. Anything the server leaves there would fail on a read-only root
@@ -523,21 +521,15 @@ if ! in_image "${client_env[@]}" "$client_ctr" -- /usr/local/bin/schedctl --serv
 fi
 log "demo: ok ($(grep -c . "$work_dir/demo.txt") lines, location $location)"
 
-# Metrics: required once the server knows SCHEDULING_METRICS_LISTEN (its
-# --help names each flag's variable); until then only tried.
-metrics_required=false
-grep -q SCHEDULING_METRICS_LISTEN <<<"$server_help" && metrics_required=true
-if curl -fsS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" >"$work_dir/metrics.txt" 2>"$work_dir/curl.txt"; then
-  grep -q '^# TYPE ' "$work_dir/metrics.txt" ||
-    die "/metrics answered but not in the Prometheus text format"
-  log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(awk '/^grpc_server_handled_total/ && !found { print; found = 1 }' "$work_dir/metrics.txt")"
-elif [[ $metrics_required == true ]]; then
+# Metrics: the server serves them where SCHEDULING_METRICS_LISTEN says.
+if ! curl -fsS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" >"$work_dir/metrics.txt" 2>"$work_dir/curl.txt"; then
   cat "$work_dir/curl.txt" >&9
   show_server_log
-  die "the server takes SCHEDULING_METRICS_LISTEN but 127.0.0.1:$metrics_port/metrics did not answer"
-else
-  log "metrics: SKIPPED, this server has no SCHEDULING_METRICS_LISTEN yet ($(cat "$work_dir/curl.txt"))"
+  die "127.0.0.1:$metrics_port/metrics (SCHEDULING_METRICS_LISTEN) did not answer"
 fi
+grep -q '^# TYPE ' "$work_dir/metrics.txt" ||
+  die "/metrics answered but not in the Prometheus text format"
+log "metrics: /metrics serves $(grep -c '^# TYPE ' "$work_dir/metrics.txt") metric families, e.g. $(awk '/^grpc_server_handled_total/ && !found { print; found = 1 }' "$work_dir/metrics.txt")"
 
 # Stop: SIGTERM to the server process (as a container runtime sends it),
 # which must drain and exit 0 within its grace period; buildah run then
@@ -567,26 +559,17 @@ if ((rc != 0)); then
 fi
 log "SIGTERM: exited 0 after $(fmt_s $(($(now_us) - stop_start)))"
 
-# Logs: JSON lines once the server writes JSON (SCHEDULING_LOG_FORMAT=json
-# is the image's default); required once its --help names
-# SCHEDULING_LOG_FORMAT or any line is JSON, until then only reported.
-json_required=false
-grep -q SCHEDULING_LOG_FORMAT <<<"$server_help" && json_required=true
+# Logs: JSON lines only (SCHEDULING_LOG_FORMAT=json is the image's default).
 [[ -s $server_log ]] || die "the server wrote no log at all"
 json_lines="$(jq -R -c 'try fromjson catch null | select(type == "object")' "$server_log" | grep -c . || true)"
 total_lines="$(grep -c . "$server_log" || true)"
-((json_lines > 0)) && json_required=true
-if [[ $json_required == true ]]; then
-  bad="$(jq -R -r 'select((try fromjson catch null | type) != "object")' "$server_log" | grep . || true)"
-  if [[ -n $bad ]]; then
-    log "lines that are not JSON objects:"
-    head -n 20 <<<"$bad" | sed 's/^/      /' >&9
-    die "the server's log is not JSON lines ($json_lines of $total_lines lines are)"
-  fi
-  log "logs: $total_lines lines, all JSON objects, e.g. $(head -n1 "$server_log" | cut -c1-200)"
-else
-  log "logs: SKIPPED, this server writes text logs yet ($total_lines lines, none JSON; e.g. \"$(head -n1 "$server_log")\")"
+bad="$(jq -R -r 'select((try fromjson catch null | type) != "object")' "$server_log" | grep . || true)"
+if [[ -n $bad ]]; then
+  log "lines that are not JSON objects:"
+  head -n 20 <<<"$bad" | sed 's/^/      /' >&9
+  die "the server's log is not JSON lines ($json_lines of $total_lines lines are)"
 fi
+log "logs: $total_lines lines, all JSON objects, e.g. $(head -n1 "$server_log" | cut -c1-200)"
 
 # Nothing written to the container's filesystem (as under a read-only root
 # filesystem; buildah run has no read-only option, so this compares the

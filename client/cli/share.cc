@@ -14,14 +14,13 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/booking_page/routes.h"
+#include "client/cli/common_flags.h"
 #include "client/cli/output.h"
 #include "client/cli/proto_time.h"
 #include "scheduling/client/error_details.h"
 
-// Defined in schedctl.cc with the other commands' flags.
-ABSL_DECLARE_FLAG(std::string, calendar);
+// Defined in link_commands.cc with the other link options.
 ABSL_DECLARE_FLAG(absl::Duration, expire_in);
-ABSL_DECLARE_FLAG(std::string, request_id);
 
 namespace {
 

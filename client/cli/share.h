@@ -15,8 +15,8 @@
 namespace scheduling::cli {
 
 // The synopsis of `share` in schedctl's usage text. A string_view, not a
-// char array: schedctl's command table is constexpr, and GCC under
-// -fsanitize=undefined cannot constant-fold the null check that
+// char array: the command table (calendar_commands.cc) is constexpr, and GCC
+// under -fsanitize=undefined cannot constant-fold the null check that
 // absl::string_view's constructor makes on an array's address.
 inline constexpr absl::string_view kShareSynopsis =
     "--calendar=CALENDAR [--page_url=URL] [--new_link [--expire_in=48h] "

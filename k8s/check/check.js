@@ -9,8 +9,11 @@
 //      rejects with strict field validation; the schemas themselves allow
 //      them).
 //   3. policy: the project's rules (probes, resources, security context,
-//      pinned images, secrets only from Secrets, shutdown timing, and that
-//      every reference between objects resolves).
+//      pinned images, secrets only from Secrets, shutdown timing, that every
+//      reference between objects resolves, that access policies parse as the
+//      server parses them, and that the server's clients in the render can
+//      reach it: through its NetworkPolicy, and with TLS client credentials
+//      and an identity the access policy knows where the render serves mTLS).
 //
 // Usage:
 //   node check.js --modules DIR [--expect FILE] NAME=RENDERED.yaml ...
@@ -286,7 +289,13 @@ function checkRender(objects, expect) {
       }
     }
     if (o.kind === 'Secret') checkDsnTarget(o, { fail, objects, named });
+    if (o.kind === 'ConfigMap' && o.data && typeof o.data[POLICY_KEY] === 'string') {
+      for (const message of accessPolicyProblems(o.data[POLICY_KEY])) fail(o, 'access-policy', `${POLICY_KEY}: ${message}`);
+    }
   }
+
+  // 6a. The server's clients in this render.
+  checkClients(objects, expect, { fail, named, envValue });
 
   // 6. Expected objects and the server's minimum count.
   for (const want of expect.requireObjects || []) {
@@ -543,6 +552,293 @@ function checkDsnTarget(o, { fail, objects, named }) {
 }
 
 // ---------------------------------------------------------------------------
+// Access policies (protos/scheduling/auth/v1/access_policy.proto)
+
+const POLICY_KEY = 'policy.json';
+const POLICY_CONFIGMAP = 'scheduling-access-policy';
+
+// The permission names the server knows, read from its one table
+// (server/auth/permissions.cc, kNames), so that this check cannot drift.
+let knownPermissions;
+function permissionNames() {
+  if (knownPermissions) return knownPermissions;
+  const file = path.join(__dirname, '..', '..', 'server', 'auth', 'permissions.cc');
+  const text = fs.readFileSync(file, 'utf8');
+  const table = /kNames\[\]\s*=\s*\{([\s\S]*?)\};/.exec(text);
+  if (!table) throw new Error(`${file}: no kNames table`);
+  knownPermissions = new Set([...table[1].matchAll(/Permission::k\w+,\s*"([^"]+)"/g)].map((m) => m[1]));
+  if (!knownPermissions.size) throw new Error(`${file}: no permission names in kNames`);
+  return knownPermissions;
+}
+
+// What AccessPolicy::Parse (server/auth/access_policy.cc) would refuse:
+// protobuf's JSON parser with unknown fields rejected (either spelling of a
+// field name), then the server's own validation. An empty list: it loads.
+function accessPolicyProblems(text) {
+  const problems = [];
+  let policy;
+  try {
+    policy = JSON.parse(text);
+  } catch (e) {
+    return [`not JSON: ${e.message}`];
+  }
+  const FIELDS = {
+    AccessPolicy: { roles: 'roles', principals: 'principals' },
+    Role: { name: 'name', permissions: 'permissions' },
+    Principal: {
+      name: 'name', certificateIdentities: 'certificateIdentities', certificate_identities: 'certificateIdentities',
+      apiKeySha256: 'apiKeySha256', api_key_sha256: 'apiKeySha256', grants: 'grants',
+    },
+    Grant: { role: 'role', locations: 'locations' },
+  };
+  const REPEATED = new Set(['roles', 'principals', 'permissions', 'certificateIdentities', 'apiKeySha256', 'grants', 'locations']);
+  // One message: known fields only, under one spelling each, of the right
+  // JSON type; returns the fields by their lowerCamelCase names.
+  const message = (value, type, where) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push(`${where || '/'}: not a JSON object (${type})`);
+      return null;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+      const field = FIELDS[type][key];
+      const at = `${where}${where ? '.' : ''}${key}`;
+      if (!field) {
+        problems.push(`${at}: no field "${key}" in scheduling.auth.v1.${type}`);
+        continue;
+      }
+      if (field in out) {
+        problems.push(`${at}: field ${field} given twice`);
+        continue;
+      }
+      if (v === null) {
+        out[field] = REPEATED.has(field) ? [] : '';
+        continue;
+      }
+      if (REPEATED.has(field) !== Array.isArray(v)) {
+        problems.push(`${at}: ${REPEATED.has(field) ? 'must be a list' : 'must not be a list'}`);
+        continue;
+      }
+      out[field] = v;
+    }
+    return out;
+  };
+  const strings = (list, where) => (list || []).filter((x, i) => {
+    if (typeof x === 'string') return true;
+    problems.push(`${where}[${i}]: must be a string`);
+    return false;
+  });
+  const str = (v, where) => {
+    if (v === undefined || typeof v === 'string') return v || '';
+    problems.push(`${where}: must be a string`);
+    return '';
+  };
+  const isId = (id) => id.length >= 1 && id.length <= 63 && id[0] !== '-' && /^[a-z0-9-]+$/.test(id);
+
+  const top = message(policy, 'AccessPolicy', '');
+  if (!top) return problems;
+  const permissions = permissionNames();
+  const roles = new Set();
+  (top.roles || []).forEach((r, i) => {
+    const where = `roles[${i}]`;
+    const role = message(r, 'Role', where);
+    if (!role) return;
+    const name = str(role.name, `${where}.name`);
+    if (!name || name.length > 200) problems.push(`${where}: a role needs a name of 1 to 200 characters`);
+    else if (roles.has(name)) problems.push(`${where}: role "${name}" is defined twice`);
+    roles.add(name);
+    const perms = strings(role.permissions, `${where}.permissions`);
+    if (!perms.length) problems.push(`${where}: a role needs at least one permission`);
+    perms.forEach((p, j) => {
+      if (!permissions.has(p)) problems.push(`${where}.permissions[${j}]: no permission "${p}" (${[...permissions].join(', ')})`);
+    });
+  });
+  const principals = new Set();
+  const identities = new Map();
+  const keys = new Map();
+  (top.principals || []).forEach((p, i) => {
+    const where = `principals[${i}]`;
+    const principal = message(p, 'Principal', where);
+    if (!principal) return;
+    const name = str(principal.name, `${where}.name`);
+    if (!name || name.length > 200) problems.push(`${where}: a principal needs a name of 1 to 200 characters`);
+    else if (principals.has(name)) problems.push(`${where}: principal "${name}" is defined twice`);
+    principals.add(name);
+    const ids = strings(principal.certificateIdentities, `${where}.certificateIdentities`);
+    const hashes = strings(principal.apiKeySha256, `${where}.apiKeySha256`);
+    if (!ids.length && !hashes.length) problems.push(`${where}: a principal needs a certificate identity or an API key hash`);
+    hashes.forEach((h, k) => {
+      if (!/^[0-9a-f]{64}$/.test(h)) problems.push(`${where}.apiKeySha256[${k}]: not a SHA-256 in lowercase hex (64 characters)`);
+      else if (keys.has(h)) problems.push(`${where}.apiKeySha256[${k}]: the same key hash is already given to principal "${keys.get(h)}"`);
+      else keys.set(h, name);
+    });
+    ids.forEach((id, k) => {
+      if (!id.length || id.length > 1024) problems.push(`${where}.certificateIdentities[${k}]: an identity is 1 to 1024 characters`);
+      else if (identities.has(id)) problems.push(`${where}.certificateIdentities[${k}]: identity "${id}" already proves another principal`);
+      else identities.set(id, name);
+    });
+    (principal.grants || []).forEach((g, k) => {
+      const at = `${where}.grants[${k}]`;
+      const grant = message(g, 'Grant', at);
+      if (!grant) return;
+      const role = str(grant.role, `${at}.role`);
+      if (!roles.has(role)) problems.push(`${at}: no role "${role}"`);
+      const locations = strings(grant.locations, `${at}.locations`);
+      if (!locations.length) problems.push(`${at}: a grant needs locations (ids, or "*" for all)`);
+      locations.forEach((l, m) => {
+        if (l !== '*' && !isId(l)) problems.push(`${at}.locations[${m}]: not a location id or "*": "${l}"`);
+      });
+    });
+  });
+  return problems;
+}
+
+// The certificate identities of the render's access policy (ConfigMap
+// scheduling-access-policy), or null without one that parses.
+function policyIdentities(named) {
+  const cm = named('ConfigMap', POLICY_CONFIGMAP);
+  const text = cm && cm.data && cm.data[POLICY_KEY];
+  if (typeof text !== 'string') return null;
+  try {
+    const policy = JSON.parse(text);
+    const ids = [];
+    for (const p of policy.principals || []) ids.push(...(p.certificateIdentities || p.certificate_identities || []));
+    return ids;
+  } catch (e) {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Clients of the server
+
+// "dns:///host:port", "dns://authority/host:port", "host:port" → {host, port}.
+function parseTarget(target) {
+  let rest = String(target);
+  const scheme = /^[a-z][a-z0-9+.-]*:/.exec(rest);
+  if (scheme) {
+    if (scheme[0] !== 'dns:') return null;
+    rest = rest.slice(4).replace(/^\/\/[^/]*\//, '');
+  }
+  const m = /^([^:/]+):(\d+)$/.exec(rest);
+  return m ? { host: m[1], port: Number(m[2]) } : null;
+}
+
+// Whether one NetworkPolicy ingress peer admits pods labelled `labels` in
+// the namespace `ns` to a policy in `policyNs`. A namespace's labels are
+// known only if the render holds the Namespace.
+function peerAdmits(peer, { labels, ns, policyNs, named }) {
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector) {
+    const namespace = ns ? named('Namespace', ns) : null;
+    const nsLabels = namespace ? { 'kubernetes.io/metadata.name': ns, ...((namespace.metadata || {}).labels || {}) } : null;
+    if (!nsLabels || !selectorMatches(peer.namespaceSelector, nsLabels)) return false;
+  } else if ((ns || null) !== (policyNs || null)) {
+    return false; // a podSelector alone selects in the policy's namespace
+  }
+  return !peer.podSelector || selectorMatches(peer.podSelector, labels);
+}
+
+// Every workload container with SCHEDULING_SERVER is a client of the server:
+//   network-policy   the NetworkPolicies that isolate the target Service's
+//                    pods admit the client's pods on its target port;
+//   client-tls       where the render serves mTLS (requireTls): no
+//                    SCHEDULING_INSECURE, and SCHEDULING_TLS_CA, _CERT and
+//                    _KEY point into read-only mounts, certificate and key
+//                    from a Secret (or projected/CSI) volume;
+//   client-identity  where the render serves mTLS: the pod runs as a
+//                    ServiceAccount of the render, whose SPIFFE id
+//                    (spiffe://<trust domain>/ns/<namespace>/sa/<name>) the
+//                    access policy names.
+function checkClients(objects, expect, { fail, named, envValue }) {
+  const workloads = objects.filter((o) => SERVING_WORKLOADS.has(o.kind) && podTemplateOf(o));
+  for (const o of workloads) {
+    const template = podTemplateOf(o);
+    const podSpec = template.spec || {};
+    const labels = (template.metadata || {}).labels || {};
+    const ns = (o.metadata || {}).namespace || null;
+    for (const { c } of containersOf(podSpec, { init: false })) {
+      const target = envValue(c, 'SCHEDULING_SERVER');
+      if (target === undefined) continue;
+      const what = `container "${c.name}"`;
+
+      // Reachable through the server's NetworkPolicy.
+      const parsed = parseTarget(target);
+      const hostParts = parsed ? parsed.host.split('.') : [];
+      const sameNs = hostParts.length === 1 || (hostParts[1] === ns);
+      const service = parsed && sameNs ? named('Service', hostParts[0]) : null;
+      const sport = service && ((service.spec || {}).ports || []).find((p) => p.port === parsed.port);
+      if (sport) {
+        const servers = objects.filter((w) => podTemplateOf(w) && w !== o &&
+          selectorMatches({ matchLabels: (service.spec || {}).selector || {} }, (podTemplateOf(w).metadata || {}).labels));
+        // The target port by name and number, as the servers' pods declare it.
+        const tp = sport.targetPort !== undefined ? sport.targetPort : sport.port;
+        const names = new Set([tp]);
+        for (const w of servers) {
+          for (const { c: sc } of containersOf(podTemplateOf(w).spec, { init: false })) {
+            for (const p of sc.ports || []) {
+              if (p.name === tp || p.containerPort === tp) { names.add(p.name); names.add(p.containerPort); }
+            }
+          }
+        }
+        const isolating = objects.filter((np) => np.kind === 'NetworkPolicy' &&
+          (!(np.spec || {}).policyTypes || np.spec.policyTypes.includes('Ingress')) &&
+          servers.some((w) => selectorMatches((np.spec || {}).podSelector, (podTemplateOf(w).metadata || {}).labels)));
+        const admitted = isolating.some((np) => ((np.spec || {}).ingress || []).some((rule) => {
+          const portOk = !(rule.ports || []).length || rule.ports.some((p) => p.port === undefined || names.has(p.port));
+          const fromOk = !(rule.from || []).length ||
+            rule.from.some((peer) => peerAdmits(peer, { labels, ns, policyNs: (np.metadata || {}).namespace || null, named }));
+          return portOk && fromOk;
+        }));
+        if (isolating.length && !admitted) {
+          fail(o, 'network-policy', `${what} calls ${target}, but no NetworkPolicy selecting Service ${service.metadata.name}'s pods ` +
+            `(${isolating.map((np) => np.metadata.name).join(', ')}) admits this pod's labels to port ${tp}`);
+        }
+      }
+
+      if (!expect.requireTls) continue;
+
+      // TLS client credentials from mounted files.
+      if (envValue(c, 'SCHEDULING_INSECURE') === 'true') {
+        fail(o, 'client-tls', `${what} sets SCHEDULING_INSECURE=true, but the servers of this render require mTLS`);
+      }
+      const volumes = new Map((podSpec.volumes || []).map((v) => [v.name, v]));
+      for (const name of ['SCHEDULING_TLS_CA', 'SCHEDULING_TLS_CERT', 'SCHEDULING_TLS_KEY']) {
+        const file = envValue(c, name);
+        if (!file) {
+          fail(o, 'client-tls', `${what} calls ${target} without ${name}: the servers of this render require a client certificate (mTLS)`);
+          continue;
+        }
+        const mount = (c.volumeMounts || []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+        const volume = mount && volumes.get(mount.name);
+        if (!mount || !volume) {
+          fail(o, 'client-tls', `${what} ${name}=${file} is in no volume mount of the container`);
+        } else if (mount.readOnly !== true) {
+          fail(o, 'client-tls', `${what} ${name}=${file}: mount "${mount.name}" is not readOnly`);
+        } else if (name !== 'SCHEDULING_TLS_CA' && !(volume.secret || volume.projected || volume.csi)) {
+          fail(o, 'client-tls', `${what} ${name}=${file}: volume "${volume.name}" is no Secret (nor projected or CSI) volume`);
+        }
+      }
+
+      // An identity the access policy knows.
+      const sa = podSpec.serviceAccountName;
+      if (!sa || sa === 'default') {
+        fail(o, 'client-identity', `${what} calls ${target}, but its pods name no serviceAccountName of their own (the identity its client certificate proves)`);
+        continue;
+      }
+      if (!named('ServiceAccount', sa)) fail(o, 'client-identity', `serviceAccountName ${sa} is no ServiceAccount in this render`);
+      const ids = policyIdentities(named);
+      const nsPart = ns ? ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[^/]+';
+      const spiffe = new RegExp(`^spiffe://[^/]+/ns/${nsPart}/sa/${sa.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      if (ids && !ids.some((id) => spiffe.test(id))) {
+        fail(o, 'client-identity', `the access policy (ConfigMap ${POLICY_CONFIGMAP}) names no certificate identity ` +
+          `spiffe://<trust domain>/ns/${ns || '<namespace>'}/sa/${sa} for this client`);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Main
 
 function report(name, problems) {
@@ -553,7 +849,8 @@ function report(name, problems) {
 // k8s-check.test/expect lists exactly the rules it must break.
 function selfTest(file) {
   const objects = loadObjects(file);
-  const problems = checkRender(objects, { namespace: null, externalSecrets: [] });
+  // As a render that serves mTLS, so that the client rules fire too.
+  const problems = checkRender(objects, { namespace: null, externalSecrets: [], requireTls: true });
   let failures = 0;
   let cases = 0;
   for (const o of objects) {
