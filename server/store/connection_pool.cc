@@ -4,6 +4,7 @@
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
@@ -161,6 +162,9 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> ConnectionPool::Open() {
     std::unique_ptr<sql::Statement> statement(
         pooled->connection->createStatement());
     for (const char* setup : kSessionSetup) statement->execute(setup);
+    std::unique_ptr<sql::ResultSet> wsrep(
+        statement->executeQuery("SHOW VARIABLES LIKE 'wsrep_on'"));
+    pooled->galera = wsrep->next() && wsrep->getString(2) == "ON";
   } catch (const sql::SQLException& e) {
     // The detail (never the password) for the log, at most once a second
     // however many callers find the database down.

@@ -55,6 +55,8 @@ struct PooledConnection {
   // The session's autocommit, as transaction.cc last set it: off while it
   // runs transactions, on for single statements; on after the setup.
   bool autocommit = true;
+  // Whether the server is a Galera node (wsrep_on), read at connect.
+  bool galera = false;
 };
 
 // Exclusive use of one pooled connection; returns it on destruction.
@@ -72,6 +74,7 @@ class Lease {
   }
   // The session's autocommit as last set (transaction.cc).
   bool& autocommit() { return connection_->autocommit; }
+  bool galera() const { return connection_->galera; }
 
   // The statement for `sql`, prepared on first use. May throw
   // sql::SQLException like every Connector/C++ call.

@@ -135,6 +135,9 @@ absl::Status RunTransactionAttempts(
     bool lost = false;
     try {
       PrepareSession(*lease, /*transaction=*/true);
+      // On Galera the causal wait (wsrep_sync_wait) is made by START
+      // TRANSACTION; statements inside a transaction make none.
+      if (lease->galera()) Execute(*lease, "START TRANSACTION");
       Execute(*lease, kBeginTransaction);
       started = true;
       absl::Status status = work(*lease);
