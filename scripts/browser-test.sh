@@ -117,7 +117,7 @@ else
 fi
 [[ -S $db_dir/mysqld.sock ]] || die "no database socket at $db_dir/mysqld.sock"
 
-log "server and two booking page replicas"
+log "server, two booking page replicas and an embeddable page"
 t="$(now)"
 # Authentication on, as in production: the tests' fixtures (schedctl) call
 # as a principal that may do everything; the pages as "booking-page", with
@@ -148,6 +148,8 @@ JSON
 grpc_port="$(bash scripts/private-db.sh free-port)"
 page_port="$(bash scripts/private-db.sh free-port)"
 page_port_b="$(bash scripts/private-db.sh free-port)"
+page_port_embed="$(bash scripts/private-db.sh free-port)"
+embed_host_port="$(bash scripts/private-db.sh free-port)"
 page_url="http://127.0.0.1:$page_port"
 # The server hands out one-time links on the first page's address. Plain
 # text (--insecure): everything is on 127.0.0.1.
@@ -163,11 +165,18 @@ for port in "$page_port" "$page_port_b"; do
     >"$artifacts/page-$port.log" 2>&1 &
   pids+=($!)
 done
+# A third page that another site may embed (--frame_ancestors): the test
+# serves that site's page on embed_host_port, another origin; the replicas
+# above keep the default ('self') and must not show in its frames.
+SCHEDULING_API_KEY="$page_key" "$page_bin" --listen="127.0.0.1:$page_port_embed" --server="127.0.0.1:$grpc_port" \
+  --insecure --frame_ancestors="'self' http://127.0.0.1:$embed_host_port" >"$artifacts/page-$page_port_embed.log" 2>&1 &
+pids+=($!)
 export SCHEDULING_INSECURE=true SCHEDULING_API_KEY="$tests_key"
 deadline=$((SECONDS + start_timeout_s))
 until timeout 5 "$schedctl" --server="127.0.0.1:$grpc_port" health >/dev/null 2>&1 &&
   curl -fsS "$page_url/readyz" >/dev/null 2>&1 &&
-  curl -fsS "http://127.0.0.1:$page_port_b/readyz" >/dev/null 2>&1; do
+  curl -fsS "http://127.0.0.1:$page_port_b/readyz" >/dev/null 2>&1 &&
+  curl -fsS "http://127.0.0.1:$page_port_embed/readyz" >/dev/null 2>&1; do
   for pid in "${pids[@]}"; do
     kill -0 "$pid" 2>/dev/null || {
       tail -n 20 "$artifacts"/*.log >&2
@@ -177,12 +186,13 @@ until timeout 5 "$schedctl" --server="127.0.0.1:$grpc_port" health >/dev/null 2>
   ((SECONDS < deadline)) || die "the server or the pages did not come up within ${start_timeout_s}s"
   sleep 0.2
 done
-echo "server on 127.0.0.1:$grpc_port; pages on $page_url and http://127.0.0.1:$page_port_b ($(since "$t"))"
+echo "server on 127.0.0.1:$grpc_port; pages on $page_url and http://127.0.0.1:$page_port_b," \
+  "embeddable by http://127.0.0.1:$embed_host_port on http://127.0.0.1:$page_port_embed ($(since "$t"))"
 
 log "browser tests (tests/browser/booking_page.test.js)"
 status=0
 NODE_PATH="$tools/node_modules" PAGE_URL="$page_url" PAGE_URL_B="http://127.0.0.1:$page_port_b" \
-  PAGE_LOG="$artifacts/page-$page_port.log" \
+  PAGE_URL_EMBED="http://127.0.0.1:$page_port_embed" EMBED_HOST_PORT="$embed_host_port" PAGE_LOG="$artifacts/page-$page_port.log" \
   SCHEDCTL="$schedctl" SCHEDULING_SERVER="127.0.0.1:$grpc_port" DB_SOCKET="$db_dir/mysqld.sock" \
   ARTIFACTS="$artifacts" CHROMIUM="$chromium" \
   node "$tests_dir/booking_page.test.js" || status=$?

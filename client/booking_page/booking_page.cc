@@ -31,6 +31,12 @@ constexpr char kHtml[] = "text/html; charset=utf-8";
 constexpr size_t kMaxBodyBytes = 64 * 1024;
 constexpr size_t kMaxKnownSlugs = 10000;
 constexpr int kListCalendarsPageSize = 1000;
+// Calendars most recently updated, looked through for a slug that a fresh
+// listing of the location did not hold.
+constexpr int kRecentCalendarsPageSize = 20;
+// Updates this much older than a listing's newest may still have been
+// committed after it (update_time is set before the commit).
+constexpr absl::Duration kUpdateCommitMargin = absl::Minutes(1);
 // RandomUrlSafeKey(16): what a genuine form's key looks like.
 constexpr size_t kKeyLength = 22;
 
@@ -253,14 +259,18 @@ void BookingPage::Register(httplib::Server* server) {
                 }
               });
   // Errors httplib answers itself (no route, a body too large, ...) get a
-  // page in the same look; the handlers' own pages are left alone.
+  // page in the same look; the handlers' own pages are left alone. A link's
+  // address that matches no route (a token cut short, or with a character
+  // a mail program stuck to its end) is an unknown link to its visitor.
   server->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& out) {
+      [](const httplib::Request& http, httplib::Response& out) {
         if (!out.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
         MessageView view = {"Not found", "Not found",
                             "There is no page at this address.", "", ""};
-        if (out.status != 404) {
+        if (out.status == 404 && absl::StartsWith(http.path, kLinkPathPrefix)) {
+          view = NotFoundMessage();
+        } else if (out.status != 404) {
           view = {"Bad request", "Something is wrong with this request",
                   "Please open the link you were sent again.", "", ""};
         }
@@ -337,11 +347,13 @@ grpc::Status BookingPage::FindCalendar(const std::string& location,
                                        Calendar* calendar) {
   // The API has no lookup by slug: list the location's calendars and keep
   // what was seen (slug -> name) for a while, so that a page view costs one
-  // GetCalendar, and unknown slugs of a recently listed location cost none.
+  // GetCalendar, and an unknown slug of a recently listed location one short
+  // page of the calendars updated since.
   const std::string key = absl::StrCat(location, "/", slug);
   const std::string listed_key = absl::StrCat(location, "/");
   const absl::Time now = absl::Now();
   std::string known_name;
+  std::optional<absl::Time> listed_newest;
   {
     absl::MutexLock lock(&slugs_mu_);
     if (auto it = slugs_.find(key);
@@ -350,8 +362,40 @@ grpc::Status BookingPage::FindCalendar(const std::string& location,
     } else if (auto listed = slugs_.find(listed_key);
                listed != slugs_.end() &&
                now - listed->second.seen < options_.slug_cache_ttl) {
+      listed_newest = listed->second.newest_update;
+    }
+  }
+  if (listed_newest) {
+    // Not in the listing: only a calendar created or given this slug since
+    // can have it, and it is among the most recently updated. (Answering
+    // NOT_FOUND outright kept a new calendar's link "does not exist" for a
+    // minute after anyone opened a link of its location.)
+    scheduling::v1::ListCalendarsRequest recent;
+    recent.set_parent(absl::StrCat("locations/", location));
+    recent.set_page_size(kRecentCalendarsPageSize);
+    recent.set_order_by("update_time desc");
+    scheduling::v1::ListCalendarsResponse response;
+    const auto context = connection_.NewCallContext();
+    const grpc::Status status =
+        connection_.calendars().ListCalendars(context.get(), recent, &response);
+    if (!status.ok()) return status;
+    bool reached_listing = response.next_page_token().empty();
+    for (const Calendar& listed : response.calendars()) {
+      if (listed.slug() == slug) {
+        *calendar = listed;
+        absl::MutexLock lock(&slugs_mu_);
+        if (slugs_.size() >= kMaxKnownSlugs) slugs_.clear();
+        slugs_[key] = {listed.name(), now};
+        return grpc::Status::OK;
+      }
+      if (ToTime(listed.update_time()) < *listed_newest - kUpdateCommitMargin) {
+        reached_listing = true;
+      }
+    }
+    if (reached_listing) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such calendar");
     }
+    // More calendars changed since than one page holds: list them all.
   }
   if (!known_name.empty()) {
     scheduling::v1::GetCalendarRequest request;
@@ -371,6 +415,7 @@ grpc::Status BookingPage::FindCalendar(const std::string& location,
   request.set_page_size(kListCalendarsPageSize);
   bool found = false;
   std::vector<std::pair<std::string, std::string>> seen;  // slug, name
+  absl::Time newest_update = absl::InfinitePast();
   do {
     scheduling::v1::ListCalendarsResponse response;
     const auto context = connection_.NewCallContext();
@@ -379,6 +424,7 @@ grpc::Status BookingPage::FindCalendar(const std::string& location,
     if (!status.ok()) return status;
     for (const Calendar& listed : response.calendars()) {
       seen.emplace_back(listed.slug(), listed.name());
+      newest_update = std::max(newest_update, ToTime(listed.update_time()));
       if (listed.slug() == slug && !found) {
         *calendar = listed;
         found = true;
@@ -392,7 +438,7 @@ grpc::Status BookingPage::FindCalendar(const std::string& location,
   for (auto& [listed_slug, name] : seen) {
     slugs_[absl::StrCat(location, "/", listed_slug)] = {std::move(name), now};
   }
-  slugs_[listed_key] = {"", now};
+  slugs_[listed_key] = {"", now, newest_update};
   return found ? grpc::Status::OK
                : grpc::Status(grpc::StatusCode::NOT_FOUND, "no such calendar");
 }
@@ -595,8 +641,11 @@ void BookingPage::RenderSlots(const Request& request, const Target& target,
     view.zone_form_fields.emplace_back("slug", request.slug);
   }
   view.zone_form_fields.emplace_back("from", FormatIsoDay(window.first));
-  view.range = absl::StrCat(FormatDayHeading(window.first), " \u2013 ",
-                            FormatDayHeading(window.end - 1));
+  // The days the window covers, up to the last one that can be booked.
+  view.range = window.last > window.first
+                   ? absl::StrCat(FormatDayHeading(window.first), " \u2013 ",
+                                  FormatDayHeading(window.last))
+                   : FormatDayHeading(window.first);
   if (window.earlier) view.earlier_href = href(*window.earlier);
   if (window.later) view.later_href = href(*window.later);
   for (const SlotDay& day : GroupSlotsByDay(starts, viewer)) {

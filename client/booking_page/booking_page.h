@@ -119,8 +119,11 @@ class BookingPage {
   struct KnownCalendar {
     std::string name;
     absl::Time seen;
+    // A location's entry ("location/"): the newest update_time its listing
+    // held, the server's clock.
+    absl::Time newest_update = absl::InfinitePast();
   };
-  // "location/slug" -> calendar name.
+  // "location/slug" -> calendar name; "location/" -> when it was listed.
   absl::flat_hash_map<std::string, KnownCalendar> slugs_
       ABSL_GUARDED_BY(slugs_mu_);
   absl::Mutex log_mu_;

@@ -24,6 +24,8 @@ namespace scheduling::booking_page {
 // httplib route patterns (std::regex, matched against the whole path).
 // Tokens are URL-safe base64; ids and slugs are a-z, 0-9 and -, as the
 // server's resource names are.
+// What every link's address starts with.
+inline constexpr char kLinkPathPrefix[] = "/widget/";
 inline constexpr char kOneTimeLinkRoute[] = R"(/widget/otl/([A-Za-z0-9_-]+))";
 inline constexpr char kPermanentLinkRoute[] =
     R"(/widget/booking/([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62}))";

@@ -49,6 +49,7 @@ DayWindow ChooseDayWindow(std::optional<absl::CivilDay> requested,
   window.first =
       std::clamp(requested.value_or(lower_day), lower_day, upper_day);
   window.end = window.first + limits.days;
+  window.last = std::min(window.end - 1, upper_day);
   window.start_time =
       std::max(lower, absl::FromCivil(window.first, limits.zone));
   window.end_time =

@@ -50,6 +50,9 @@ struct WindowLimits {
 struct DayWindow {
   absl::CivilDay first;  // first day shown
   absl::CivilDay end;    // the day after the last one shown
+  // The last day shown that can hold a bookable time: before `end` when the
+  // bookable range ends within the window.
+  absl::CivilDay last;
   // The slot range to request: [start_time, end_time), empty when nothing
   // in the window can be booked.
   absl::Time start_time;

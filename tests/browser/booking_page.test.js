@@ -6,6 +6,9 @@
 //
 //   PAGE_URL        http://127.0.0.1:PORT of booking_page
 //   PAGE_URL_B      a second replica of it, with the same form secret
+//   PAGE_URL_EMBED  a third page, started with --frame_ancestors allowing
+//                   http://127.0.0.1:EMBED_HOST_PORT, where the embedding
+//                   test serves a site of its own
 //   PAGE_LOG        its log file (checked for leaked tokens)
 //   SCHEDCTL        build/client/cli/schedctl; SCHEDULING_SERVER its server
 //                   (and SCHEDULING_API_KEY, SCHEDULING_INSECURE for it)
@@ -18,8 +21,9 @@
 // reference client) in a location of its own, so tests share nothing.
 // Exit status 0 when every test passed.
 
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
+const http = require('http');
 const os = require('os');
 const path = require('path');
 const puppeteer = require('puppeteer-core');
@@ -31,6 +35,8 @@ const env = (name, fallback) => {
 };
 const PAGE_URL = env('PAGE_URL');
 const PAGE_URL_B = env('PAGE_URL_B');
+const PAGE_URL_EMBED = env('PAGE_URL_EMBED');
+const EMBED_HOST_PORT = Number(env('EMBED_HOST_PORT'));
 const PAGE_LOG = env('PAGE_LOG');
 const SCHEDCTL = env('SCHEDCTL');
 const SERVER = env('SCHEDULING_SERVER');
@@ -43,6 +49,7 @@ const LOCATION = `browser-${Date.now().toString(36)}-${process.pid}`;
 const HOST_ZONE = 'Europe/Berlin';
 const INVITEE_ZONE = 'America/New_York';
 const GONE_TEXT = 'The link is no longer active. Please reach out to the event owner for a new link.';
+const NOT_FOUND_TEXT = 'This link does not exist. Please check the address, or reach out to the event owner for a new link.';
 // Script and markup that must stay text wherever the page shows them.
 const HOSTILE_NAME = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'&"`;
 const HOSTILE_INVITEE = '"><svg onload=window.__pwned=3>';
@@ -53,6 +60,26 @@ const HOSTILE_METADATA = '<script>window.__pwned=4</script>';
 
 function schedctl(...args) {
   return execFileSync(SCHEDCTL, [`--server=${SERVER}`, ...args], { encoding: 'utf8' });
+}
+
+// schedctl that may fail: { status, stdout, stderr }.
+function schedctlResult(...args) {
+  return spawnSync(SCHEDCTL, [`--server=${SERVER}`, ...args], { encoding: 'utf8' });
+}
+
+// The "field: value" lines schedctl prints, as an object.
+function fieldsOf(output) {
+  const fields = {};
+  for (const line of output.split('\n')) {
+    const match = /^([a-z_]+):\s+(.*)$/.exec(line);
+    if (match && !(match[1] in fields)) fields[match[1]] = match[2];
+  }
+  return fields;
+}
+
+// YYYY-MM-DD in the host's zone, `days` from now.
+function hostDay(days) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: HOST_ZONE }).format(new Date(Date.now() + days * 86400000));
 }
 
 let calendars = 0;
@@ -67,12 +94,22 @@ function createCalendar({ displayName = 'Intro call', type = '', extra = [] } = 
 
 function createLink(calendar, extra = []) {
   const out = schedctl('create-link', `--calendar=${calendar.name}`, ...extra);
-  const url = /^url:\s+(\S+)/m.exec(out)[1];
-  const token = /^token:\s+(\S+)/m.exec(out)[1];
+  const { name, url, token } = fieldsOf(out);
   if (!url.startsWith(`${PAGE_URL}/widget/otl/`)) {
     throw new Error(`the server hands out ${url}, not links to ${PAGE_URL}: is its --public_base_url the page's?`);
   }
-  return { url, token };
+  return { name, url, token };
+}
+
+// The link's free slots as the server lists them (up to 31 days ahead).
+function linkSlots(link) {
+  const out = schedctl('link-slots', `--token=${link.token}`, '--days=31');
+  return [...out.matchAll(/^\s*\d+\s+(\d{4}-\d\d-\d\dT\S+Z)\s/gm)].map((m) => m[1]);
+}
+
+// One-time links of a calendar, as the server lists them.
+function linksOf(calendar) {
+  return Number(fieldsOf(schedctl('list-links', `--calendar=${calendar.name}`)).links);
 }
 
 function sql(query) {
@@ -130,6 +167,8 @@ const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim(
 // reloads a page that was rendered in the calendar's zone).
 async function open(page, url) {
   const response = await page.goto(url);
+  // Not a slot list (a 404 or 410 page): say so now rather than time out.
+  if (response.status() !== 200) throw new Error(`${url} answers HTTP ${response.status()}, not a slot list`);
   await page.waitForFunction(() => document.documentElement.dataset.tzAuto === '0' && document.querySelector('#slots .slot'));
   return response;
 }
@@ -166,6 +205,50 @@ function assert(condition, message) {
 
 function assertEqual(actual, expected, what) {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// Polls `condition` (sync or async) until it holds; fails after timeoutMs.
+async function waitUntil(condition, what, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The frame of `page` that shows a document of `origin` in which
+// `condition` holds, once one does. Found again each time: a frame's
+// document may move to another renderer process as it navigates.
+async function frameWhere(page, origin, condition, what) {
+  let found = null;
+  await waitUntil(async () => {
+    for (const frame of page.frames()) {
+      if (frame.url().startsWith(`${origin}/`) && await frame.evaluate(condition).catch(() => false)) {
+        found = frame;
+        return true;
+      }
+    }
+    return false;
+  }, what);
+  return found;
+}
+
+// The page a visitor sees for a link that is gone (410) or unknown (404).
+async function assertMessagePage(page, response, status, body, what) {
+  assertEqual(response.status(), status, `status of ${what}`);
+  assertEqual(await text(page, 'h1'), 'Uh-oh!', `heading of ${what}`);
+  assertEqual(await text(page, '#message p'), body, `text of ${what}`);
+  assert(!(await page.$('#booking')), `no booking form on ${what}`);
+}
+
+// The attributes of the one iframe an embed code holds (parsed, not loaded).
+function iframeOf(page, code) {
+  return page.evaluate((html) => {
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const frames = doc.querySelectorAll('iframe');
+    if (frames.length !== 1 || doc.body.children.length !== 1) return null;
+    return Object.fromEntries([...frames[0].attributes].map((a) => [a.name, a.value]));
+  }, code);
 }
 
 // ---------------------------------------------------------------------------
@@ -252,9 +335,7 @@ test('a fresh link: slot list in the invitee zone, book, confirmation in both zo
 
 test("a link's date window: shown, and only its days offered", async ({ browser }) => {
   const calendar = createCalendar();
-  const berlinDay = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: HOST_ZONE })
-    .format(new Date(Date.now() + days * 86400000));
-  const [first, last] = [berlinDay(8), berlinDay(12)];
+  const [first, last] = [hostDay(8), hostDay(12)];
   const link = createLink(calendar, [`--earliest_date=${first}`, `--latest_date=${last}`]);
   const page = await newPage(browser);
   await open(page, link.url);
@@ -526,6 +607,310 @@ test('permanent link: duration choice, earlier/later days, books again and again
   assertEqual(bookingsInDatabase(calendar), 2, 'bookings in the database');
   const missing = await page.goto(`${PAGE_URL}/widget/booking/${LOCATION}/no-such-calendar`);
   assertEqual(missing.status(), 404, 'status of an unknown slug');
+});
+
+test('permanent links of a calendar made or renamed a moment ago open at once', async ({ browser }) => {
+  // Opening a permanent link lists the location's calendars (the page keeps
+  // their slugs for a minute); calendars made or renamed after that listing
+  // must not be "does not exist" meanwhile.
+  const listed = createCalendar();
+  const page = await newPage(browser);
+  assertEqual((await open(page, `${PAGE_URL}/widget/booking/${LOCATION}/${listed.slug}`)).status(), 200, 'status of a listed calendar');
+  const fresh = createCalendar({ displayName: 'Made a moment ago' });
+  const response = await open(page, `${PAGE_URL}/widget/booking/${LOCATION}/${fresh.slug}`);
+  assertEqual(response.status(), 200, 'status of a calendar made after the listing');
+  assertEqual(await text(page, 'h1'), 'Made a moment ago', 'heading');
+  schedctl('update-calendar', `--name=${listed.name}`, `--slug=${listed.slug}-renamed`);
+  assertEqual((await open(page, `${PAGE_URL}/widget/booking/${LOCATION}/${listed.slug}-renamed`)).status(), 200,
+    'status of the new slug of a renamed calendar');
+  await assertMessagePage(page, await page.goto(`${PAGE_URL}/widget/booking/${LOCATION}/${listed.slug}`), 404,
+    NOT_FOUND_TEXT, 'the old slug of a renamed calendar');
+  await assertMessagePage(page, await page.goto(`${PAGE_URL}/widget/booking/${LOCATION}/never-made`), 404,
+    NOT_FOUND_TEXT, 'a slug no calendar has');
+});
+
+test('gone: an expired link, a revoked one, a deactivated calendar: 410 Uh-oh, for a form already open too', async ({ browser }) => {
+  const calendar = createCalendar();
+  const inactive = createCalendar();
+  // Expires a few seconds from now: time to open its page and fill the form,
+  // which is then sent after the link expired.
+  const expireTime = new Date(Math.ceil(Date.now() / 1000) * 1000 + 5000).toISOString().replace('.000Z', 'Z');
+  const cases = [
+    { what: 'the expired link', link: createLink(calendar, [`--expire_time=${expireTime}`]), reason: 'LINK_EXPIRED' },
+    { what: 'the revoked link', link: createLink(calendar), reason: 'LINK_REVOKED' },
+    { what: "the deactivated calendar's link", link: createLink(inactive), reason: 'CALENDAR_INACTIVE' },
+  ];
+  for (const c of cases) {
+    c.page = await newPage(browser);
+    const response = await open(c.page, c.link.url);
+    assertEqual(response.status(), 200, `status of ${c.what} while active`);
+    await chooseSlot(c.page, 0);
+    await fillDetails(c.page, 'Gil Gone', 'gil@example.com');
+  }
+  assert((await text(cases[0].page, '.window')).startsWith('This link works until '), 'the expiring link says until when');
+  schedctl('revoke-link', `--name=${cases[1].link.name}`);
+  schedctl('deactivate-calendar', `--name=${inactive.name}`);
+  const verdict = (c) => schedctlResult('resolve', `--token=${c.link.token}`).stderr;
+  // The revoked link and the inactive calendar first, then the expired link
+  // once the server says it has expired.
+  for (const c of [cases[1], cases[2], cases[0]]) {
+    if (c === cases[0]) await waitUntil(() => verdict(c).includes('LINK_EXPIRED'), 'the link to expire', 20000);
+    assert(verdict(c).includes(`[reason ${c.reason}]`), `the server says ${c.reason} for ${c.what}: ${verdict(c)}`);
+    // The form opened while the link was active is sent now (from the tab
+    // in front: Chromium holds back a background tab's form submission).
+    await c.page.bringToFront();
+    await assertMessagePage(c.page, await book(c.page), 410, GONE_TEXT, `booking through ${c.what}`);
+    await screenshot(c.page, `gone-${c.reason.toLowerCase().replace('_', '-')}`);
+    await assertMessagePage(c.page, await c.page.goto(c.link.url), 410, GONE_TEXT, `opening ${c.what}`);
+    assert(!c.page.__errors, `script errors: ${c.page.__errors}`);
+  }
+  assertEqual(fieldsOf(schedctl('get-link', `--name=${cases[0].link.name}`)).state, 'EXPIRED', 'state of the expired link');
+  assertEqual(fieldsOf(schedctl('get-link', `--name=${cases[1].link.name}`)).state, 'REVOKED', 'state of the revoked link');
+  // The deactivated calendar's permanent link is gone as well.
+  const permanent = await cases[2].page.goto(`${PAGE_URL}/widget/booking/${LOCATION}/${inactive.slug}`);
+  await assertMessagePage(cases[2].page, permanent, 410, GONE_TEXT, "the deactivated calendar's permanent link");
+  assertEqual(bookingsInDatabase(calendar), 0, 'bookings in the database');
+  assertEqual(bookingsInDatabase(inactive), 0, 'bookings of the deactivated calendar in the database');
+});
+
+test('unknown and garbage tokens: 404 in the look of the Uh-oh page', async ({ browser }) => {
+  const calendar = createCalendar();
+  const link = createLink(calendar);
+  const page = await newPage(browser);
+  const look = async (response) => ({
+    csp: (response.headers()['content-security-policy'] || '').startsWith("default-src 'none'"),
+    ...(await page.evaluate(() => ({
+      stylesheet: document.querySelector('link[rel=stylesheet]').getAttribute('href'),
+      script: document.querySelector('script').getAttribute('src'),
+      card: document.querySelector('#message').className,
+      background: getComputedStyle(document.querySelector('#message')).backgroundColor,
+      font: getComputedStyle(document.body).fontFamily,
+    }))),
+  });
+  // The gone page, to compare with.
+  schedctl('revoke-link', `--name=${link.name}`);
+  const gone = await page.goto(link.url);
+  await assertMessagePage(page, gone, 410, GONE_TEXT, 'the revoked link');
+  const goneLook = await look(gone);
+  assert(goneLook.csp && goneLook.card.includes('gone'), `the gone page: ${JSON.stringify(goneLook)}`);
+  // Well-formed, but no link has it (the server says NOT_FOUND); garbage
+  // (INVALID_ARGUMENT); a token a mail program stuck punctuation to (no
+  // route of the page matches); an unknown calendar's permanent link.
+  const unknown = link.token.slice(0, -1) + (link.token.endsWith('A') ? 'B' : 'A');
+  assert(schedctlResult('resolve', `--token=${unknown}`).stderr.includes('NOT_FOUND'), 'the server knows no such token');
+  assert(schedctlResult('resolve', '--token=not-a-token').stderr.includes('INVALID_ARGUMENT'), 'the server refuses garbage');
+  for (const [what, address] of [
+    ['an unknown token', `/widget/otl/${unknown}?slug=${calendar.slug}`],
+    ['a garbage token', `/widget/otl/not-a-token?slug=${calendar.slug}`],
+    ['a token with punctuation stuck to it', `/widget/otl/${unknown}).`],
+    ["an unknown calendar's permanent link", `/widget/booking/${LOCATION}/no-such-calendar`],
+  ]) {
+    const response = await page.goto(`${PAGE_URL}${address}`);
+    await assertMessagePage(page, response, 404, NOT_FOUND_TEXT, what);
+    assertEqual(JSON.stringify(await look(response)), JSON.stringify(goneLook), `the look of ${what}`);
+    if (what === 'an unknown token') await screenshot(page, 'not-found');
+  }
+  assert(!page.__errors, `script errors: ${page.__errors}`);
+});
+
+test('a one-time link: another zone shifts the times; earlier/later stay within its dates', async ({ browser }) => {
+  const calendar = createCalendar();
+  const [first, last] = [hostDay(2), hostDay(16)];
+  const link = createLink(calendar, [`--earliest_date=${first}`, `--latest_date=${last}`]);
+  const expected = linkSlots(link); // every free slot of the link, from the server
+  assert(expected.length > 0, 'the link has free slots');
+  const page = await newPage(browser);
+  await open(page, link.url);
+  const shown = () => page.$$eval('#slots .slot', (slots) => slots.map((s) => [s.querySelector('input').value, s.textContent.trim()]));
+  const before = await shown();
+  for (const [iso, label] of before) assertEqual(label, clock(iso, INVITEE_ZONE), `label of ${iso} in ${INVITEE_ZONE}`);
+
+  // Tokyo is 13 or 14 hours ahead of New York: every time changes.
+  const zone = 'Asia/Tokyo';
+  await page.select('#tz', zone);
+  await Promise.all([page.waitForNavigation(), page.click('#show-times')]);
+  assertEqual(new URL(page.url()).searchParams.get('tz'), zone, 'the zone in the address');
+  assertEqual(new URL(page.url()).searchParams.get('slug'), calendar.slug, 'the slug in the address');
+  assertEqual(await page.$eval('#tz', (e) => e.value), zone, 'zone selector');
+  assertEqual(await page.evaluate(() => document.documentElement.dataset.tz), zone, 'zone shown');
+  const after = new Map(await shown());
+  for (const [iso, label] of after) assertEqual(label, clock(iso, zone), `label of ${iso} in ${zone}`);
+  const both = before.filter(([iso]) => after.has(iso));
+  assert(both.length > 0, 'slots shown in both zones');
+  for (const [iso, label] of both) assert(after.get(iso) !== label, `${iso} shows ${label} in both zones`);
+  await screenshot(page, 'zone-changed');
+
+  // Later until the link's last date, then back: the edges offer no more.
+  const windows = [];
+  for (;;) {
+    const slots = await shown();
+    for (const [start, label] of slots) {
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: HOST_ZONE }).format(new Date(start));
+      assert(day >= first && day <= last, `slot ${start} is on ${day}, outside ${first}..${last}`);
+      assertEqual(label, clock(start, zone), `label of ${start} in ${zone}`);
+    }
+    const starts = slots.map(([start]) => start);
+    const off = await page.$$eval('.weeks .off', (spans) => spans.map((s) => s.textContent.trim()));
+    const earlier = Boolean(await page.$('#earlier'));
+    const later = Boolean(await page.$('#later'));
+    assertEqual(off.includes('\u2190 Earlier'), !earlier, `"Earlier" shown as unavailable on window ${windows.length + 1}`);
+    assertEqual(off.includes('Later \u2192'), !later, `"Later" shown as unavailable on window ${windows.length + 1}`);
+    windows.push({ range: await text(page, '.range'), earlier, later, starts });
+    if (!later) break;
+    assert(windows.length < 5, 'more windows than 16 days fill');
+    await Promise.all([page.waitForNavigation(), page.click('#later')]);
+    assertEqual(new URL(page.url()).searchParams.get('tz'), zone, 'the zone kept on later days');
+    assertEqual(new URL(page.url()).searchParams.get('slug'), calendar.slug, 'the slug kept on later days');
+  }
+  await screenshot(page, 'one-time-link-last-days');
+  assertEqual(windows.length, 3, 'windows of 7 days over the link\'s 15 days');
+  assertEqual(JSON.stringify(windows.map((w) => [w.earlier, w.later])), '[[false,true],[true,true],[true,false]]',
+    'earlier/later offered');
+  // The last window names its days up to the link's end (midnight after its
+  // last date in Berlin), not a week on from its first day.
+  const dayAfter = new Date(Date.parse(`${last}T12:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  const offset = new Intl.DateTimeFormat('en-US', { timeZone: HOST_ZONE, timeZoneName: 'longOffset' })
+    .formatToParts(new Date(`${dayAfter}T00:00:00Z`)).find((p) => p.type === 'timeZoneName').value.replace('GMT', '');
+  const end = new Date(Date.parse(`${dayAfter}T00:00:00${offset || 'Z'}`) - 1);
+  const lastDay = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(end);
+  assert(windows[2].range.endsWith(` \u2013 ${lastDay}`), `the last window's days: ${windows[2].range}, the link ends on ${lastDay}`);
+  const all = windows.flatMap((w) => w.starts);
+  assertEqual(JSON.stringify(all), JSON.stringify([...expected].sort()), "the pages' slots against the link's free slots");
+  await Promise.all([page.waitForNavigation(), page.click('#earlier')]);
+  assertEqual(await text(page, '.range'), windows[1].range, 'back to the middle window');
+  assertEqual(JSON.stringify(await page.$$eval('#slots input[name=start]', (inputs) => inputs.map((i) => i.value))),
+    JSON.stringify(windows[1].starts), 'slots of the middle window again');
+
+  // Booked in the zone chosen: the confirmation shows it.
+  const start = await chooseSlot(page, 0);
+  await fillDetails(page, 'Zoe Zone', 'zoe@example.com');
+  const response = await book(page);
+  assertEqual(response.status(), 200, 'status of the booking');
+  const when = await text(page, '#when-invitee');
+  assert(when.includes(clock(start, zone)) && when.includes(zone), `invitee time: ${when}`);
+  assert((await text(page, '#when-host')).includes(clock(start, HOST_ZONE)), 'host time');
+  assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+  await screenshot(page, 'zone-confirmation');
+});
+
+test('schedctl share: scheduling link, embed code, and with --new_link a one-time link that books', async ({ browser }) => {
+  const name = 'Tea & "talk" <soon>';
+  const calendar = createCalendar({ displayName: name });
+  const page = await newPage(browser);
+  const schedulingLink = `${PAGE_URL}/widget/booking/${LOCATION}/${calendar.slug}`;
+  // Without --new_link: no link is made.
+  const plain = fieldsOf(schedctl('share', `--calendar=${calendar.name}`, `--page_url=${PAGE_URL}/`));
+  assertEqual(plain.calendar, calendar.name, 'calendar');
+  assertEqual(plain.display_name, name, 'display_name');
+  assertEqual(plain.scheduling_link, schedulingLink, 'scheduling_link');
+  const embed = await iframeOf(page, plain.embed_code);
+  assert(embed, `embed_code is one iframe: ${plain.embed_code}`);
+  assertEqual(embed.src, schedulingLink, 'the embed code\'s address');
+  assertEqual(embed.title, name, 'the embed code\'s title');
+  assert(!embed.sandbox, 'the embed code is not sandboxed (the form would post with Origin null)');
+  assertEqual(plain.one_time_link, '(add --new_link to generate one)', 'one_time_link without --new_link');
+  assertEqual(linksOf(calendar), 0, 'one-time links of the calendar');
+
+  // With --new_link: a fresh one-time link and its own embed code.
+  const shared = fieldsOf(schedctl('share', `--calendar=${calendar.name}`, `--page_url=${PAGE_URL}`, '--new_link'));
+  assertEqual(shared.scheduling_link, schedulingLink, 'scheduling_link with --new_link');
+  assertEqual(shared.embed_code, plain.embed_code, 'embed_code with --new_link');
+  const otl = shared.one_time_link;
+  assert(new RegExp(`^${PAGE_URL}/widget/otl/[A-Za-z0-9_-]{44}\\?slug=${calendar.slug}$`).test(otl), `one_time_link: ${otl}`);
+  const expires = Date.parse(/^\S+/.exec(shared.one_time_link_expires)[0]);
+  assert(Math.abs(expires - (Date.now() + 48 * 3600 * 1000)) < 5 * 60 * 1000, `expires in 48 h: ${shared.one_time_link_expires}`);
+  const otlEmbed = await iframeOf(page, shared.one_time_link_embed_code);
+  assert(otlEmbed && otlEmbed.src === otl && otlEmbed.title === name, `one_time_link_embed_code: ${shared.one_time_link_embed_code}`);
+  assertEqual(linksOf(calendar), 1, 'one-time links of the calendar after --new_link');
+
+  // Both links open as booking pages; the one-time link books once.
+  const permanent = await open(page, schedulingLink);
+  assertEqual(permanent.status(), 200, 'status of the scheduling link');
+  assertEqual(await text(page, 'h1'), name, 'heading of the scheduling link');
+  const response = await open(page, otl);
+  assertEqual(response.status(), 200, 'status of the one-time link');
+  assertEqual(await text(page, 'h1'), name, 'heading of the one-time link');
+  assert((await text(page, '.window')).startsWith('This link works until '), 'the link says until when');
+  await screenshot(page, 'share-one-time-link');
+  const start = await chooseSlot(page, 0);
+  await fillDetails(page, 'Sasha Share', 'sasha@example.com');
+  assertEqual((await book(page)).status(), 200, 'status of the booking');
+  assertEqual(await text(page, 'h1'), 'You are booked', 'confirmation heading');
+  assert((await text(page, '#when-invitee')).includes(clock(start, INVITEE_ZONE)), 'the time booked');
+  assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+  await assertMessagePage(page, await page.goto(otl), 410, GONE_TEXT, 'the used one-time link');
+});
+
+test("embedded in another site: books inside the frame; a page left at frame-ancestors 'self' is refused", async ({ browser }) => {
+  const calendar = createCalendar({ displayName: 'Embedded call' });
+  // The scheduling link on the page that allows the site; the one-time link
+  // is on the server's base URL, a page that allows only itself.
+  const share = schedctlResult('share', `--calendar=${calendar.name}`, `--page_url=${PAGE_URL_EMBED}`, '--new_link');
+  assertEqual(share.status, 0, `schedctl share: ${share.stderr}`);
+  const shared = fieldsOf(share.stdout);
+  assert(shared.embed_code.includes(`src="${PAGE_URL_EMBED}/widget/booking/`), `embed_code: ${shared.embed_code}`);
+  assert(share.stderr.includes('on another base URL than --page_url'), `share notes the other base URL: ${share.stderr}`);
+  const site = `http://127.0.0.1:${EMBED_HOST_PORT}`;
+  const snippets = { '/allowed': shared.embed_code, '/refused': shared.one_time_link_embed_code };
+  const host = http.createServer((request, response) => {
+    const snippet = snippets[request.url];
+    response.writeHead(snippet ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end(snippet ? `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Acme</title></head>
+<body><h1>Book a call with Acme</h1>\n${snippet}\n</body></html>\n` : '');
+  });
+  await new Promise((resolve, reject) => host.once('error', reject).listen(EMBED_HOST_PORT, '127.0.0.1', resolve));
+  try {
+    const page = await newPage(browser);
+    const framed = page.waitForResponse((r) => r.url().startsWith(`${PAGE_URL_EMBED}/widget/booking/`));
+    await page.goto(`${site}/allowed`);
+    const csp = (await framed).headers()['content-security-policy'] || '';
+    assert(csp.includes(`frame-ancestors 'self' ${site}`), `CSP of the embeddable page: ${csp}`);
+    const frame = await frameWhere(page, PAGE_URL_EMBED,
+      () => document.documentElement.dataset.tzAuto === '0' && Boolean(document.querySelector('#slots .slot')),
+      'the slot list in the frame');
+    assertEqual(await frame.$eval('h1', (e) => e.textContent.trim()), 'Embedded call', 'heading in the frame');
+    const slots = await frame.$$('#slots .slot');
+    await slots[1].click();
+    const start = await frame.$eval('input[name=start]:checked', (e) => e.value);
+    await frame.type('#name', 'Emma Embed');
+    await frame.type('#email', 'emma@example.com');
+    await screenshot(page, 'embedded-slot-chosen');
+    const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().startsWith(`${PAGE_URL_EMBED}/`));
+    await frame.click('#book');
+    assertEqual((await posted).status(), 200, 'status of the booking in the frame');
+    const confirmed = await frameWhere(page, PAGE_URL_EMBED, () => Boolean(document.querySelector('#confirmation')),
+      'the confirmation in the frame');
+    assertEqual(await confirmed.$eval('h1', (e) => e.textContent.trim()), 'You are booked', 'confirmation in the frame');
+    const when = await confirmed.$eval('#when-invitee', (e) => e.textContent);
+    assert(when.includes(clock(start, INVITEE_ZONE)) && when.includes(INVITEE_ZONE), `invitee time: ${when}`);
+    assertEqual(page.url(), `${site}/allowed`, 'the site stays around the frame');
+    assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database');
+    await screenshot(page, 'embedded-confirmation');
+
+    // The default page ('self') in the same site: Chromium refuses the frame.
+    const refusals = [];
+    page.on('console', (message) => {
+      if (message.text().includes("frame-ancestors 'self'")) refusals.push(message.text());
+    });
+    const refusedResponse = page.waitForResponse((r) => r.url().startsWith(`${PAGE_URL}/widget/otl/`));
+    await page.goto(`${site}/refused`);
+    const refusedCsp = (await refusedResponse).headers()['content-security-policy'] || '';
+    assert(refusedCsp.includes("frame-ancestors 'self'") && !refusedCsp.includes(site), `CSP of the default page: ${refusedCsp}`);
+    await waitUntil(() => refusals.length > 0, 'Chromium to report the refused frame');
+    assertEqual(page.frames().length, 2, 'the site and its frame');
+    for (const frame of page.frames().slice(1)) {
+      const shows = await frame.evaluate(() => Boolean(document.querySelector('#main, #slots, #booking'))).catch(() => false);
+      assert(!shows, `the refused frame (${frame.url()}) shows the page`);
+    }
+    await screenshot(page, 'embedded-refused');
+    // Refused as a frame, the link itself is fine.
+    const direct = await open(page, shared.one_time_link);
+    assertEqual(direct.status(), 200, 'status of the one-time link opened directly');
+    assertEqual(bookingsInDatabase(calendar), 1, 'bookings in the database after the refused frame');
+  } finally {
+    host.closeAllConnections();
+    await new Promise((resolve) => host.close(resolve));
+  }
 });
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,15 @@ TEST(RoutesTest, PatternsMatchTheAddressesHandedOut) {
   EXPECT_FALSE(std::regex_match("/widget/booking/-acme/intro", permanent));
 }
 
+TEST(RoutesTest, EveryLinkIsUnderTheLinkPrefix) {
+  // The page answers an address under it that matches no route as an
+  // unknown link ("Uh-oh!", 404), not as a missing page.
+  EXPECT_THAT(kOneTimeLinkRoute, ::testing::StartsWith(kLinkPathPrefix));
+  EXPECT_THAT(kPermanentLinkRoute, ::testing::StartsWith(kLinkPathPrefix));
+  EXPECT_THAT(PermanentLinkPath("acme", "intro"),
+              ::testing::StartsWith(kLinkPathPrefix));
+}
+
 TEST(RoutesTest, PermanentLinkPath) {
   EXPECT_EQ(PermanentLinkPath("acme", "intro-call"),
             "/widget/booking/acme/intro-call");

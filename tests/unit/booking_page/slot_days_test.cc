@@ -75,6 +75,7 @@ TEST(ChooseDayWindowTest, StartsTodayAndOffersOnlyLaterDays) {
   const DayWindow window = ChooseDayWindow(std::nullopt, limits);
   EXPECT_EQ(window.first, absl::CivilDay(2026, 11, 3));
   EXPECT_EQ(window.end, absl::CivilDay(2026, 11, 10));
+  EXPECT_EQ(window.last, absl::CivilDay(2026, 11, 9));
   EXPECT_EQ(window.start_time, limits.now);  // not earlier today
   EXPECT_EQ(window.end_time, Utc(2026, 11, 10, 0, 0));
   EXPECT_FALSE(window.earlier.has_value());
@@ -100,13 +101,16 @@ TEST(ChooseDayWindowTest, ClampsARequestedDayToTheBookableRange) {
   EXPECT_EQ(*window.earlier, absl::CivilDay(2026, 11, 5));
   ASSERT_TRUE(window.later.has_value());
   EXPECT_EQ(*window.later, absl::CivilDay(2026, 11, 15));
-  // The last window ends with the range and offers nothing later.
+  // The last window ends with the range and offers nothing later; the days
+  // it names end with the range too, not a week after its first.
   window = ChooseDayWindow(absl::CivilDay(2026, 11, 15), limits);
   EXPECT_EQ(window.end_time, Utc(2026, 11, 21, 0, 0));
+  EXPECT_EQ(window.last, absl::CivilDay(2026, 11, 20));
   EXPECT_FALSE(window.later.has_value());
   // Beyond it: its last day.
   window = ChooseDayWindow(absl::CivilDay(2027, 6, 1), limits);
   EXPECT_EQ(window.first, absl::CivilDay(2026, 11, 20));
+  EXPECT_EQ(window.last, absl::CivilDay(2026, 11, 20));
   EXPECT_FALSE(window.empty());
 }
 
