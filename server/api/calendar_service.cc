@@ -477,11 +477,13 @@ grpc::Status CalendarServiceImpl::CancelBooking(
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<domain::BookingName> name = ValidateCancelBooking(*request);
   if (!name.ok()) return ToGrpcStatus(name.status());
+  bool cancelled_now = false;
   absl::StatusOr<domain::Booking> booking =
       bookings_.Cancel(name->location_id, name->calendar_id, name->booking_id,
-                       request->reason(), clock_());
+                       request->reason(), clock_(), &cancelled_now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
-  metrics_.BookingCancelled();
+  // A repeated cancellation answers OK but cancels nothing.
+  if (cancelled_now) metrics_.BookingCancelled();
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }

@@ -474,11 +474,15 @@ absl::StatusOr<BookingPage> BookingStore::List(
 
 absl::StatusOr<domain::Booking> BookingStore::Cancel(
     absl::string_view location_id, absl::string_view calendar_id,
-    absl::string_view booking_id, absl::string_view reason, absl::Time now) {
+    absl::string_view booking_id, absl::string_view reason, absl::Time now,
+    bool* cancelled_now) {
   now = TruncateToMicros(now);
   absl::StatusOr<domain::Booking> result;
+  // Set by the attempt that commits (a retried one may differ).
+  bool changed = false;
   absl::Status status =
       RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
+        changed = false;
         absl::StatusOr<int64_t> pk =
             LiveCalendarPk(lease, location_id, calendar_id);
         if (!pk.ok()) return pk.status();
@@ -509,9 +513,11 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
         result->state = domain::BookingState::kCancelled;
         result->cancel_time = now;
         result->cancel_reason = std::string(reason);
+        changed = true;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
+  if (cancelled_now != nullptr) *cancelled_now = changed;
   return result;
 }
 

@@ -81,12 +81,14 @@ class BookingStore {
 
   absl::StatusOr<BookingPage> List(const BookingListOptions& options);
 
-  // Cancels; cancelling a cancelled booking returns it unchanged.
+  // Cancels; cancelling a cancelled booking returns it unchanged. Sets
+  // `*cancelled_now` (if given) to whether this call cancelled it.
   absl::StatusOr<domain::Booking> Cancel(absl::string_view location_id,
                                          absl::string_view calendar_id,
                                          absl::string_view booking_id,
                                          absl::string_view reason,
-                                         absl::Time now);
+                                         absl::Time now,
+                                         bool* cancelled_now = nullptr);
 
   // Moves a confirmed booking to the slot starting at `start`. With a
   // `request_id` the booking has had a reschedule with already, returns the

@@ -2,7 +2,9 @@
 // without credentials, with a wrong or rotated-out key, and across
 // tenants, with nothing written; link tokens that reveal nothing across
 // tenants; policy reloads; mTLS with certificates made here (expired, from
-// another CA, unknown identity) and certificate rotation under calls.
+// another CA, unknown identity; a SPIFFE id or a DNS name as the
+// principal), rotation of the server certificate under calls and of the
+// client CA; the warning a plain-text server gives.
 #include <unistd.h>
 
 #include <atomic>
@@ -21,10 +23,12 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "scheduling/client/connection.h"
 #include "scheduling/client/error_details.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/permissions.h"
+#include "tests/integration/server_process.h"
 #include "tests/integration/test_certificates.h"
 #include "tests/integration/test_server.h"
 
@@ -40,6 +44,7 @@ constexpr char kRotatedOutKey[] = "tenant-a-old-key-77aa";
 constexpr char kPageKey[] = "page-a-key-e310";
 constexpr char kUnknownToken[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 constexpr char kClientIdentity[] = "spiffe://scheduling.test/ns/crm/sa/backend";
+constexpr char kClientDnsName[] = "backend.crm.scheduling.test";
 
 std::string Dir() {
   static const std::string* dir = new std::string(absl::StrCat(
@@ -56,7 +61,8 @@ std::string WriteFile(const std::string& name, const std::string& contents) {
 
 // The policy: "setup" may do everything everywhere; "tenant-a" everything
 // on `location_a` (with `tenant_keys`); "page-a" only links.book there;
-// "crm" (by certificate) everything on `location_a`.
+// "crm" (by certificate: a SPIFFE id or a DNS name) everything on
+// `location_a`.
 std::string PolicyJson(const std::string& location_a,
                        const std::vector<std::string>& tenant_keys) {
   std::string tenant_hashes;
@@ -83,7 +89,7 @@ std::string PolicyJson(const std::string& location_a,
          "grants": [{"role": "booker", "locations": [")",
       location_a, R"("]}]},
         {"name": "crm", "certificateIdentities": [")",
-      kClientIdentity,
+      kClientIdentity, R"(", ")", kClientDnsName,
       R"("], "grants": [{"role": "everything", "locations": [")", location_a,
       R"("]}]}]})");
 }
@@ -104,6 +110,117 @@ grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,
                        grpc::ClientContext* context) {
   return CallUnaryWithBytes(channel, method, request.SerializeAsString(),
                             context);
+}
+
+// What a request of a method names: the resource its name field takes,
+// or a link token.
+enum class Names { kLocation, kCalendar, kGroup, kBooking, kLink, kToken };
+
+// `names` in `location`; resources that do not exist, so that no call the
+// matrix makes writes anything.
+std::string ResourceName(Names names, const std::string& location) {
+  const std::string calendar = "locations/" + location + "/calendars/c1";
+  switch (names) {
+    case Names::kLocation:
+      return "locations/" + location;
+    case Names::kCalendar:
+      return calendar;
+    case Names::kGroup:
+      return "locations/" + location + "/groups/g1";
+    case Names::kBooking:
+      return calendar + "/bookings/b1";
+    case Names::kLink:
+    case Names::kToken:
+      return calendar + "/oneTimeLinks/l1";
+  }
+  return "";
+}
+
+// Per method: what the matrix's request names, and the code an allowed
+// caller gets for it (the call's own answer: a missing resource, a request
+// left incomplete on purpose, a stream that outlives its deadline). The
+// matrix fails for a method missing here.
+struct MatrixCall {
+  Names names;
+  grpc::StatusCode allowed;
+};
+
+const std::map<std::string, MatrixCall>& MatrixCalls() {
+  using grpc::StatusCode;
+  static const auto* calls = new std::map<std::string, MatrixCall>{
+      // Without the calendar, group or times the request needs.
+      {"scheduling.v1.CalendarService.CreateCalendar",
+       {Names::kLocation, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.CalendarService.GetCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.ListCalendars",
+       {Names::kLocation, StatusCode::OK}},
+      {"scheduling.v1.CalendarService.UpdateCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.DeleteCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.DuplicateCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.MoveCalendarToGroup",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.ActivateCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.DeactivateCalendar",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.ListFreeSlots",
+       {Names::kCalendar, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.CalendarService.CreateGroup",
+       {Names::kLocation, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.CalendarService.GetGroup",
+       {Names::kGroup, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.ListGroups",
+       {Names::kLocation, StatusCode::OK}},
+      {"scheduling.v1.CalendarService.UpdateGroup",
+       {Names::kGroup, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.DeleteGroup",
+       {Names::kGroup, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.EnableGroup",
+       {Names::kGroup, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.DisableGroup",
+       {Names::kGroup, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.CreateBooking",
+       {Names::kCalendar, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.CalendarService.GetBooking",
+       {Names::kBooking, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.ListBookings",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.CancelBooking",
+       {Names::kBooking, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.CalendarService.RescheduleBooking",
+       {Names::kBooking, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.OneTimeLinkService.CreateOneTimeLink",
+       {Names::kCalendar, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.OneTimeLinkService.BatchCreateOneTimeLinks",
+       {Names::kCalendar, StatusCode::INVALID_ARGUMENT}},
+      // An empty list for a calendar that does not exist (ListBookings
+      // answers NOT_FOUND): pinned here so that a change is noticed.
+      {"scheduling.v1.OneTimeLinkService.ListOneTimeLinks",
+       {Names::kCalendar, StatusCode::OK}},
+      {"scheduling.v1.OneTimeLinkService.ListOneTimeLinkUses",
+       {Names::kLink, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.OneTimeLinkService.ListOneTimeLinkEvents",
+       {Names::kLocation, StatusCode::OK}},
+      // The stream stays open until the call's deadline.
+      {"scheduling.v1.OneTimeLinkService.WatchOneTimeLinkEvents",
+       {Names::kLocation, StatusCode::DEADLINE_EXCEEDED}},
+      {"scheduling.v1.OneTimeLinkService.GetOneTimeLink",
+       {Names::kLink, StatusCode::NOT_FOUND}},
+      {"scheduling.v1.OneTimeLinkService.ResolveOneTimeLink",
+       {Names::kToken, StatusCode::OK}},
+      {"scheduling.v1.OneTimeLinkService.ListOneTimeLinkFreeSlots",
+       {Names::kToken, StatusCode::OK}},
+      // The request's start is never the start of a slot: nothing is booked.
+      {"scheduling.v1.OneTimeLinkService.BookOneTimeLink",
+       {Names::kToken, StatusCode::INVALID_ARGUMENT}},
+      {"scheduling.v1.OneTimeLinkService.RevokeOneTimeLink",
+       {Names::kLink, StatusCode::NOT_FOUND}},
+  };
+  return *calls;
 }
 
 class AuthTest : public ::testing::Test {
@@ -201,10 +318,11 @@ class AuthTest : public ::testing::Test {
     return rows;
   }
 
-  // A request for `method` naming `location` (or carrying `token`), built
-  // through reflection so that every method of the API is covered.
+  // A request for `method` naming `names` in `location` (or carrying
+  // `token`), built through reflection so that every method of the API is
+  // covered.
   std::unique_ptr<google::protobuf::Message> RequestFor(
-      const google::protobuf::MethodDescriptor& method,
+      const google::protobuf::MethodDescriptor& method, Names names,
       const std::string& location, const std::string& token) {
     const google::protobuf::Message* prototype =
         google::protobuf::MessageFactory::generated_factory()->GetPrototype(
@@ -212,17 +330,18 @@ class AuthTest : public ::testing::Test {
     std::unique_ptr<google::protobuf::Message> request(prototype->New());
     const google::protobuf::Reflection* reflection = request->GetReflection();
     const google::protobuf::Descriptor* type = method.input_type();
-    const std::string name =
-        "locations/" + location + "/calendars/c1/oneTimeLinks/l1";
+    const std::string name = ResourceName(names, location);
     if (const auto* field = type->FindFieldByName("token")) {
       // A complete request, so that the call gets as far as the token.
       reflection->SetString(request.get(), field, token);
+      // Whole minutes and 17 s: never the start of a slot.
+      const int64_t start =
+          absl::ToUnixSeconds(absl::Now() + absl::Hours(1)) / 60 * 60 + 17;
       for (const char* time : {"start_time", "end_time"}) {
         if (const auto* at = type->FindFieldByName(time)) {
           reflection->MutableMessage(request.get(), at)
               ->CopyFrom(google::protobuf::util::TimeUtil::SecondsToTimestamp(
-                  absl::ToUnixSeconds(absl::Now() +
-                                      absl::Hours(time[0] == 's' ? 1 : 25))));
+                  start + (time[0] == 's' ? 0 : 24 * 3600)));
         }
       }
       if (const auto* invitee = type->FindFieldByName("invitee")) {
@@ -325,10 +444,17 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
   for (const auto* method : AllMethods()) {
     SCOPED_TRACE(method->full_name());
     ++methods;
-    const bool by_token =
-        method->input_type()->FindFieldByName("token") != nullptr;
-    auto on_b = RequestFor(*method, location_b_, link_b.token());
-    auto on_a = RequestFor(*method, location_a_, link_a.token());
+    const auto call = MatrixCalls().find(method->full_name());
+    if (call == MatrixCalls().end()) {
+      ADD_FAILURE() << "not in MatrixCalls()";
+      continue;
+    }
+    const Names names = call->second.names;
+    const bool by_token = names == Names::kToken;
+    EXPECT_EQ(by_token,
+              method->input_type()->FindFieldByName("token") != nullptr);
+    auto on_b = RequestFor(*method, names, location_b_, link_b.token());
+    auto on_a = RequestFor(*method, names, location_a_, link_a.token());
 
     grpc::Status none = Call(*method, *on_b, "");
     EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -342,7 +468,8 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
     grpc::Status other_tenant = Call(*method, *on_b, kTenantAKey);
     if (by_token) {
       // Another tenant's token is answered like a token that never was.
-      auto unknown_request = RequestFor(*method, location_b_, kUnknownToken);
+      auto unknown_request =
+          RequestFor(*method, names, location_b_, kUnknownToken);
       grpc::Status never = Call(*method, *unknown_request, kSetupKey);
       EXPECT_EQ(never.error_code(), grpc::StatusCode::NOT_FOUND);
       EXPECT_EQ(other_tenant.error_code(), never.error_code());
@@ -363,15 +490,13 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
           << page.error_message();
     }
 
-    // Allowed: whatever the call itself answers, it is no refusal of the
-    // caller (the new key of the rotation works).
+    // Allowed (the new key of the rotation works): the call's own answer.
     grpc::Status allowed = Call(*method, *on_a, kTenantAKey2);
-    EXPECT_NE(allowed.error_code(), grpc::StatusCode::UNAUTHENTICATED)
-        << allowed.error_message();
-    EXPECT_NE(allowed.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-        << allowed.error_message();
+    EXPECT_EQ(allowed.error_code(), call->second.allowed)
+        << client::DescribeStatus(allowed);
   }
   EXPECT_EQ(methods, static_cast<int>(auth::MethodPermissions().size()));
+  EXPECT_EQ(methods, static_cast<int>(MatrixCalls().size()));
   EXPECT_EQ(RowsOf(location_b_), before);
   // Location A's link was only resolved and listed by the page: unused.
   EXPECT_EQ(RowsOf(location_a_)["link uses"], before_a.at("link uses"));
@@ -504,13 +629,13 @@ class MutualTlsTest : public AuthTest {
         ca_.Issue("localhost", {"DNS:localhost", "IP:127.0.0.1"});
     cert_path_ = WriteFile("server.pem", server.certificate);
     key_path_ = WriteFile("server.key", server.key);
-    const std::string client_ca = WriteFile("client-ca.pem", ca_.certificate());
+    client_ca_path_ = WriteFile("client-ca.pem", ca_.certificate());
     ServerOptions options =
         TestServerOptions(std::getenv("SCHEDULING_TEST_DSN"));
     options.insecure = false;
     options.tls_cert = cert_path_;
     options.tls_key = key_path_;
-    options.tls_client_ca = client_ca;
+    options.tls_client_ca = client_ca_path_;
     options.tls_reload_interval = absl::Seconds(1);
     options.access_policy = policy_path_;
     options.health_listen = "127.0.0.1:0";
@@ -549,22 +674,68 @@ class MutualTlsTest : public AuthTest {
     return stub->CreateGroup(KeyContext("").get(), request, &group);
   }
 
+  // CreateGroup on `location_a_` over a fresh channel presenting `client`
+  // and trusting `roots`, again until it succeeds (the server has reloaded
+  // its certificate files) or 20 s pass; the last status.
+  grpc::Status CreateGroupOnceAccepted(const Pem& client,
+                                       const std::string& roots) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    for (;;) {
+      grpc::Status status =
+          CreateGroup(TlsChannel(&client, roots), location_a_);
+      if (status.ok() || absl::Now() >= deadline) return status;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+
+  // `client` proves principal "crm": allowed on location A, refused on B.
+  void ExpectCrm(const Pem& client) {
+    auto channel = TlsChannel(&client, ca_.certificate());
+    grpc::Status own = CreateGroup(channel, location_a_);
+    EXPECT_TRUE(own.ok()) << client::DescribeStatus(own);
+    grpc::Status other = CreateGroup(channel, location_b_);
+    EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(other.error_message(), HasSubstr("principal \"crm\""));
+  }
+
   TestCa ca_{"scheduling test CA"};
   std::string cert_path_;
   std::string key_path_;
+  std::string client_ca_path_;
   int files_ = 0;
 };
 
 TEST_F(MutualTlsTest, TheCertificateIdentityIsThePrincipal) {
   StartTlsServer();
-  const Pem crm =
+  ExpectCrm(ca_.Issue("crm-backend", {std::string("URI:") + kClientIdentity}));
+}
+
+TEST_F(MutualTlsTest, ADnsNameInTheCertificateIsThePrincipal) {
+  StartTlsServer();
+  // A common name the policy does not know: only the DNS SAN can match.
+  ExpectCrm(ca_.Issue("crm-by-dns", {std::string("DNS:") + kClientDnsName}));
+}
+
+TEST_F(MutualTlsTest, TheClientCaRotatesWithoutARestart) {
+  StartTlsServer();
+  TestCa next_ca("next client CA");
+  const Pem old_client =
       ca_.Issue("crm-backend", {std::string("URI:") + kClientIdentity});
-  auto channel = TlsChannel(&crm, ca_.certificate());
-  grpc::Status own = CreateGroup(channel, location_a_);
-  EXPECT_TRUE(own.ok()) << client::DescribeStatus(own);
-  grpc::Status other = CreateGroup(channel, location_b_);
-  EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(other.error_message(), HasSubstr("principal \"crm\""));
+  const Pem new_client =
+      next_ca.Issue("crm-backend", {std::string("URI:") + kClientIdentity});
+  EXPECT_EQ(CreateGroup(TlsChannel(&new_client, ca_.certificate()), location_a_)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(
+      CreateGroup(TlsChannel(&old_client, ca_.certificate()), location_a_)
+          .ok());
+  WriteFileAtomically(client_ca_path_, next_ca.certificate());
+  grpc::Status after = CreateGroupOnceAccepted(new_client, ca_.certificate());
+  EXPECT_TRUE(after.ok()) << client::DescribeStatus(after);
+  // The file no longer names the first CA: its clients are refused now.
+  EXPECT_EQ(CreateGroup(TlsChannel(&old_client, ca_.certificate()), location_a_)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(MutualTlsTest, BadClientCertificatesAreRefused) {
@@ -656,16 +827,33 @@ TEST_F(MutualTlsTest, TheServerCertificateRotatesWithoutARestartOrAFailedCall) {
   // Key first, then certificate: each file replaced whole.
   WriteFileAtomically(key_path_, rotated.key);
   WriteFileAtomically(cert_path_, rotated.certificate);
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  grpc::Status after;
-  do {
-    after = CreateGroup(TlsChannel(&crm, next_ca.certificate()), location_a_);
-  } while (!after.ok() && absl::Now() < deadline);
+  grpc::Status after = CreateGroupOnceAccepted(crm, next_ca.certificate());
   EXPECT_TRUE(after.ok()) << client::DescribeStatus(after);
   stop = true;
   caller.join();
   EXPECT_GT(calls.load(), 0);
   EXPECT_EQ(failures.load(), 0) << first_failure;
+}
+
+// The real binary with --insecure (SCHEDULING_INSECURE=true, as
+// ServerProcess runs it) says so in a warning line of its own.
+TEST(PlainTextTest, TheServerWarnsThatItServesPlainText) {
+  std::unique_ptr<ServerProcess> server =
+      ServerProcess::Start(std::getenv("SCHEDULING_TEST_DSN"));
+  ASSERT_NE(server, nullptr);
+  const nlohmann::json listening = server->AwaitLogMessage("listening");
+  ASSERT_FALSE(listening.is_null());
+  EXPECT_EQ(listening["transport"], "plaintext");
+  int warnings = 0;
+  for (const nlohmann::json& record : server->LogRecords()) {
+    const std::string msg = record.value("msg", "");
+    if (msg.rfind("PLAIN TEXT", 0) != 0) continue;
+    ++warnings;
+    EXPECT_EQ(record["level"], "warning");
+    EXPECT_THAT(msg, HasSubstr("--insecure"));
+    EXPECT_EQ(record["listen"], listening["listen"]);
+  }
+  EXPECT_EQ(warnings, 1);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // What an operator sees of the server: Prometheus metrics that move by
-// exactly what was called, request ids echoed to callers, and log lines
-// that are JSON, one per RPC, and never carry a link token, a DSN password
-// or the token secret.
+// exactly what was called (retries by cause after a forced deadlock, pool
+// waits that gave up), request ids echoed to callers, and log lines that
+// are JSON, one per RPC, and never carry a link token, a DSN password or
+// the token secret.
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -16,6 +18,8 @@
 #include "nlohmann/json.hpp"
 #include "scheduling/client/error_details.h"
 #include "server/observability/log.h"
+#include "tests/integration/calendar_fixtures.h"
+#include "tests/integration/held_transaction.h"
 #include "tests/integration/metrics_scrape.h"
 #include "tests/integration/test_server.h"
 
@@ -72,7 +76,20 @@ class LogCapture {
   std::vector<std::string> lines_;
 };
 
-class MetricsTest : public IntegrationTest {};
+class MetricsTest : public CalendarFixture {
+ protected:
+  // The primary key of `calendar`'s row.
+  int64_t CalendarPk(const v1::Calendar& calendar) {
+    return QueryInt("SELECT " + CalendarPkSql(calendar.name()));
+  }
+};
+
+// The change of `series` from `before` to `after`.
+double Delta(const std::map<std::string, double>& before,
+             const std::map<std::string, double>& after,
+             const std::string& series) {
+  return Sample(after, series) - Sample(before, series);
+}
 
 TEST_F(MetricsTest, KnownCallsMoveTheirSeriesByExactlyThatMuch) {
   ASSERT_GT(Server().metrics_port(), 0);
@@ -152,6 +169,141 @@ TEST_F(MetricsTest, KnownCallsMoveTheirSeriesByExactlyThatMuch) {
   EXPECT_GE(Sample(after, "scheduling_db_pool_connections{state=\"idle\"}"), 1);
   EXPECT_EQ(Sample(after, "scheduling_db_up"), 1);
   EXPECT_EQ(delta("scheduling_db_pool_acquire_timeouts_total"), 0);
+}
+
+TEST_F(MetricsTest, ACancellationIsCountedOnceNotPerCall) {
+  const v1::Calendar calendar = Create(CalendarSpec("Cancel count"));
+  const v1::Booking booking = Book(calendar.name(), At(DaysAhead(7), 9));
+  const auto before = ScrapeMetrics(Server().metrics_port());
+  EXPECT_EQ(Cancel(booking.name(), "first").state(), v1::Booking::CANCELLED);
+  // Cancelling a cancelled booking answers OK and cancels nothing.
+  EXPECT_EQ(Cancel(booking.name(), "again").state(), v1::Booking::CANCELLED);
+  const auto after = ScrapeMetrics(Server().metrics_port());
+  EXPECT_EQ(Delta(before, after, "scheduling_bookings_cancelled_total"), 1);
+  EXPECT_EQ(Delta(before, after,
+                  "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\""
+                  "CancelBooking\",grpc_service=\"scheduling.v1."
+                  "CalendarService\",grpc_type=\"unary\"}"),
+            2);
+}
+
+// A deadlock made on purpose: the test's transaction holds the booking
+// rows, CancelBooking takes the calendar row and waits for the booking,
+// then the test asks for the calendar row. InnoDB rolls back the lighter
+// transaction, the call's; the store runs it again, once, and it succeeds.
+TEST_F(MetricsTest, ADeadlockedCallIsRetriedAndCountedAsADeadlock) {
+  const v1::Calendar calendar = Create(CalendarSpec("Deadlock"));
+  const v1::Booking target = Book(calendar.name(), At(DaysAhead(7), 9));
+  Book(calendar.name(), At(DaysAhead(7), 10), 1);
+  Book(calendar.name(), At(DaysAhead(7), 11), 2);
+  const std::string calendar_row = absl::StrCat(
+      "SELECT pk FROM calendars WHERE pk = ", CalendarPk(calendar));
+  const auto before = ScrapeMetrics(Server().metrics_port());
+
+  HeldTransaction held;
+  // Three rows changed make this transaction the heavier one.
+  held.Execute(absl::StrCat(
+      "UPDATE bookings SET cancel_reason = 'held by the test' WHERE "
+      "calendar_pk = ",
+      CalendarPk(calendar)));
+  grpc::Status status;
+  v1::Booking cancelled;
+  std::thread call([&] { status = TryCancel(target.name(), &cancelled); });
+  // The call has bumped the calendar's booking revision: it holds the
+  // calendar row, and waits (or is about to) for the booking row.
+  const bool calendar_taken =
+      AwaitRowLockedElsewhere(calendar_row, absl::Seconds(10));
+  EXPECT_TRUE(calendar_taken);
+  if (calendar_taken) {
+    // Closes the cycle; returns once the call's transaction is rolled back.
+    EXPECT_EQ(held.Execute(calendar_row + " FOR UPDATE"), 1);
+  }
+  held.Release();
+  call.join();
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  EXPECT_EQ(cancelled.state(), v1::Booking::CANCELLED);
+
+  const auto after = ScrapeMetrics(Server().metrics_port());
+  const std::map<std::string, int> retries = {
+      {"deadlock", 1}, {"lock_wait_timeout", 0}, {"certification", 0}};
+  for (const auto& [cause, expected] : retries) {
+    EXPECT_EQ(Delta(before, after,
+                    absl::StrCat("scheduling_db_transaction_retries_total{"
+                                 "cause=\"",
+                                 cause, "\"}")),
+              expected)
+        << cause;
+  }
+  EXPECT_EQ(Delta(before, after, "scheduling_bookings_cancelled_total"), 1);
+  EXPECT_EQ(Delta(before, after,
+                  "scheduling_db_operation_seconds_count{"
+                  "operation=\"cancel booking\"}"),
+            1);
+}
+
+// A server with one pooled connection, held by a call that waits on a row
+// the test locked: the next call's wait for a connection gives up at its
+// deadline, and the metric counts it.
+TEST_F(MetricsTest, AnExhaustedPoolCountsTheWaitsThatGaveUp) {
+  const v1::Calendar calendar = Create(CalendarSpec("Pool"));
+  const v1::Booking booking = Book(calendar.name(), At(DaysAhead(7), 9));
+  ServerOptions options = TestServerOptions(std::getenv("SCHEDULING_TEST_DSN"));
+  options.db_pool_size = 1;
+  options.metrics_listen = "127.0.0.1:0";
+  options.sequencer.enabled = false;
+  auto server = SchedulingServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::CalendarService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials()));
+  const int metrics_port = (*server)->metrics_port();
+  constexpr char kInUse[] = "scheduling_db_pool_connections{state=\"in_use\"}";
+  constexpr char kTimeouts[] = "scheduling_db_pool_acquire_timeouts_total";
+  const auto before = ScrapeMetrics(metrics_port);
+  EXPECT_EQ(Sample(before, "scheduling_db_pool_max_connections"), 1);
+
+  HeldTransaction held;
+  ASSERT_EQ(held.Execute(absl::StrCat("SELECT pk FROM calendars WHERE pk = ",
+                                      CalendarPk(calendar), " FOR UPDATE")),
+            1);
+  grpc::Status blocked;
+  std::thread holder([&] {
+    v1::CancelBookingRequest request;
+    request.set_name(booking.name());
+    v1::Booking cancelled;
+    blocked = stub->CancelBooking(Context().get(), request, &cancelled);
+  });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (Sample(ScrapeMetrics(metrics_port), kInUse) != 1 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Sample(ScrapeMetrics(metrics_port), kInUse), 1);
+
+  v1::GetCalendarRequest get;
+  get.set_name(calendar.name());
+  v1::Calendar read;
+  grpc::Status starved =
+      stub->GetCalendar(Context(absl::Seconds(1)).get(), get, &read);
+  EXPECT_EQ(starved.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << client::DescribeStatus(starved);
+  // The server gives up at the same deadline as the client: it may count
+  // a moment after the client has its answer.
+  while (Delta(before, ScrapeMetrics(metrics_port), kTimeouts) < 1 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Delta(before, ScrapeMetrics(metrics_port), kTimeouts), 1);
+
+  held.Release();
+  holder.join();
+  EXPECT_TRUE(blocked.ok()) << client::DescribeStatus(blocked);
+  EXPECT_TRUE(stub->GetCalendar(Context().get(), get, &read).ok());
+  const auto after = ScrapeMetrics(metrics_port);
+  EXPECT_EQ(Delta(before, after, kTimeouts), 1);
+  EXPECT_EQ(Sample(after, kInUse), 0);
+  (*server)->Shutdown(absl::Seconds(2));
+  (*server)->Wait();
 }
 
 TEST_F(MetricsTest, OpenWatchStreamsAreAGauge) {

@@ -9,9 +9,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -105,6 +107,33 @@ bool ServerProcess::AwaitServing(absl::Duration timeout) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   return false;
+}
+
+std::vector<nlohmann::json> ServerProcess::LogRecords() const {
+  std::vector<nlohmann::json> records;
+  std::ifstream log(log_path_);
+  const std::string text((std::istreambuf_iterator<char>(log)),
+                         std::istreambuf_iterator<char>());
+  // Whole lines only: the server may be writing the last one.
+  for (absl::string_view line : absl::StrSplit(
+           text.substr(0, text.rfind('\n') + 1), '\n', absl::SkipEmpty())) {
+    nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    EXPECT_FALSE(record.is_discarded()) << "not JSON: " << line;
+    if (!record.is_discarded()) records.push_back(std::move(record));
+  }
+  return records;
+}
+
+nlohmann::json ServerProcess::AwaitLogMessage(const std::string& msg,
+                                              absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  do {
+    for (nlohmann::json& record : LogRecords()) {
+      if (record.value("msg", "") == msg) return std::move(record);
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  } while (absl::Now() < deadline);
+  return nullptr;
 }
 
 void ServerProcess::Signal(int signal) { kill(pid_, signal); }

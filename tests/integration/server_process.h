@@ -15,6 +15,7 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "nlohmann/json.hpp"
 
 namespace scheduling::testing {
 
@@ -30,6 +31,14 @@ class ServerProcess {
   bool AwaitServing(absl::Duration timeout = absl::Seconds(30));
   // Health status of `service` now (UNKNOWN if it does not answer).
   int HealthStatus(const std::string& service);
+
+  // The lines of its log so far, each parsed as JSON (a gtest failure for
+  // a line that is not).
+  std::vector<nlohmann::json> LogRecords() const;
+  // Waits up to `timeout` until a log line with message `msg` appears; the
+  // first such line, or null.
+  nlohmann::json AwaitLogMessage(const std::string& msg,
+                                 absl::Duration timeout = absl::Seconds(30));
 
   void Signal(int signal);
   // Waits for the process to exit; its exit status, or -1 (killed by a

@@ -1,12 +1,12 @@
 // The real scheduling_server binary as a process, the way a cluster runs
-// it: configured from the environment, JSON logs on stderr, SIGTERM
-// answered with NOT_SERVING, a drain, and exit status 0.
+// it: configured from the environment, JSON logs on stderr, started before
+// its database, SIGTERM answered with NOT_SERVING, a drain, and exit
+// status 0.
 #include "tests/integration/server_process.h"
 
 #include <signal.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/metrics_scrape.h"
+#include "tests/integration/private_database.h"
 #include "tests/integration/test_server.h"
 
 namespace scheduling::testing {
@@ -56,14 +57,11 @@ TEST(ServerProcessTest, SigtermReportsNotServingDrainsAndExitsZero) {
   EXPECT_EQ(server->WaitForExit(absl::Seconds(10)), 0);
   EXPECT_GE(absl::Now() - term, absl::Seconds(1));
 
-  std::ifstream log(server->log_path());
-  std::string line;
   std::set<std::string> messages;
-  while (std::getline(log, line)) {
-    EXPECT_THAT(line, ::testing::Not(
-                          ::testing::HasSubstr("process-secret-never-logged")));
-    nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
-    ASSERT_FALSE(record.is_discarded()) << "not JSON: " << line;
+  for (const nlohmann::json& record : server->LogRecords()) {
+    EXPECT_THAT(
+        record.dump(),
+        ::testing::Not(::testing::HasSubstr("process-secret-never-logged")));
     messages.insert(record.value("msg", ""));
     if (record.value("request_id", "") == "process-test-call") {
       EXPECT_EQ(record["method"], "CreateGroup");
@@ -75,6 +73,58 @@ TEST(ServerProcessTest, SigtermReportsNotServingDrainsAndExitsZero) {
         "stopping", "draining: NOT_SERVING, still answering", "stopped"}) {
     EXPECT_TRUE(messages.count(expected) > 0) << "no line: " << expected;
   }
+}
+
+// In a cluster the database may come up after the server: the process
+// starts anyway, answers health checks at once (alive, not ready) while
+// the database cannot be reached, and becomes ready once it can.
+TEST(ServerProcessTest, StartsWithoutItsDatabaseAndIsReadyOnceItIsUp) {
+  std::unique_ptr<PrivateDatabase> db = PrivateDatabase::Start();
+  ASSERT_NE(db, nullptr);
+  // Its address, with nothing listening there.
+  ASSERT_TRUE(db->Stop());
+  std::unique_ptr<ServerProcess> server = ServerProcess::Start(db->dsn());
+  ASSERT_NE(server, nullptr);
+  // It does not wait for the database to listen...
+  EXPECT_FALSE(
+      server->AwaitLogMessage("listening", absl::Seconds(10)).is_null());
+  // ...and answers although its start-up attempts fail.
+  const nlohmann::json not_ready = server->AwaitLogMessage("not ready");
+  ASSERT_FALSE(not_ready.is_null());
+  EXPECT_EQ(not_ready["level"], "warning");
+  // Readiness (""), the service names and scheduling_db_up all say
+  // whether the database is there.
+  auto expect_ready = [&server](bool ready) {
+    const int want =
+        ready ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
+    for (const char* service : {"", "scheduling.v1.CalendarService",
+                                "scheduling.v1.OneTimeLinkService"}) {
+      EXPECT_EQ(server->HealthStatus(service), want) << "\"" << service << "\"";
+    }
+    EXPECT_EQ(Sample(ScrapeMetrics(server->metrics_port()), "scheduling_db_up"),
+              ready ? 1 : 0);
+  };
+  EXPECT_EQ(server->HealthStatus("liveness"), HealthCheckResponse::SERVING);
+  expect_ready(false);
+  auto calendars = v1::CalendarService::NewStub(server->channel());
+  v1::CreateGroupRequest create;
+  create.set_parent("locations/" + UniqueLocation());
+  create.mutable_group()->set_display_name("Before the database");
+  v1::Group group;
+  grpc::Status early = calendars->CreateGroup(Context().get(), create, &group);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(early.error_message(), ::testing::HasSubstr("starting"));
+
+  ASSERT_TRUE(db->Restart());
+  // Start-up retries back off to 5 s at most.
+  ASSERT_TRUE(server->AwaitServing(absl::Seconds(30)));
+  expect_ready(true);
+  grpc::Status ready = calendars->CreateGroup(Context().get(), create, &group);
+  EXPECT_TRUE(ready.ok()) << ready.error_message();
+  // It migrated the empty database itself.
+  EXPECT_EQ(QueryIntOn(db->dsn(), "SELECT COUNT(*) FROM calendar_groups"), 1);
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->WaitForExit(absl::Seconds(10)), 0);
 }
 
 }  // namespace
