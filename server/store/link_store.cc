@@ -671,11 +671,10 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
         // read under the row lock must still be the row's, or the whole
         // transaction runs again. On one server the lock makes it so. On a
         // Galera cluster the suite has seen it not hold (about once in 500
-        // raced rounds): the statements after a brute-force abort seem to
-        // run outside the transaction, and without this check a
-        // single-use link was booked twice; with it the loser is told
-        // LINK_USED, but a booking row can remain (the session note of
-        // issue 12 says what is known; the fix belongs in transaction.cc).
+        // raced rounds) when a brute-force abort did not reach the client;
+        // RunTransaction now catches that before COMMIT (BUILD.md,
+        // "Transactions the node ended without saying so"), and this
+        // check stays as a second line.
         sql::PreparedStatement& use = lease.Prepare(
             "UPDATE one_time_links SET use_count = use_count + 1, use_time = "
             "?, last_booking_id = ?, event_count = event_count + 1 WHERE pk = "

@@ -93,6 +93,12 @@ absl::Status SqlErrorToStatus(const sql::SQLException& error,
 // exponential backoff, at most kMaxTransactionAttempts times and never
 // past the call's deadline (call_deadline.h), then ABORTED.
 //
+// A transaction runs with autocommit off and starts with a savepoint that
+// is released just before COMMIT: if the database ended the transaction
+// without an error reaching the client (seen on Galera after a
+// brute-force abort), no later statement can commit on its own, the
+// release fails, and the unit is rolled back and run again.
+//
 // Statements run bounded by the call's remaining time: the session's
 // max_statement_time is set to it (rounded down to a coarse step, so that
 // calls with similar deadlines on one connection need no new SET: one
