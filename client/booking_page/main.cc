@@ -204,9 +204,11 @@ int Main(int argc, char* argv[]) {
     std::cerr << "booking_page: " << status.error_message() << "\n";
     return 2;
   }
-  if (server.api_key.empty()) {
+  // A client certificate is a credential of its own (mTLS).
+  if (server.api_key.empty() && server.tls_cert_file.empty()) {
     std::cerr << "booking_page: no API key (SCHEDULING_API_KEY or "
-                 "--api_key): calls go without credentials\n";
+                 "--api_key) and no client certificate: calls go without "
+                 "credentials\n";
   }
   BookingPage page(*connection, options, std::cerr);
   httplib::Server http;
