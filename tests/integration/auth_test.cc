@@ -39,6 +39,8 @@ constexpr char kTenantAKey2[] = "tenant-a-key-2-4c88";
 constexpr char kRotatedOutKey[] = "tenant-a-old-key-77aa";
 constexpr char kPageKey[] = "page-a-key-e310";
 constexpr char kUnknownToken[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+constexpr char kUnknownManageToken[] =
+    "mAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 constexpr char kClientIdentity[] = "spiffe://scheduling.test/ns/crm/sa/backend";
 
 std::string Dir() {
@@ -169,6 +171,23 @@ class AuthTest : public ::testing::Test {
     return {calendar, link};
   }
 
+  // The manage token of a new booking on `calendar` (open all day, UTC).
+  std::string ManageTokenOf(const v1::Calendar& calendar) {
+    v1::CreateBookingRequest request;
+    request.set_parent(calendar.name());
+    const int64_t half_hours =
+        absl::ToUnixSeconds(absl::Now() + absl::Hours(3)) / 1800;
+    *request.mutable_start_time() =
+        google::protobuf::util::TimeUtil::SecondsToTimestamp(half_hours * 1800);
+    request.mutable_invitee()->set_display_name("Ivy");
+    request.mutable_invitee()->set_email("ivy@example.com");
+    v1::Booking booking;
+    grpc::Status status = calendars_->CreateBooking(KeyContext(kSetupKey).get(),
+                                                    request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking.manage_token();
+  }
+
   // Rows of `location` in every table a call could write.
   std::map<std::string, int64_t> RowsOf(const std::string& location) {
     std::map<std::string, int64_t> rows;
@@ -214,7 +233,11 @@ class AuthTest : public ::testing::Test {
     const google::protobuf::Descriptor* type = method.input_type();
     const std::string name =
         "locations/" + location + "/calendars/c1/oneTimeLinks/l1";
-    if (const auto* field = type->FindFieldByName("token")) {
+    const auto* token_field = type->FindFieldByName("token");
+    if (token_field == nullptr) {
+      token_field = type->FindFieldByName("manage_token");
+    }
+    if (const auto* field = token_field) {
       // A complete request, so that the call gets as far as the token.
       reflection->SetString(request.get(), field, token);
       for (const char* time : {"start_time", "end_time"}) {
@@ -310,6 +333,8 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
   StartPlainServer();
   auto [calendar_b, link_b] = CalendarAndLink(location_b_);
   auto [calendar_a, link_a] = CalendarAndLink(location_a_);
+  const std::string manage_b = ManageTokenOf(calendar_b);
+  const std::string manage_a = ManageTokenOf(calendar_a);
   // The old key leaves the policy: a rotated-out key.
   WriteFileAtomically(policy_path_,
                       PolicyJson(location_a_, {kTenantAKey, kTenantAKey2}));
@@ -325,10 +350,15 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
   for (const auto* method : AllMethods()) {
     SCOPED_TRACE(method->full_name());
     ++methods;
+    const bool by_manage_token =
+        method->input_type()->FindFieldByName("manage_token") != nullptr;
     const bool by_token =
+        by_manage_token ||
         method->input_type()->FindFieldByName("token") != nullptr;
-    auto on_b = RequestFor(*method, location_b_, link_b.token());
-    auto on_a = RequestFor(*method, location_a_, link_a.token());
+    auto on_b = RequestFor(*method, location_b_,
+                           by_manage_token ? manage_b : link_b.token());
+    auto on_a = RequestFor(*method, location_a_,
+                           by_manage_token ? manage_a : link_a.token());
 
     grpc::Status none = Call(*method, *on_b, "");
     EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -342,7 +372,9 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
     grpc::Status other_tenant = Call(*method, *on_b, kTenantAKey);
     if (by_token) {
       // Another tenant's token is answered like a token that never was.
-      auto unknown_request = RequestFor(*method, location_b_, kUnknownToken);
+      auto unknown_request =
+          RequestFor(*method, location_b_,
+                     by_manage_token ? kUnknownManageToken : kUnknownToken);
       grpc::Status never = Call(*method, *unknown_request, kSetupKey);
       EXPECT_EQ(never.error_code(), grpc::StatusCode::NOT_FOUND);
       EXPECT_EQ(other_tenant.error_code(), never.error_code());
