@@ -139,6 +139,9 @@ TEST_F(ManageTokenTest, RescheduleMovesALinkBookingWithoutASecondUse) {
       TryBookLink(LinkBookingRequest(link.token(), T(9), 1), &booked);
   ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
   ASSERT_FALSE(booked.manage_token().empty());
+  // Slots read before the move are kept (the free-slot cache): the move
+  // must tell them apart.
+  EXPECT_TRUE(Offers(SlotsOn(calendar_.name(), day_), T(15)));
 
   v1::Booking moved;
   status = TryRescheduleByToken(booked.manage_token(), T(15), &moved);
@@ -244,6 +247,7 @@ TEST_F(ManageTokenTest, ConcurrentReschedulesRace) {
   auto stubs = ConnectedCalendarStubs(kCallers);
   std::set<absl::Time> targets;
   for (int i = 0; i < kCallers; ++i) targets.insert(T(2 + i));
+  EXPECT_FALSE(Offers(SlotsOn(calendar_.name(), day_), T(1)));
   const std::map<std::string, int> outcomes =
       RunConcurrently(kCallers, [&](int i) {
         v1::Booking moved;
