@@ -110,14 +110,12 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   server->booking_store_ =
       std::make_unique<store::BookingStore>(*server->pool_);
   server->link_store_ = std::make_unique<store::LinkStore>(*server->pool_);
-  server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
-      *server->calendar_store_, *server->booking_store_, options.clock,
-      *server->metrics_, *server->gate_);
   if (options.token_secret.empty()) {
     Log(LogLevel::kWarning,
         "no token secret configured (--token_secret or "
         "SCHEDULING_TOKEN_SECRET); using a random one, so retried link "
-        "creations only get their token back from this process");
+        "creations and bookings only get their token back from this "
+        "process");
     options.token_secret = domain::GenerateSecret();
   }
   // The sequencer's thread has a connection of its own: it never waits
@@ -131,6 +129,9 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   server->sequencer_pool_ = *std::move(sequencer_pool);
   server->sequencer_ = std::make_unique<store::EventSequencer>(
       *server->sequencer_pool_, *server->pool_, options.sequencer);
+  server->calendar_service_ = std::make_unique<api::CalendarServiceImpl>(
+      *server->calendar_store_, *server->booking_store_, *server->sequencer_,
+      options.token_secret, options.clock, *server->metrics_, *server->gate_);
   server->link_service_ = std::make_unique<api::OneTimeLinkServiceImpl>(
       *server->link_store_, *server->booking_store_, *server->sequencer_,
       options.public_base_url, options.token_secret, options.clock,

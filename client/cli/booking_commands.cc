@@ -1,6 +1,6 @@
 // The booking commands: a calendar's free slots, and create, get, list,
-// cancel and reschedule its bookings. (book, a link command, books through
-// a one-time link.)
+// cancel and reschedule its bookings, also as their invitee with a manage
+// token. (book, a link command, books through a one-time link.)
 
 #include <iostream>
 #include <optional>
@@ -25,6 +25,8 @@ ABSL_FLAG(std::string, to, "",
           "bound if empty");
 ABSL_FLAG(bool, show_cancelled, false, "also list cancelled bookings");
 ABSL_FLAG(std::string, reason, "", "why a booking is cancelled");
+ABSL_FLAG(std::string, manage_token, "",
+          "a booking's manage token, as create-booking or book printed it");
 
 namespace scheduling::cli {
 namespace {
@@ -167,15 +169,24 @@ int RunListBookings(const Invocation& call) {
   return 0;
 }
 
-int RunCancelBooking(const Invocation& call) {
-  const std::string reason = absl::GetFlag(FLAGS_reason);
+// --reason, checked; nullopt after reporting a usage error.
+std::optional<std::string> ReasonFlag(const Invocation& call, int* exit_code) {
+  std::string reason = absl::GetFlag(FLAGS_reason);
   if (CharacterCount(reason) > kMaxReasonLength) {
-    return call.UsageError(absl::StrCat("--reason must be at most ",
-                                        kMaxReasonLength, " characters"));
+    *exit_code = call.UsageError(absl::StrCat("--reason must be at most ",
+                                              kMaxReasonLength, " characters"));
+    return std::nullopt;
   }
+  return reason;
+}
+
+int RunCancelBooking(const Invocation& call) {
+  int exit_code = 0;
+  std::optional<std::string> reason = ReasonFlag(call, &exit_code);
+  if (!reason.has_value()) return exit_code;
   scheduling::v1::CancelBookingRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  request.set_reason(reason);
+  request.set_reason(*reason);
   scheduling::v1::Booking booking;
   grpc::ClientContext context;
   call.services.SetDeadline(&context);
@@ -206,6 +217,57 @@ int RunRescheduleBooking(const Invocation& call) {
   return PrintBooking(booking);
 }
 
+int RunGetBookingByToken(const Invocation& call) {
+  scheduling::v1::GetBookingByManageTokenRequest request;
+  request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status = call.services.calendars->GetBookingByManageToken(
+      &context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
+int RunCancelBookingByToken(const Invocation& call) {
+  int exit_code = 0;
+  std::optional<std::string> reason = ReasonFlag(call, &exit_code);
+  if (!reason.has_value()) return exit_code;
+  scheduling::v1::CancelBookingByManageTokenRequest request;
+  request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
+  request.set_reason(*reason);
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->CancelBookingByManageToken(&context, request,
+                                                          &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
+int RunRescheduleBookingByToken(const Invocation& call) {
+  absl::StatusOr<absl::Time> start =
+      ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
+  if (!start.ok()) return call.UsageError(start.status().message());
+  const std::string request_id = absl::GetFlag(FLAGS_request_id);
+  if (absl::Status status = CheckRequestId(request_id); !status.ok()) {
+    return call.UsageError(status.message());
+  }
+  scheduling::v1::RescheduleBookingByManageTokenRequest request;
+  request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
+  *request.mutable_start_time() = TimeToProto(*start);
+  request.set_request_id(request_id);
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      call.services.calendars->RescheduleBookingByManageToken(&context, request,
+                                                              &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
 constexpr Command kBookingCommands[] = {
     {"free-slots",
      "--calendar=CALENDAR [--from=RFC3339] [--days=7] [--time_zone=Z] "
@@ -225,6 +287,13 @@ constexpr Command kBookingCommands[] = {
     {"reschedule-booking",
      "--name=BOOKING --start=RFC3339 [--request_id=R] [--time_zone=Z]",
      "name start", RunRescheduleBooking},
+    {"get-booking-by-token", "--manage_token=T [--time_zone=Z]", "manage_token",
+     RunGetBookingByToken, "the invitee's own booking"},
+    {"cancel-booking-by-token", "--manage_token=T [--reason=R] [--time_zone=Z]",
+     "manage_token", RunCancelBookingByToken},
+    {"reschedule-booking-by-token",
+     "--manage_token=T --start=RFC3339 [--request_id=R] [--time_zone=Z]",
+     "manage_token start", RunRescheduleBookingByToken},
 };
 
 }  // namespace

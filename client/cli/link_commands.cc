@@ -56,6 +56,8 @@ ABSL_FLAG(std::string, invitee_phone, "",
           "phone of whom a new link is for, E.164 like +14155550100");
 ABSL_FLAG(bool, enforce_invitee, false,
           "a new link books only for its --invitee_email");
+ABSL_FLAG(bool, return_use_on_cancel, false,
+          "cancelling a booking made through a new link gives its use back");
 ABSL_FLAG(std::string, metadata, "",
           "a new link's metadata, returned on its bookings and events: "
           "\"key=value,key2=value2\"; may be repeated");
@@ -282,6 +284,7 @@ absl::StatusOr<scheduling::v1::OneTimeLink> LinkOptionsFromFlags(
                      "\" is not E.164 like +14155550100"));
   }
   link.set_enforce_invitee(absl::GetFlag(FLAGS_enforce_invitee));
+  link.set_return_use_on_cancel(absl::GetFlag(FLAGS_return_use_on_cancel));
   if (link.enforce_invitee() && invitee.email().empty()) {
     return absl::InvalidArgumentError(
         "--enforce_invitee needs --invitee_email to enforce");

@@ -276,6 +276,7 @@ void AddOneTimeLink(const scheduling::v1::OneTimeLink& link,
             invitee.contact_id().empty() ? "-" : invitee.contact_id())
       .Add("invitee", FormatLinkInvitee(invitee))
       .Add("enforce_invitee", link.enforce_invitee() ? "yes" : "no")
+      .Add("return_use_on_cancel", link.return_use_on_cancel() ? "yes" : "no")
       .Add("date_window",
            FormatDateWindow(link.earliest_date(), link.latest_date()))
       .Add("duration", link.has_duration() ? FormatDuration(link.duration())
@@ -296,6 +297,9 @@ void AddBooking(const scheduling::v1::Booking& booking, absl::TimeZone zone,
       .Add("one_time_link",
            booking.one_time_link().empty() ? "-" : booking.one_time_link())
       .AddTime("create_time", booking.create_time(), zone);
+  if (!booking.manage_token().empty()) {
+    fields->Add("manage_token", booking.manage_token());
+  }
   if (detail == Detail::kBasic) return;
   fields->Add("members", ListOrDash(booking.members()))
       .Add("metadata", FormatMetadata(booking.metadata()));

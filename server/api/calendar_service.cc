@@ -62,15 +62,23 @@ absl::StatusOr<std::optional<int64_t>> ExpectedVersion(absl::string_view etag) {
   return version;
 }
 
+// Who makes a change, for the audit trail.
+domain::Actor ActorOf(const auth::Caller& caller) {
+  return {caller.principal(), caller.on_behalf_of()};
+}
+
 }  // namespace
 
 CalendarServiceImpl::CalendarServiceImpl(store::CalendarStore& calendars,
                                          store::BookingStore& bookings,
-                                         Clock clock,
+                                         store::EventSequencer& sequencer,
+                                         std::string token_secret, Clock clock,
                                          observability::Metrics& metrics,
                                          const auth::Gate& gate)
     : calendars_(calendars),
       bookings_(bookings),
+      sequencer_(sequencer),
+      token_secret_(std::move(token_secret)),
       clock_(std::move(clock)),
       metrics_(metrics),
       gate_(gate) {}
@@ -417,12 +425,13 @@ grpc::Status CalendarServiceImpl::CreateBooking(
   booking_request.duration = input->duration;
   booking_request.invitee = input->invitee;
   booking_request.request_id = input->request_id;
+  booking_request.manage_token_hash = ManageTokenHasher(token_secret_);
   absl::StatusOr<domain::Booking> booking =
       bookings_.Create(input->calendar.location_id, input->calendar.calendar_id,
                        booking_request, now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   metrics_.BookingCreated("create_booking");
-  BookingToProto(*booking, response);
+  NewBookingToProto(token_secret_, *booking, response);
   return grpc::Status::OK;
 }
 
@@ -478,12 +487,12 @@ grpc::Status CalendarServiceImpl::CancelBooking(
   absl::StatusOr<domain::BookingName> name = ValidateCancelBooking(*request);
   if (!name.ok()) return ToGrpcStatus(name.status());
   bool cancelled_now = false;
-  absl::StatusOr<domain::Booking> booking =
-      bookings_.Cancel(name->location_id, name->calendar_id, name->booking_id,
-                       request->reason(), clock_(), &cancelled_now);
+  absl::StatusOr<domain::Booking> booking = bookings_.Cancel(
+      name->location_id, name->calendar_id, name->booking_id, request->reason(),
+      ActorOf(*caller), clock_(), &cancelled_now);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   // A repeated cancellation answers OK but cancels nothing.
-  if (cancelled_now) metrics_.BookingCancelled();
+  if (cancelled_now) Cancelled(*booking);
   BookingToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -503,6 +512,68 @@ grpc::Status CalendarServiceImpl::RescheduleBooking(
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   BookingToProto(*booking, response);
   return grpc::Status::OK;
+}
+
+grpc::Status CalendarServiceImpl::GetBookingByManageToken(
+    grpc::ServerContext* context,
+    const v1::GetBookingByManageTokenRequest* request, v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status valid =
+      ValidateManageToken("manage_token", request->manage_token());
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<domain::Booking> booking = bookings_.GetByManageTokenHash(
+      domain::HashLinkToken(request->manage_token()),
+      [&](absl::string_view location) { return caller->MayBookOn(location); });
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  BookingToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status CalendarServiceImpl::CancelBookingByManageToken(
+    grpc::ServerContext* context,
+    const v1::CancelBookingByManageTokenRequest* request,
+    v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status valid = ValidateCancelByManageToken(*request);
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  bool cancelled_now = false;
+  absl::StatusOr<domain::Booking> booking = bookings_.CancelByManageToken(
+      domain::HashLinkToken(request->manage_token()), request->reason(),
+      [&](absl::string_view location) { return caller->MayBookOn(location); },
+      ActorOf(*caller), clock_(), &cancelled_now);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  // A repeated cancellation answers OK but cancels nothing.
+  if (cancelled_now) Cancelled(*booking);
+  BookingToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status CalendarServiceImpl::RescheduleBookingByManageToken(
+    grpc::ServerContext* context,
+    const v1::RescheduleBookingByManageTokenRequest* request,
+    v1::Booking* response) {
+  absl::StatusOr<auth::Caller> caller = gate_.Admit(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const absl::Time now = clock_();
+  absl::StatusOr<ManageRescheduleInput> input =
+      ValidateRescheduleByManageToken(*request, now);
+  if (!input.ok()) return ToGrpcStatus(input.status());
+  absl::StatusOr<domain::Booking> booking = bookings_.RescheduleByManageToken(
+      domain::HashLinkToken(input->manage_token), input->start_time,
+      input->request_id,
+      [&](absl::string_view location) { return caller->MayBookOn(location); },
+      now);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  BookingToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+void CalendarServiceImpl::Cancelled(const domain::Booking& booking) {
+  metrics_.BookingCancelled();
+  // A use given back left a link event to number.
+  if (!booking.one_time_link_id.empty()) sequencer_.Wake(booking.location_id);
 }
 
 }  // namespace scheduling::api

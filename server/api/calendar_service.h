@@ -6,6 +6,7 @@
 #define SCHEDULING_SERVER_API_CALENDAR_SERVICE_H_
 
 #include <functional>
+#include <string>
 
 #include "absl/time/time.h"
 #include "scheduling/v1/calendar_service.grpc.pb.h"
@@ -13,6 +14,7 @@
 #include "server/observability/metrics.h"
 #include "server/store/booking_store.h"
 #include "server/store/calendar_store.h"
+#include "server/store/event_sequencer.h"
 
 namespace scheduling::api {
 
@@ -21,8 +23,13 @@ using Clock = std::function<absl::Time()>;
 
 class CalendarServiceImpl final : public v1::CalendarService::Service {
  public:
+  // `token_secret` derives bookings' manage tokens (secrets.h:
+  // DeriveManageToken); `sequencer` numbers the link events a cancel that
+  // gives a link's use back leaves as drafts.
   CalendarServiceImpl(store::CalendarStore& calendars,
-                      store::BookingStore& bookings, Clock clock,
+                      store::BookingStore& bookings,
+                      store::EventSequencer& sequencer,
+                      std::string token_secret, Clock clock,
                       observability::Metrics& metrics, const auth::Gate& gate);
 
   grpc::Status CreateCalendar(grpc::ServerContext* context,
@@ -94,15 +101,32 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   grpc::Status RescheduleBooking(grpc::ServerContext* context,
                                  const v1::RescheduleBookingRequest* request,
                                  v1::Booking* response) override;
+  grpc::Status GetBookingByManageToken(
+      grpc::ServerContext* context,
+      const v1::GetBookingByManageTokenRequest* request,
+      v1::Booking* response) override;
+  grpc::Status CancelBookingByManageToken(
+      grpc::ServerContext* context,
+      const v1::CancelBookingByManageTokenRequest* request,
+      v1::Booking* response) override;
+  grpc::Status RescheduleBookingByManageToken(
+      grpc::ServerContext* context,
+      const v1::RescheduleBookingByManageTokenRequest* request,
+      v1::Booking* response) override;
 
  private:
   grpc::Status SetStatus(absl::string_view name, domain::CalendarStatus status,
                          v1::Calendar* response);
   grpc::Status SetGroupEnabled(absl::string_view name, bool enabled,
                                v1::Group* response);
+  // After a cancel: counts it, and wakes the sequencer for the link event
+  // a use given back may have left.
+  void Cancelled(const domain::Booking& booking);
 
   store::CalendarStore& calendars_;
   store::BookingStore& bookings_;
+  store::EventSequencer& sequencer_;
+  const std::string token_secret_;
   Clock clock_;
   observability::Metrics& metrics_;
   const auth::Gate& gate_;

@@ -40,6 +40,7 @@ void LinkOptionsToProto(const domain::OneTimeLink& link, v1::OneTimeLink* out) {
   if (link.latest_date)
     *out->mutable_latest_date() = DateToProto(*link.latest_date);
   if (link.duration) *out->mutable_duration() = DurationToProto(*link.duration);
+  out->set_return_use_on_cancel(link.return_use_on_cancel);
 }
 
 void LinkUseToProto(const domain::OneTimeLink& link, const domain::LinkUse& use,

@@ -366,6 +366,7 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   booking_request.start = input->start_time;
   booking_request.invitee = input->invitee;
   booking_request.request_id = input->request_id;
+  booking_request.manage_token_hash = ManageTokenHasher(token_secret_);
   absl::StatusOr<domain::Booking> booking = links_.BookThroughLink(
       domain::HashLinkToken(input->token), booking_request, ActorOf(*caller),
       [&](absl::string_view location) { return caller->MayBookOn(location); },
@@ -380,7 +381,7 @@ grpc::Status OneTimeLinkServiceImpl::BookOneTimeLink(
   metrics_.LinkUsed();
   metrics_.BookingCreated("one_time_link");
   sequencer_.Wake(booking->location_id);
-  BookingToProto(*booking, response);
+  NewBookingToProto(token_secret_, *booking, response);
   return grpc::Status::OK;
 }
 

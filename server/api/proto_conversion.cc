@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/names.h"
+#include "server/domain/secrets.h"
 
 namespace scheduling::api {
 
@@ -277,6 +278,33 @@ void SlotToProto(const domain::FreeSlot& slot,
   out->set_remaining_seats(slot.remaining_seats);
   for (size_t m = 0; m < members.size(); ++m) {
     if (slot.free_members.Contains(m)) out->add_free_members(members[m]);
+  }
+}
+
+namespace {
+
+std::string ManageToken(absl::string_view secret,
+                        const domain::Booking& booking) {
+  return domain::DeriveManageToken(
+      secret, booking.location_id,
+      domain::BookingResourceName(booking.location_id, booking.calendar_id,
+                                  booking.booking_id));
+}
+
+}  // namespace
+
+std::function<std::string(const domain::Booking&)> ManageTokenHasher(
+    std::string secret) {
+  return [secret = std::move(secret)](const domain::Booking& booking) {
+    return domain::HashLinkToken(ManageToken(secret, booking));
+  };
+}
+
+void NewBookingToProto(absl::string_view secret, const domain::Booking& booking,
+                       v1::Booking* out) {
+  BookingToProto(booking, out);
+  if (booking.has_manage_token) {
+    out->set_manage_token(ManageToken(secret, booking));
   }
 }
 

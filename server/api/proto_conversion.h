@@ -6,6 +6,7 @@
 #ifndef SCHEDULING_SERVER_API_PROTO_CONVERSION_H_
 #define SCHEDULING_SERVER_API_PROTO_CONVERSION_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,16 @@ void OneTimeLinkToProto(const domain::OneTimeLink& link, absl::Time now,
                         v1::OneTimeLink* out);
 
 void BookingToProto(const domain::Booking& booking, v1::Booking* out);
+
+// What BookingRequest::manage_token_hash stores for a new booking: the
+// hash of its manage token under the server's token `secret`.
+std::function<std::string(const domain::Booking&)> ManageTokenHasher(
+    std::string secret);
+
+// A booking as the call that made it answers: with its manage token (if
+// it has one), derived again under `secret`, so a retry gets it too.
+void NewBookingToProto(absl::string_view secret, const domain::Booking& booking,
+                       v1::Booking* out);
 
 // A free slot with its local times in `zone`, its seats and free members.
 // `members` is the calendar's member list, which the slot's free members

@@ -298,6 +298,7 @@ absl::StatusOr<CreateLinkInput> ValidateCreateOneTimeLink(
   link.invitee = {invitee.contact_id(), invitee.display_name(), invitee.email(),
                   invitee.phone()};
   link.enforce_invitee = in.enforce_invitee();
+  link.return_use_on_cancel = in.return_use_on_cancel();
   if (in.enforce_invitee() && invitee.email().empty()) {
     violations.Add(field("one_time_link.enforce_invitee"),
                    "needs invitee.email to enforce");
@@ -478,19 +479,68 @@ absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
   return input;
 }
 
+namespace {
+
+absl::Status ValidateCancelReason(absl::string_view reason) {
+  if (CodePoints(reason) > kMaxCancelReasonLength) {
+    return domain::InvalidField(
+        "reason", absl::StrCat("must be at most ", kMaxCancelReasonLength,
+                               " characters"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<domain::BookingName> ValidateCancelBooking(
     const v1::CancelBookingRequest& request) {
   absl::StatusOr<domain::BookingName> name =
       ValidateBookingName("name", request.name());
-  absl::Status reason = absl::OkStatus();
-  if (CodePoints(request.reason()) > kMaxCancelReasonLength) {
-    reason = domain::InvalidField(
-        "reason", absl::StrCat("must be at most ", kMaxCancelReasonLength,
-                               " characters"));
-  }
-  absl::Status combined = CombineViolations({name.status(), reason});
+  absl::Status combined = CombineViolations(
+      {name.status(), ValidateCancelReason(request.reason())});
   if (!combined.ok()) return combined;
   return name;
+}
+
+absl::Status ValidateManageToken(absl::string_view field,
+                                 absl::string_view token) {
+  if (token.empty()) return domain::InvalidField(field, "is required");
+  if (!domain::IsWellFormedManageToken(token)) {
+    return domain::InvalidField(
+        field,
+        absl::StrCat("must be a manage token: ", domain::kManageTokenLength,
+                     " characters of A-Z, a-z, 0-9, - and _ starting "
+                     "with m"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ManageRescheduleInput> ValidateRescheduleByManageToken(
+    const v1::RescheduleBookingByManageTokenRequest& request, absl::Time now) {
+  Violations violations;
+  ManageRescheduleInput input;
+  for (const domain::FieldViolation& violation : domain::FieldViolations(
+           ValidateManageToken("manage_token", request.manage_token()))) {
+    violations.Add(violation.field, violation.description);
+  }
+  input.manage_token = request.manage_token();
+  input.start_time =
+      CheckFutureStart(
+          "start_time",
+          request.has_start_time() ? &request.start_time() : nullptr, now,
+          violations)
+          .value_or(absl::InfinitePast());
+  input.request_id =
+      CheckRequestId("request_id", request.request_id(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return input;
+}
+
+absl::Status ValidateCancelByManageToken(
+    const v1::CancelBookingByManageTokenRequest& request) {
+  return CombineViolations(
+      {ValidateManageToken("manage_token", request.manage_token()),
+       ValidateCancelReason(request.reason())});
 }
 
 }  // namespace scheduling::api

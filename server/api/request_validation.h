@@ -79,6 +79,22 @@ inline constexpr int kMaxCancelReasonLength = 500;
 absl::StatusOr<domain::BookingName> ValidateCancelBooking(
     const v1::CancelBookingRequest& request);
 
+// A booking's manage token in `field` (domain/secrets.h).
+absl::Status ValidateManageToken(absl::string_view field,
+                                 absl::string_view token);
+
+struct ManageRescheduleInput {
+  std::string manage_token;
+  absl::Time start_time;
+  std::string request_id;  // empty: none
+};
+absl::StatusOr<ManageRescheduleInput> ValidateRescheduleByManageToken(
+    const v1::RescheduleBookingByManageTokenRequest& request, absl::Time now);
+
+// OK, or the violations of a CancelBookingByManageToken request.
+absl::Status ValidateCancelByManageToken(
+    const v1::CancelBookingByManageTokenRequest& request);
+
 // A link token in `field`, of either version (domain/secrets.h).
 absl::Status ValidateLinkToken(absl::string_view field,
                                absl::string_view token);

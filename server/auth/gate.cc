@@ -130,7 +130,8 @@ Gate::Gate(const PolicySource* policies, int max_in_flight)
       Rule rule;
       rule.method = method->full_name();
       rule.permission = permission->second;
-      if (method->input_type()->FindFieldByName("token") == nullptr) {
+      if (method->input_type()->FindFieldByName("token") == nullptr &&
+          method->input_type()->FindFieldByName("manage_token") == nullptr) {
         rule.resource_path = ResourcePath(*method->input_type());
       }
       rules_.emplace(method->input_type(), std::move(rule));

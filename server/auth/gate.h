@@ -13,11 +13,12 @@
 // without the permission there: PERMISSION_DENIED. Either way nothing has
 // reached the store.
 //
-// Methods that take a link token (resolve, link free slots, book) name no
+// Methods that take a link token (resolve, link free slots, book) or a
+// booking's manage token (view, cancel, reschedule by the invitee) name no
 // location: Admit checks that the caller holds links.book somewhere, and
-// the handler asks Caller::MayBookOn once it knows the link's location. A
-// link of a location the caller may not book on is answered exactly like
-// an unknown token (NOT_FOUND), so a token reveals nothing across tenants.
+// the handler asks Caller::MayBookOn once it knows the location. A token
+// of a location the caller may not book on is answered exactly like an
+// unknown token (NOT_FOUND), so a token reveals nothing across tenants.
 //
 // A resource name that does not parse is let through to validation, which
 // refuses it (INVALID_ARGUMENT) without touching the store.

@@ -60,6 +60,13 @@ const std::map<std::string, Permission>& MethodPermissions() {
       {"scheduling.v1.CalendarService.ListBookings", P::kBookingsRead},
       {"scheduling.v1.CalendarService.CancelBooking", P::kBookingsWrite},
       {"scheduling.v1.CalendarService.RescheduleBooking", P::kBookingsWrite},
+      // Invitee self-service: the manage token is the invitee's capability,
+      // and the calling service (a booking page) books for invitees.
+      {"scheduling.v1.CalendarService.GetBookingByManageToken", P::kLinksBook},
+      {"scheduling.v1.CalendarService.CancelBookingByManageToken",
+       P::kLinksBook},
+      {"scheduling.v1.CalendarService.RescheduleBookingByManageToken",
+       P::kLinksBook},
       // One-time links.
       {"scheduling.v1.OneTimeLinkService.CreateOneTimeLink", P::kLinksCreate},
       {"scheduling.v1.OneTimeLinkService.BatchCreateOneTimeLinks",

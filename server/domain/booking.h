@@ -40,6 +40,8 @@ struct Booking {
   absl::Time blocked_end;
   // The metadata of the link it was booked through.
   std::map<std::string, std::string> metadata;
+  // Whether it has a manage token (bookings made before tokens have none).
+  bool has_manage_token = false;
 };
 
 }  // namespace scheduling::domain

@@ -93,4 +93,8 @@ absl::Status UnknownLinkToken() {
   return absl::NotFoundError("no one-time link has this token");
 }
 
+absl::Status UnknownManageToken() {
+  return absl::NotFoundError("no booking has this manage token");
+}
+
 }  // namespace scheduling::domain

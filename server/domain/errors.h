@@ -51,6 +51,13 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 // book on (the same answer, so a token reveals nothing across tenants).
 absl::Status UnknownLinkToken();
 
+// NOT_FOUND for a booking's manage token: unknown, or of a location the
+// caller may not book on (the same answer, as for link tokens).
+absl::Status UnknownManageToken();
+
+// Reason of a change refused because the booking is cancelled.
+inline constexpr char kReasonBookingCancelled[] = "BOOKING_CANCELLED";
+
 // Reason of a slot that is no longer free.
 inline constexpr char kReasonSlotUnavailable[] = "SLOT_UNAVAILABLE";
 

@@ -49,6 +49,12 @@ void RecordUse(OneTimeLink& link, const std::string& booking_id,
   link.booking_id = booking_id;
 }
 
+bool ReturnsUseOnCancel(const OneTimeLink& link) {
+  return link.return_use_on_cancel && link.use_count > 0;
+}
+
+void ReturnUse(OneTimeLink& link) { --link.use_count; }
+
 TimeInterval LinkWindow(const OneTimeLink& link, absl::TimeZone zone) {
   TimeInterval window{absl::InfinitePast(), absl::InfiniteFuture()};
   if (link.earliest_date.has_value()) {

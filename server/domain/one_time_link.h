@@ -58,6 +58,8 @@ struct OneTimeLink {
   std::optional<absl::CivilDay> earliest_date;
   std::optional<absl::CivilDay> latest_date;
   std::optional<absl::Duration> duration;
+  // Whether cancelling a booking made through it gives its use back.
+  bool return_use_on_cancel = false;
 };
 
 // One use of a link (the audit trail).
@@ -77,7 +79,12 @@ struct LinkUse {
   std::string on_behalf_of;
 };
 
-enum class LinkEventType { kCreated = 1, kUsed = 2, kRevoked = 3 };
+enum class LinkEventType {
+  kCreated = 1,
+  kUsed = 2,
+  kRevoked = 3,
+  kUseReturned = 4,  // a cancelled booking gave its use back
+};
 
 struct LinkEvent {
   std::string location_id;
@@ -115,6 +122,14 @@ LinkState StateAt(const OneTimeLink& link, absl::Time now);
 // Precedence: REVOKED, USED, EXPIRED, then CALENDAR_INACTIVE.
 absl::Status CheckBookable(const OneTimeLink& link, bool calendar_active,
                            absl::Time now);
+
+// Whether cancelling a booking made through `link` gives its use back:
+// the link says so and has a use spent.
+bool ReturnsUseOnCancel(const OneTimeLink& link);
+
+// Gives one use back (a booking through it was cancelled). Requires
+// ReturnsUseOnCancel.
+void ReturnUse(OneTimeLink& link);
 
 // Records one use by `booking_id` at `now`. Requires CheckBookable to
 // have passed.

@@ -64,11 +64,10 @@ std::string DeriveLinkToken(absl::string_view secret,
       DeriveLegacyLinkToken(secret, link_name));
 }
 
-std::string TokenRoutingKey(absl::string_view token) {
-  if (token.size() != static_cast<size_t>(kLinkTokenLength) ||
-      token[0] != '2') {
-    return "";
-  }
+namespace {
+
+// The routing key in characters 1 to 11 of a 44-character token, or "".
+std::string RoutingKeyAfterVersion(absl::string_view token) {
   const absl::string_view encoded =
       token.substr(1, kLinkTokenLength - kLegacyLinkTokenLength - 1);
   std::string key;
@@ -80,6 +79,35 @@ std::string TokenRoutingKey(absl::string_view token) {
     return "";
   }
   return key;
+}
+
+}  // namespace
+
+std::string TokenRoutingKey(absl::string_view token) {
+  if (token.size() != static_cast<size_t>(kLinkTokenLength) ||
+      token[0] != '2') {
+    return "";
+  }
+  return RoutingKeyAfterVersion(token);
+}
+
+std::string DeriveManageToken(absl::string_view secret,
+                              absl::string_view location_id,
+                              absl::string_view booking_name) {
+  return absl::StrCat(
+      "m", absl::WebSafeBase64Escape(LocationRoutingKey(location_id)),
+      DeriveLegacyLinkToken(secret, absl::StrCat("manage ", booking_name)));
+}
+
+bool IsWellFormedManageToken(absl::string_view token) {
+  if (token.size() != static_cast<size_t>(kManageTokenLength) ||
+      token[0] != 'm' || RoutingKeyAfterVersion(token).empty()) {
+    return false;
+  }
+  for (char c : token) {
+    if (!IsTokenChar(c)) return false;
+  }
+  return true;
 }
 
 std::string GenerateSecret() {

@@ -64,7 +64,22 @@ std::string GenerateSecret();
 // alphabet, version digit).
 bool IsWellFormedLinkToken(absl::string_view token);
 
-// Lowercase hex SHA-256 of `token`: the only form that is stored.
+// A booking's manage token: "m", the location's routing key (11
+// characters), then HMAC-SHA256(secret, "manage " + booking_name), first 24
+// bytes (32 characters); 44 in all. Derived like link tokens, so that a
+// retried booking call (same request_id) returns the same token while only
+// its hash is stored; the prefix keeps it apart from every link token.
+inline constexpr int kManageTokenLength = 44;
+std::string DeriveManageToken(absl::string_view secret,
+                              absl::string_view location_id,
+                              absl::string_view booking_name);
+
+// Whether `token` has the shape of a manage token (length, alphabet, "m"
+// and a well-formed routing key).
+bool IsWellFormedManageToken(absl::string_view token);
+
+// Lowercase hex SHA-256 of `token` (a link token or a manage token): the
+// only form that is stored.
 std::string HashLinkToken(absl::string_view token);
 
 // A fresh resource id: 20 characters of [a-z0-9], starting with a letter

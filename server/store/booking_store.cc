@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "server/domain/errors.h"
 #include "server/domain/secrets.h"
+#include "server/store/link_store.h"
 #include "server/store/rows.h"
 #include "server/store/sql_values.h"
 #include "server/store/transaction.h"
@@ -275,8 +276,9 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
   sql::PreparedStatement& insert = lease.Prepare(
       "INSERT INTO bookings (calendar_pk, booking_id, start_time, end_time, "
       "invitee_name, invitee_email, one_time_link_pk, create_time, members, "
-      "seat_key, blocked_start, blocked_end, request_id, metadata) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "seat_key, blocked_start, blocked_end, request_id, metadata, "
+      "manage_token_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setInt64(1, calendar.pk);
   insert.setString(2, booking.booking_id);
   insert.setDateTime(3, ToSqlDateTime(booking.start_time));
@@ -309,6 +311,12 @@ absl::StatusOr<domain::Booking> BookOnLockedCalendar(
     insert.setString(14, EncodeStringMap(request.metadata));
   }
   booking.metadata = request.metadata;
+  if (request.manage_token_hash) {
+    insert.setString(15, request.manage_token_hash(booking));
+    booking.has_manage_token = true;
+  } else {
+    insert.setNull(15, 0);
+  }
   try {
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {
@@ -369,7 +377,213 @@ absl::StatusOr<int64_t> LiveCalendarPk(Lease& lease,
   return row->getInt64(1);
 }
 
-// Reads one booking by calendar pk and a condition on `b`.
+// Where a booking is, read without a lock: what a transaction that
+// changes it locks, in order.
+struct BookingKeys {
+  int64_t pk = 0;
+  int64_t calendar_pk = 0;
+  int64_t link_pk = 0;  // 0: not made through a one-time link
+  std::string location_id;
+};
+
+// The booking `condition` ("b.booking_id = ?" ...) selects for `values`
+// among bookings of live calendars, if any.
+std::optional<BookingKeys> FindBooking(Lease& lease,
+                                       absl::string_view condition,
+                                       const std::vector<std::string>& values) {
+  sql::PreparedStatement& select = lease.Prepare(absl::StrCat(
+      "SELECT b.pk, b.calendar_pk, b.one_time_link_pk, c.location_id FROM "
+      "bookings b JOIN calendars c ON c.pk = b.calendar_pk WHERE c.live = 1 "
+      "AND ",
+      condition));
+  for (size_t i = 0; i < values.size(); ++i) {
+    select.setString(static_cast<unsigned>(i + 1), values[i]);
+  }
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return std::nullopt;
+  BookingKeys keys;
+  keys.pk = row->getInt64(1);
+  keys.calendar_pk = row->getInt64(2);
+  if (!row->isNull(3)) keys.link_pk = row->getInt64(3);
+  keys.location_id = row->getString(4);
+  return keys;
+}
+
+std::optional<BookingKeys> FindBookingByName(Lease& lease,
+                                             absl::string_view location_id,
+                                             absl::string_view calendar_id,
+                                             absl::string_view booking_id) {
+  return FindBooking(
+      lease, "c.location_id = ? AND c.calendar_id = ? AND b.booking_id = ?",
+      {std::string(location_id), std::string(calendar_id),
+       std::string(booking_id)});
+}
+
+std::optional<BookingKeys> FindBookingByManageToken(
+    Lease& lease, absl::string_view token_hash) {
+  return FindBooking(lease, "b.manage_token_hash = ?",
+                     {std::string(token_hash)});
+}
+
+// Cancels the booking `keys` locate: locks its link (if any), its
+// calendar, the booking and its members, in that order; frees its slot
+// and its members' time; gives the link's use back if the link says so.
+// Sets `*cancelled` to whether it cancelled (false: it was cancelled
+// before).
+absl::StatusOr<domain::Booking> CancelLocated(Lease& lease,
+                                              const BookingKeys& keys,
+                                              absl::string_view reason,
+                                              const domain::Actor& actor,
+                                              absl::Time now, bool* cancelled) {
+  *cancelled = false;
+  std::optional<domain::OneTimeLink> link;
+  if (keys.link_pk != 0) {
+    absl::StatusOr<domain::OneTimeLink> locked =
+        link_internal::LockLink(lease, keys.link_pk);
+    if (!locked.ok()) return locked.status();
+    link = *std::move(locked);
+  }
+  // The calendar next, as every booking path locks it.
+  booking_internal::BumpBookingRevision(lease, keys.calendar_pk);
+  absl::StatusOr<domain::Booking> booking =
+      SelectBooking(lease, keys.calendar_pk, "b.pk = ?",
+                    std::to_string(keys.pk), /*for_update=*/true);
+  if (!booking.ok()) return booking.status();
+  if (booking->state == domain::BookingState::kCancelled) return booking;
+  // Its members' time is freed on every calendar that shows it.
+  booking_internal::LockMembers(lease, booking->location_id, booking->members);
+  sql::PreparedStatement& update = lease.Prepare(
+      "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = ?, "
+      "cancel_reason = ? WHERE pk = ?");
+  update.setDateTime(1, ToSqlDateTime(now));
+  update.setString(2, std::string(reason));
+  update.setInt64(3, booking->pk);
+  update.executeUpdate();
+  sql::PreparedStatement& free_members =
+      lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+  free_members.setInt64(1, booking->pk);
+  free_members.executeUpdate();
+  booking->state = domain::BookingState::kCancelled;
+  booking->cancel_time = now;
+  booking->cancel_reason = std::string(reason);
+  if (link.has_value()) {
+    link_internal::ReturnUseOnCancel(lease, *link, booking->location_id,
+                                     booking->calendar_id, booking->booking_id,
+                                     actor, now);
+  }
+  *cancelled = true;
+  return booking;
+}
+
+// Moves the booking `keys` locate to the slot starting at `start` (see
+// BookingStore::Reschedule): locks its calendar, the booking and the
+// members involved, in that order. A booking made through a one-time link
+// moves without touching the link: no use is spent or returned.
+absl::StatusOr<domain::Booking> RescheduleLocated(Lease& lease,
+                                                  const BookingKeys& keys,
+                                                  absl::Time start,
+                                                  absl::string_view request_id,
+                                                  absl::Time now) {
+  absl::StatusOr<domain::Calendar> calendar =
+      LockCalendar(lease, keys.calendar_pk);
+  if (!calendar.ok()) return calendar.status();
+  absl::StatusOr<domain::Booking> result =
+      SelectBooking(lease, keys.calendar_pk, "b.pk = ?",
+                    std::to_string(keys.pk), /*for_update=*/true);
+  if (!result.ok()) return result.status();
+  if (!request_id.empty()) {
+    // Under the booking's row lock: a retry racing the first call
+    // waits for it, then finds its key.
+    sql::PreparedStatement& done = lease.Prepare(
+        "SELECT 1 FROM booking_reschedules WHERE booking_pk = ? AND "
+        "request_id = ?");
+    done.setInt64(1, result->pk);
+    done.setString(2, std::string(request_id));
+    std::unique_ptr<sql::ResultSet> row(done.executeQuery());
+    if (row->next()) return result;
+  }
+  if (result->state != domain::BookingState::kConfirmed) {
+    return domain::FailedPreconditionWithReason(
+        domain::kReasonBookingCancelled,
+        "A cancelled booking cannot be rescheduled.");
+  }
+  const absl::Duration duration = result->end_time - result->start_time;
+  booking_internal::BumpBookingRevision(lease, calendar->pk);
+  // The calendar's members, and the booking's own if they have since
+  // left it: their time here is freed.
+  std::vector<std::string> members = calendar->members;
+  members.insert(members.end(), result->members.begin(), result->members.end());
+  booking_internal::LockMembers(lease, calendar->location_id,
+                                std::move(members));
+  absl::StatusOr<domain::BookingContext> context =
+      LoadContext(lease, *calendar, duration,
+                  {start, start + absl::Nanoseconds(1)}, result->pk);
+  if (!context.ok()) return context.status();
+  absl::StatusOr<domain::BookingDecision> decision =
+      domain::DecideBooking(*calendar, duration, start, now, *context);
+  if (!decision.ok()) return decision.status();
+  // A round-robin booking keeps its member when the member is free at
+  // the new time: the invitee keeps the host they were promised.
+  if (calendar->type == domain::CalendarType::kRoundRobin &&
+      !result->members.empty()) {
+    for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
+             *calendar, duration, {start, start + absl::Nanoseconds(1)}, now,
+             *context)) {
+      const std::vector<std::string> free_members =
+          free.free_members.Names(calendar->members);
+      if (std::find(free_members.begin(), free_members.end(),
+                    result->members.front()) != free_members.end()) {
+        decision->members = {result->members.front()};
+      }
+    }
+  }
+  sql::PreparedStatement& update = lease.Prepare(
+      "UPDATE bookings SET start_time = ?, end_time = ?, blocked_start = ?, "
+      "blocked_end = ?, members = ?, seat_key = ?, reschedule_time = ? "
+      "WHERE pk = ?");
+  update.setDateTime(1, ToSqlDateTime(decision->slot.start));
+  update.setDateTime(2, ToSqlDateTime(decision->slot.end));
+  update.setDateTime(3, ToSqlDateTime(decision->blocked.start));
+  update.setDateTime(4, ToSqlDateTime(decision->blocked.end));
+  update.setString(5, EncodeIdList(decision->members));
+  std::optional<std::string> seat =
+      booking_internal::SeatKey(*calendar, decision->members);
+  if (seat.has_value()) {
+    update.setString(6, *seat);
+  } else {
+    update.setNull(6, 0);
+  }
+  update.setDateTime(7, ToSqlDateTime(now));
+  update.setInt64(8, result->pk);
+  try {
+    update.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != kErrDuplicateKey) throw;
+    return booking_internal::SlotTaken();
+  }
+  sql::PreparedStatement& free_members =
+      lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
+  free_members.setInt64(1, result->pk);
+  free_members.executeUpdate();
+  booking_internal::InsertMemberRows(lease, *calendar, result->pk, *decision);
+  if (!request_id.empty()) {
+    sql::PreparedStatement& record = lease.Prepare(
+        "INSERT INTO booking_reschedules (booking_pk, request_id, "
+        "start_time, reschedule_time) VALUES (?, ?, ?, ?)");
+    record.setInt64(1, result->pk);
+    record.setString(2, std::string(request_id));
+    record.setDateTime(3, ToSqlDateTime(decision->slot.start));
+    record.setDateTime(4, ToSqlDateTime(now));
+    record.executeUpdate();
+  }
+  result->start_time = decision->slot.start;
+  result->end_time = decision->slot.end;
+  result->blocked_start = decision->blocked.start;
+  result->blocked_end = decision->blocked.end;
+  result->members = decision->members;
+  result->reschedule_time = now;
+  return result;
+}
 
 }  // namespace
 
@@ -472,52 +686,75 @@ absl::StatusOr<BookingPage> BookingStore::List(
   return page;
 }
 
-absl::StatusOr<domain::Booking> BookingStore::Cancel(
-    absl::string_view location_id, absl::string_view calendar_id,
-    absl::string_view booking_id, absl::string_view reason, absl::Time now,
-    bool* cancelled_now) {
-  now = TruncateToMicros(now);
+absl::StatusOr<domain::Booking> BookingStore::GetByManageTokenHash(
+    absl::string_view token_hash, LocationAllowed allowed) {
   absl::StatusOr<domain::Booking> result;
-  // Set by the attempt that commits (a retried one may differ).
-  bool changed = false;
   absl::Status status =
-      RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
-        changed = false;
-        absl::StatusOr<int64_t> pk =
-            LiveCalendarPk(lease, location_id, calendar_id);
-        if (!pk.ok()) return pk.status();
-        // The calendar first, as every booking path locks it.
-        booking_internal::BumpBookingRevision(lease, *pk);
-        result = SelectBooking(lease, *pk, "b.booking_id = ?",
-                               std::string(booking_id), /*for_update=*/true);
-        if (!result.ok())
-          return BookingNotFound(location_id, calendar_id, booking_id);
-        if (result->state == domain::BookingState::kCancelled) {
-          return absl::OkStatus();
-        }
-        // Its members' time is freed on every calendar that shows it.
-        booking_internal::LockMembers(lease, std::string(location_id),
-                                      result->members);
-        sql::PreparedStatement& update = lease.Prepare(
-            "UPDATE bookings SET state = 2, holds_slot = NULL, cancel_time = "
-            "?, "
-            "cancel_reason = ? WHERE pk = ?");
-        update.setDateTime(1, ToSqlDateTime(now));
-        update.setString(2, std::string(reason));
-        update.setInt64(3, result->pk);
-        update.executeUpdate();
-        sql::PreparedStatement& free_members =
-            lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
-        free_members.setInt64(1, result->pk);
-        free_members.executeUpdate();
-        result->state = domain::BookingState::kCancelled;
-        result->cancel_time = now;
-        result->cancel_reason = std::string(reason);
-        changed = true;
+      RunStatements(pool_, "get booking by manage token", [&](Lease& lease) {
+        static const std::string* sql = new std::string(
+            absl::StrCat("SELECT ", kBookingColumns, " FROM ", kBookingFrom,
+                         " WHERE b.manage_token_hash = ?"));
+        sql::PreparedStatement& select = lease.Prepare(*sql);
+        select.setString(1, std::string(token_hash));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        result =
+            row->next()
+                ? ReadBooking(*row, 1)
+                : absl::StatusOr<domain::Booking>(domain::UnknownManageToken());
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-  if (cancelled_now != nullptr) *cancelled_now = changed;
+  if (result.ok() && !allowed(result->location_id)) {
+    return domain::UnknownManageToken();
+  }
+  return result;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::Cancel(
+    absl::string_view location_id, absl::string_view calendar_id,
+    absl::string_view booking_id, absl::string_view reason,
+    const domain::Actor& actor, absl::Time now, bool* cancelled_now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  // As the attempt that committed left it.
+  bool cancelled = false;
+  absl::Status status =
+      RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
+        std::optional<BookingKeys> keys =
+            FindBookingByName(lease, location_id, calendar_id, booking_id);
+        if (!keys.has_value()) {
+          absl::StatusOr<int64_t> calendar =
+              LiveCalendarPk(lease, location_id, calendar_id);
+          if (!calendar.ok()) return calendar.status();
+          return BookingNotFound(location_id, calendar_id, booking_id);
+        }
+        result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
+        return result.status();
+      });
+  if (!status.ok()) return status;
+  if (cancelled_now != nullptr) *cancelled_now = cancelled;
+  return result;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::CancelByManageToken(
+    absl::string_view token_hash, absl::string_view reason,
+    LocationAllowed allowed, const domain::Actor& actor, absl::Time now,
+    bool* cancelled_now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  bool cancelled = false;
+  absl::Status status = RunTransaction(
+      pool_, "cancel booking by manage token", [&](Lease& lease) {
+        std::optional<BookingKeys> keys =
+            FindBookingByManageToken(lease, token_hash);
+        if (!keys.has_value() || !allowed(keys->location_id)) {
+          return domain::UnknownManageToken();
+        }
+        result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
+        return result.status();
+      });
+  if (!status.ok()) return status;
+  if (cancelled_now != nullptr) *cancelled_now = cancelled;
   return result;
 }
 
@@ -529,110 +766,35 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
   absl::StatusOr<domain::Booking> result;
   absl::Status status =
       RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
-        absl::StatusOr<int64_t> pk =
-            LiveCalendarPk(lease, location_id, calendar_id);
-        if (!pk.ok()) return pk.status();
-        absl::StatusOr<domain::Calendar> calendar = LockCalendar(lease, *pk);
-        if (!calendar.ok()) return calendar.status();
-        result = SelectBooking(lease, *pk, "b.booking_id = ?",
-                               std::string(booking_id), /*for_update=*/true);
-        if (!result.ok())
+        std::optional<BookingKeys> keys =
+            FindBookingByName(lease, location_id, calendar_id, booking_id);
+        if (!keys.has_value()) {
+          absl::StatusOr<int64_t> calendar =
+              LiveCalendarPk(lease, location_id, calendar_id);
+          if (!calendar.ok()) return calendar.status();
           return BookingNotFound(location_id, calendar_id, booking_id);
-        if (!request_id.empty()) {
-          // Under the booking's row lock: a retry racing the first call
-          // waits for it, then finds its key.
-          sql::PreparedStatement& done = lease.Prepare(
-              "SELECT 1 FROM booking_reschedules WHERE booking_pk = ? AND "
-              "request_id = ?");
-          done.setInt64(1, result->pk);
-          done.setString(2, std::string(request_id));
-          std::unique_ptr<sql::ResultSet> row(done.executeQuery());
-          if (row->next()) return absl::OkStatus();
         }
-        if (result->state != domain::BookingState::kConfirmed) {
-          return domain::FailedPreconditionWithReason(
-              "BOOKING_CANCELLED",
-              "A cancelled booking cannot be rescheduled.");
+        result = RescheduleLocated(lease, *keys, start, request_id, now);
+        return result.status();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<domain::Booking> BookingStore::RescheduleByManageToken(
+    absl::string_view token_hash, absl::Time start,
+    absl::string_view request_id, LocationAllowed allowed, absl::Time now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunTransaction(
+      pool_, "reschedule booking by manage token", [&](Lease& lease) {
+        std::optional<BookingKeys> keys =
+            FindBookingByManageToken(lease, token_hash);
+        if (!keys.has_value() || !allowed(keys->location_id)) {
+          return domain::UnknownManageToken();
         }
-        const absl::Duration duration = result->end_time - result->start_time;
-        booking_internal::BumpBookingRevision(lease, calendar->pk);
-        // The calendar's members, and the booking's own if they have since
-        // left it: their time here is freed.
-        std::vector<std::string> members = calendar->members;
-        members.insert(members.end(), result->members.begin(),
-                       result->members.end());
-        booking_internal::LockMembers(lease, calendar->location_id,
-                                      std::move(members));
-        absl::StatusOr<domain::BookingContext> context =
-            LoadContext(lease, *calendar, duration,
-                        {start, start + absl::Nanoseconds(1)}, result->pk);
-        if (!context.ok()) return context.status();
-        absl::StatusOr<domain::BookingDecision> decision =
-            domain::DecideBooking(*calendar, duration, start, now, *context);
-        if (!decision.ok()) return decision.status();
-        // A round-robin booking keeps its member when the member is free at
-        // the new time: the invitee keeps the host they were promised.
-        if (calendar->type == domain::CalendarType::kRoundRobin &&
-            !result->members.empty()) {
-          for (const domain::FreeSlot& free : domain::ComputeFreeSlots(
-                   *calendar, duration, {start, start + absl::Nanoseconds(1)},
-                   now, *context)) {
-            const std::vector<std::string> free_members =
-                free.free_members.Names(calendar->members);
-            if (std::find(free_members.begin(), free_members.end(),
-                          result->members.front()) != free_members.end()) {
-              decision->members = {result->members.front()};
-            }
-          }
-        }
-        sql::PreparedStatement& update = lease.Prepare(
-            "UPDATE bookings SET start_time = ?, end_time = ?, blocked_start = "
-            "?, "
-            "blocked_end = ?, members = ?, seat_key = ?, reschedule_time = ? "
-            "WHERE pk = ?");
-        update.setDateTime(1, ToSqlDateTime(decision->slot.start));
-        update.setDateTime(2, ToSqlDateTime(decision->slot.end));
-        update.setDateTime(3, ToSqlDateTime(decision->blocked.start));
-        update.setDateTime(4, ToSqlDateTime(decision->blocked.end));
-        update.setString(5, EncodeIdList(decision->members));
-        std::optional<std::string> seat =
-            booking_internal::SeatKey(*calendar, decision->members);
-        if (seat.has_value()) {
-          update.setString(6, *seat);
-        } else {
-          update.setNull(6, 0);
-        }
-        update.setDateTime(7, ToSqlDateTime(now));
-        update.setInt64(8, result->pk);
-        try {
-          update.executeUpdate();
-        } catch (const sql::SQLException& error) {
-          if (error.getErrorCode() != kErrDuplicateKey) throw;
-          return booking_internal::SlotTaken();
-        }
-        sql::PreparedStatement& free_members =
-            lease.Prepare("DELETE FROM member_bookings WHERE booking_pk = ?");
-        free_members.setInt64(1, result->pk);
-        free_members.executeUpdate();
-        booking_internal::InsertMemberRows(lease, *calendar, result->pk,
-                                           *decision);
-        if (!request_id.empty()) {
-          sql::PreparedStatement& record = lease.Prepare(
-              "INSERT INTO booking_reschedules (booking_pk, request_id, "
-              "start_time, reschedule_time) VALUES (?, ?, ?, ?)");
-          record.setInt64(1, result->pk);
-          record.setString(2, std::string(request_id));
-          record.setDateTime(3, ToSqlDateTime(decision->slot.start));
-          record.setDateTime(4, ToSqlDateTime(now));
-          record.executeUpdate();
-        }
-        result->start_time = decision->slot.start;
-        result->end_time = decision->slot.end;
-        result->blocked_start = decision->blocked.start;
-        result->blocked_end = decision->blocked.end;
-        result->members = decision->members;
-        result->reschedule_time = now;
-        return absl::OkStatus();
+        result = RescheduleLocated(lease, *keys, start, request_id, now);
+        return result.status();
       });
   if (!status.ok()) return status;
   return result;

@@ -17,17 +17,20 @@
 #define SCHEDULING_SERVER_STORE_BOOKING_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/domain/booking.h"
 #include "server/domain/calendar.h"
+#include "server/domain/one_time_link.h"
 #include "server/domain/slots.h"
 #include "server/store/booking_context_cache.h"
 #include "server/store/connection_pool.h"
@@ -42,7 +45,14 @@ struct BookingRequest {
   std::string request_id;  // idempotency key; empty for none
   // Copied onto the booking (a one-time link's metadata).
   std::map<std::string, std::string> metadata;
+  // The hash of the new booking's manage token, given the booking with its
+  // ids set; unset: the booking gets none.
+  std::function<std::string(const domain::Booking&)> manage_token_hash;
 };
+
+// Whether the caller may act on bookings of a location (token calls: an
+// unknown token's answer otherwise, before anything is written).
+using LocationAllowed = absl::FunctionRef<bool(absl::string_view location_id)>;
 
 struct BookingPage {
   std::vector<domain::Booking> bookings;
@@ -81,14 +91,31 @@ class BookingStore {
 
   absl::StatusOr<BookingPage> List(const BookingListOptions& options);
 
-  // Cancels; cancelling a cancelled booking returns it unchanged. Sets
-  // `*cancelled_now` (if given) to whether this call cancelled it.
+  // The booking whose manage token hashes to `token_hash`; NOT_FOUND
+  // (domain::UnknownManageToken) if none or if `allowed` refuses its
+  // location.
+  absl::StatusOr<domain::Booking> GetByManageTokenHash(
+      absl::string_view token_hash, LocationAllowed allowed);
+
+  // Cancels; cancelling a cancelled booking returns it unchanged. A
+  // booking made through a one-time link that returns its use on cancel
+  // gives it back in the same transaction, which then locks the link row
+  // first (the lock order of every booking path), and records the link's
+  // USE_RETURNED event by `actor`. Sets `*cancelled_now` (if given) to
+  // whether this call cancelled it.
   absl::StatusOr<domain::Booking> Cancel(absl::string_view location_id,
                                          absl::string_view calendar_id,
                                          absl::string_view booking_id,
                                          absl::string_view reason,
+                                         const domain::Actor& actor,
                                          absl::Time now,
                                          bool* cancelled_now = nullptr);
+
+  // Cancel for the booking whose manage token hashes to `token_hash`.
+  absl::StatusOr<domain::Booking> CancelByManageToken(
+      absl::string_view token_hash, absl::string_view reason,
+      LocationAllowed allowed, const domain::Actor& actor, absl::Time now,
+      bool* cancelled_now = nullptr);
 
   // Moves a confirmed booking to the slot starting at `start`. With a
   // `request_id` the booking has had a reschedule with already, returns the
@@ -100,6 +127,11 @@ class BookingStore {
                                              absl::Time start,
                                              absl::string_view request_id,
                                              absl::Time now);
+
+  // Reschedule for the booking whose manage token hashes to `token_hash`.
+  absl::StatusOr<domain::Booking> RescheduleByManageToken(
+      absl::string_view token_hash, absl::Time start,
+      absl::string_view request_id, LocationAllowed allowed, absl::Time now);
 
   // The calendar, the booking length `requested` comes to on it
   // (domain::ChooseDuration) and what decides its free slots of that length

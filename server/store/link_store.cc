@@ -206,8 +206,9 @@ bool InsertLink(Lease& lease, int64_t calendar_pk,
       "INSERT INTO one_time_links (calendar_pk, link_id, token_hash, "
       "max_uses, expire_time, create_time, request_id, contact_id, "
       "invitee_name, invitee_email, invitee_phone, enforce_invitee, "
-      "metadata, earliest_date, latest_date, duration_minutes, event_count) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
+      "metadata, earliest_date, latest_date, duration_minutes, "
+      "return_use_on_cancel, event_count) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
   unsigned i = 1;
   insert.setInt64(i++, calendar_pk);
   insert.setString(i++, link.link_id);
@@ -244,6 +245,7 @@ bool InsertLink(Lease& lease, int64_t calendar_pk,
                 link.duration.has_value()
                     ? static_cast<int>(absl::ToInt64Minutes(*link.duration))
                     : 0);
+  insert.setInt(i++, link.return_use_on_cancel ? 1 : 0);
   try {
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {
@@ -706,4 +708,42 @@ absl::StatusOr<domain::Booking> LinkStore::BookThroughLink(
   return booking;
 }
 
+namespace link_internal {
+
+absl::StatusOr<domain::OneTimeLink> LockLink(Lease& lease, int64_t link_pk) {
+  static const std::string* sql =
+      new std::string(absl::StrCat("SELECT ", kLinkColumns,
+                                   " FROM one_time_links l WHERE l.pk = ? FOR "
+                                   "UPDATE"));
+  sql::PreparedStatement& lock = lease.Prepare(*sql);
+  lock.setInt64(1, link_pk);
+  std::unique_ptr<sql::ResultSet> row(lock.executeQuery());
+  if (!row->next()) return absl::NotFoundError("one-time link does not exist");
+  return ReadLink(*row, 1);
+}
+
+bool ReturnUseOnCancel(Lease& lease, domain::OneTimeLink& link,
+                       const std::string& location_id,
+                       const std::string& calendar_id,
+                       const std::string& booking_id,
+                       const domain::Actor& actor, absl::Time now) {
+  if (!domain::ReturnsUseOnCancel(link)) return false;
+  link.location_id = location_id;
+  link.calendar_id = calendar_id;
+  // Checked against the count read under the lock, as a use is (see
+  // BookThroughLink).
+  sql::PreparedStatement& give_back = lease.Prepare(
+      "UPDATE one_time_links SET use_count = use_count - 1, event_count = "
+      "event_count + 1 WHERE pk = ? AND use_count = ?");
+  give_back.setInt64(1, link.pk);
+  give_back.setInt(2, link.use_count);
+  if (give_back.executeUpdate() != 1) ThrowLostRace("link use count changed");
+  domain::ReturnUse(link);
+  AppendEvents(lease, location_id,
+               {{domain::LinkEventType::kUseReturned, &link, booking_id}},
+               actor, now);
+  return true;
+}
+
+}  // namespace link_internal
 }  // namespace scheduling::store

@@ -143,6 +143,25 @@ class LinkStore {
   ConnectionPool& pool_;
 };
 
+// The link steps of other stores' transactions.
+namespace link_internal {
+
+// Locks the link row `link_pk` and reads the link (location and calendar
+// ids left empty). A transaction that changes a booking made through a
+// link and its link takes this lock first.
+absl::StatusOr<domain::OneTimeLink> LockLink(Lease& lease, int64_t link_pk);
+
+// Holding the link's lock, in the transaction that cancels `booking_id`
+// (of the link's calendar `calendar_id` in `location_id`): gives the
+// link's use back if it says so (domain::ReturnsUseOnCancel), with its
+// USE_RETURNED event. Returns whether it did.
+bool ReturnUseOnCancel(Lease& lease, domain::OneTimeLink& link,
+                       const std::string& location_id,
+                       const std::string& calendar_id,
+                       const std::string& booking_id,
+                       const domain::Actor& actor, absl::Time now);
+
+}  // namespace link_internal
 }  // namespace scheduling::store
 
 #endif  // SCHEDULING_SERVER_STORE_LINK_STORE_H_

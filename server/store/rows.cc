@@ -151,6 +151,7 @@ absl::StatusOr<domain::OneTimeLink> ReadLink(sql::ResultSet& row,
     (i == 18 ? link.earliest_date : link.latest_date) = day;
   }
   if (row.getInt(c + 20) > 0) link.duration = absl::Minutes(row.getInt(c + 20));
+  link.return_use_on_cancel = row.getInt(c + 21) != 0;
   return link;
 }
 
@@ -195,6 +196,7 @@ absl::StatusOr<domain::Booking> ReadBooking(sql::ResultSet& row,
     if (!metadata.ok()) return metadata.status();
     booking.metadata = *std::move(metadata);
   }
+  booking.has_manage_token = row.getInt(c + 19) != 0;
   return booking;
 }
 

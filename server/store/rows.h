@@ -51,8 +51,9 @@ inline constexpr char kLinkColumns[] =
     "l.expire_time, l.create_time, l.use_time, l.revoke_time, "
     "l.last_booking_id, l.request_id, l.contact_id, l.invitee_name, "
     "l.invitee_email, l.invitee_phone, l.enforce_invitee, l.metadata, "
-    "l.earliest_date, l.latest_date, l.duration_minutes";
-inline constexpr int kLinkColumnCount = 21;
+    "l.earliest_date, l.latest_date, l.duration_minutes, "
+    "l.return_use_on_cancel";
+inline constexpr int kLinkColumnCount = 22;
 
 // A booking with its calendar's ids and its link's id (alias b, bc, bl).
 inline constexpr char kBookingFrom[] =
@@ -62,8 +63,9 @@ inline constexpr char kBookingColumns[] =
     "b.pk, bc.location_id, bc.calendar_id, b.booking_id, b.start_time, "
     "b.end_time, b.invitee_name, b.invitee_email, bl.link_id, b.create_time, "
     "b.state, b.members, b.cancel_time, b.cancel_reason, b.reschedule_time, "
-    "b.request_id, b.blocked_start, b.blocked_end, b.metadata";
-inline constexpr int kBookingColumnCount = 19;
+    "b.request_id, b.blocked_start, b.blocked_end, b.metadata, "
+    "b.manage_token_hash IS NOT NULL";
+inline constexpr int kBookingColumnCount = 20;
 
 // A group with the number of its live calendars (alias g).
 inline constexpr char kGroupColumns[] =

@@ -43,6 +43,8 @@ constexpr char kTenantAKey2[] = "tenant-a-key-2-4c88";
 constexpr char kRotatedOutKey[] = "tenant-a-old-key-77aa";
 constexpr char kPageKey[] = "page-a-key-e310";
 constexpr char kUnknownToken[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+constexpr char kUnknownManageToken[] =
+    "mAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 constexpr char kClientIdentity[] = "spiffe://scheduling.test/ns/crm/sa/backend";
 constexpr char kClientDnsName[] = "backend.crm.scheduling.test";
 
@@ -113,7 +115,7 @@ grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 // What a request of a method names: the resource its name field takes,
-// or a link token.
+// or a token (a link's, or a booking's manage token).
 enum class Names { kLocation, kCalendar, kGroup, kBooking, kLink, kToken };
 
 // `names` in `location`; resources that do not exist, so that no call the
@@ -193,6 +195,15 @@ const std::map<std::string, MatrixCall>& MatrixCalls() {
        {Names::kBooking, StatusCode::NOT_FOUND}},
       {"scheduling.v1.CalendarService.RescheduleBooking",
        {Names::kBooking, StatusCode::INVALID_ARGUMENT}},
+      // A real manage token of the caller's location: the booking is read,
+      // then cancelled (in location A, which the matrix does not count),
+      // and cannot be moved to a start that is never a slot's.
+      {"scheduling.v1.CalendarService.GetBookingByManageToken",
+       {Names::kToken, StatusCode::OK}},
+      {"scheduling.v1.CalendarService.CancelBookingByManageToken",
+       {Names::kToken, StatusCode::OK}},
+      {"scheduling.v1.CalendarService.RescheduleBookingByManageToken",
+       {Names::kToken, StatusCode::INVALID_ARGUMENT}},
       {"scheduling.v1.OneTimeLinkService.CreateOneTimeLink",
        {Names::kCalendar, StatusCode::NOT_FOUND}},
       {"scheduling.v1.OneTimeLinkService.BatchCreateOneTimeLinks",
@@ -286,6 +297,23 @@ class AuthTest : public ::testing::Test {
     return {calendar, link};
   }
 
+  // The manage token of a new booking on `calendar` (open all day, UTC).
+  std::string ManageTokenOf(const v1::Calendar& calendar) {
+    v1::CreateBookingRequest request;
+    request.set_parent(calendar.name());
+    const int64_t half_hours =
+        absl::ToUnixSeconds(absl::Now() + absl::Hours(3)) / 1800;
+    *request.mutable_start_time() =
+        google::protobuf::util::TimeUtil::SecondsToTimestamp(half_hours * 1800);
+    request.mutable_invitee()->set_display_name("Ivy");
+    request.mutable_invitee()->set_email("ivy@example.com");
+    v1::Booking booking;
+    grpc::Status status = calendars_->CreateBooking(KeyContext(kSetupKey).get(),
+                                                    request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking.manage_token();
+  }
+
   // Rows of `location` in every table a call could write.
   std::map<std::string, int64_t> RowsOf(const std::string& location) {
     std::map<std::string, int64_t> rows;
@@ -331,7 +359,11 @@ class AuthTest : public ::testing::Test {
     const google::protobuf::Reflection* reflection = request->GetReflection();
     const google::protobuf::Descriptor* type = method.input_type();
     const std::string name = ResourceName(names, location);
-    if (const auto* field = type->FindFieldByName("token")) {
+    const auto* token_field = type->FindFieldByName("token");
+    if (token_field == nullptr) {
+      token_field = type->FindFieldByName("manage_token");
+    }
+    if (const auto* field = token_field) {
       // A complete request, so that the call gets as far as the token.
       reflection->SetString(request.get(), field, token);
       // Whole minutes and 17 s: never the start of a slot.
@@ -429,6 +461,8 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
   StartPlainServer();
   auto [calendar_b, link_b] = CalendarAndLink(location_b_);
   auto [calendar_a, link_a] = CalendarAndLink(location_a_);
+  const std::string manage_b = ManageTokenOf(calendar_b);
+  const std::string manage_a = ManageTokenOf(calendar_a);
   // The old key leaves the policy: a rotated-out key.
   WriteFileAtomically(policy_path_,
                       PolicyJson(location_a_, {kTenantAKey, kTenantAKey2}));
@@ -451,10 +485,15 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
     }
     const Names names = call->second.names;
     const bool by_token = names == Names::kToken;
+    const bool by_manage_token =
+        method->input_type()->FindFieldByName("manage_token") != nullptr;
     EXPECT_EQ(by_token,
-              method->input_type()->FindFieldByName("token") != nullptr);
-    auto on_b = RequestFor(*method, names, location_b_, link_b.token());
-    auto on_a = RequestFor(*method, names, location_a_, link_a.token());
+              by_manage_token ||
+                  method->input_type()->FindFieldByName("token") != nullptr);
+    auto on_b = RequestFor(*method, names, location_b_,
+                           by_manage_token ? manage_b : link_b.token());
+    auto on_a = RequestFor(*method, names, location_a_,
+                           by_manage_token ? manage_a : link_a.token());
 
     grpc::Status none = Call(*method, *on_b, "");
     EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -469,7 +508,8 @@ TEST_F(AuthTest, EveryMethodRefusesWhomItMustAndWritesNothing) {
     if (by_token) {
       // Another tenant's token is answered like a token that never was.
       auto unknown_request =
-          RequestFor(*method, names, location_b_, kUnknownToken);
+          RequestFor(*method, names, location_b_,
+                     by_manage_token ? kUnknownManageToken : kUnknownToken);
       grpc::Status never = Call(*method, *unknown_request, kSetupKey);
       EXPECT_EQ(never.error_code(), grpc::StatusCode::NOT_FOUND);
       EXPECT_EQ(other_tenant.error_code(), never.error_code());

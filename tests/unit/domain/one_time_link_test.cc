@@ -186,5 +186,23 @@ TEST(DecideRevokeTest, RevokedAndUsedLinkIsAlreadyRevoked) {
   EXPECT_EQ(DecideRevoke(link, kCreated), RevokeOutcome::kAlreadyRevoked);
 }
 
+TEST(OneTimeLinkTest, ReturnsAUseOnCancelOnlyWhenItSaysSo) {
+  OneTimeLink link = UsedLink();
+  const absl::Time now = kCreated + absl::Hours(2);
+  EXPECT_FALSE(ReturnsUseOnCancel(link));
+  link.return_use_on_cancel = true;
+  ASSERT_TRUE(ReturnsUseOnCancel(link));
+  ReturnUse(link);
+  EXPECT_EQ(link.use_count, 0);
+  EXPECT_EQ(StateAt(link, now), LinkState::kActive);
+  EXPECT_TRUE(CheckBookable(link, true, now).ok());
+  // Nothing spent: nothing to give back.
+  EXPECT_FALSE(ReturnsUseOnCancel(link));
+  // An expired link stays expired with its use back.
+  link.use_count = 1;
+  ReturnUse(link);
+  EXPECT_EQ(StateAt(link, kExpires + absl::Hours(1)), LinkState::kExpired);
+}
+
 }  // namespace
 }  // namespace scheduling::domain

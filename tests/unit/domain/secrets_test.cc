@@ -115,5 +115,48 @@ TEST(SecretsTest, ResourceIdsDiffer) {
   EXPECT_EQ(ids.size(), 1000u);
 }
 
+TEST(SecretsTest, ManageTokenIsDerivedAndApartFromLinkTokens) {
+  const std::string name = "locations/acme/calendars/intro/bookings/b1";
+  const std::string token = DeriveManageToken("secret-1", "acme", name);
+  ASSERT_EQ(token.size(), static_cast<size_t>(kManageTokenLength));
+  EXPECT_EQ(token[0], 'm');
+  EXPECT_TRUE(IsWellFormedManageToken(token)) << token;
+  EXPECT_FALSE(IsWellFormedLinkToken(token)) << token;
+  // The same booking, secret and location: the same token (a retry gets
+  // it back); any of them different: another.
+  EXPECT_EQ(DeriveManageToken("secret-1", "acme", name), token);
+  EXPECT_NE(DeriveManageToken("secret-2", "acme", name), token);
+  EXPECT_NE(DeriveManageToken("secret-1", "acme",
+                              "locations/acme/calendars/intro/bookings/b2"),
+            token);
+  // Never the secret part of the link token of the same name.
+  EXPECT_NE(token.substr(12), DeriveLegacyLinkToken("secret-1", name));
+  EXPECT_EQ(token.substr(1, 11),
+            DeriveLinkToken("secret-1", "acme", name).substr(1, 11));
+  const std::string link_token = DeriveLinkToken("secret-1", "acme", name);
+  EXPECT_FALSE(IsWellFormedManageToken(link_token));
+}
+
+TEST(SecretsTest, RejectsMalformedManageTokens) {
+  const std::string token = DeriveManageToken(
+      "secret-1", "acme", "locations/acme/calendars/intro/bookings/b1");
+  EXPECT_FALSE(IsWellFormedManageToken(""));
+  EXPECT_FALSE(IsWellFormedManageToken(token.substr(1)));
+  EXPECT_FALSE(IsWellFormedManageToken(token + "A"));
+  EXPECT_FALSE(IsWellFormedManageToken("2" + token.substr(1)));
+  std::string bad_char = token;
+  bad_char[20] = '+';
+  EXPECT_FALSE(IsWellFormedManageToken(bad_char));
+  // The routing key has one spelling: its last character's unused bits
+  // must be zero.
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const size_t last = std::string(kAlphabet).find(token[11]);
+  ASSERT_EQ(last % 4, 0u);
+  std::string other_spelling = token;
+  other_spelling[11] = kAlphabet[last | 1];
+  EXPECT_FALSE(IsWellFormedManageToken(other_spelling));
+}
+
 }  // namespace
 }  // namespace scheduling::domain
