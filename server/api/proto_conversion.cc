@@ -192,6 +192,15 @@ void CalendarToProto(const domain::Calendar& calendar, v1::Calendar* out) {
   out->set_booking_horizon_days(rules.booking_horizon_days);
   out->set_max_bookings_per_day(rules.max_bookings_per_day);
   out->set_seats_per_slot(rules.seats_per_slot);
+  out->set_max_bookings_per_week(rules.max_bookings_per_week);
+  out->set_max_bookings_per_month(rules.max_bookings_per_month);
+  for (const domain::MemberSettings& settings : calendar.member_settings) {
+    v1::TeamMemberSettings* entry = out->add_team_member_settings();
+    entry->set_member(settings.member);
+    entry->set_max_bookings_per_day(settings.limits.per_day);
+    entry->set_max_bookings_per_week(settings.limits.per_week);
+    entry->set_max_bookings_per_month(settings.limits.per_month);
+  }
 }
 
 void GroupToProto(const domain::Group& group, v1::Group* out) {

@@ -11,9 +11,17 @@
 // clock shows them twice.
 //
 // A slot is free at `now` when it starts at or after now + minimum notice,
-// before now + horizon, its local date has fewer bookings than the daily
-// maximum, and its hosts are free for its blocked interval (the slot
-// widened by the buffers); see FreeSlot for each calendar type.
+// before now + horizon, the calendar's bookings in the slot's local day,
+// week and month are below its limits, and its hosts are free for its
+// blocked interval (the slot widened by the buffers) and below their own
+// limits; see FreeSlot for each calendar type.
+//
+// Limits count active bookings by the local date of their slot's start in
+// the calendar's zone: a day is a local date, a week runs Monday to Sunday,
+// a month is a calendar month. A calendar's limits count its own bookings
+// (a class's every seat); a member's count every booking the member
+// attends on any calendar of the location. A member at a limit is treated
+// as busy for the slots of that period.
 //
 // Instants and durations are taken to whole nanoseconds, as protobuf's
 // are.
@@ -94,10 +102,10 @@ struct BookingContext {
 };
 
 // How far around a range of slot starts the context must reach: the
-// longest slot, both buffers and two days on each side (the daily maximum
-// counts a whole local date, which can last 25 hours).
-absl::Duration ContextMargin(const AvailabilityRules& rules,
-                             absl::Duration duration);
+// longest slot, both buffers and the longest period a limit counts (two
+// days, since a local date can last 25 hours; 8 days with weekly limits, 32
+// with monthly ones).
+absl::Duration ContextMargin(const Calendar& calendar, absl::Duration duration);
 
 // Some of a calendar's members, by their indices in Calendar::members.
 // ComputeFreeSlots returns one per slot, so indices below 64 take no
@@ -206,7 +214,8 @@ struct BookingDecision {
 // "start_time" when the calendar never offers a slot starting there (off
 // the grid, outside its hours, too soon for the notice, beyond the
 // horizon); FAILED_PRECONDITION SLOT_UNAVAILABLE when the slot is offered
-// but taken (hosts busy, no seats left, daily maximum reached).
+// but taken (hosts busy or at their limits, no seats left, a limit of the
+// calendar reached).
 absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
                                               absl::Duration duration,
                                               absl::Time start, absl::Time now,

@@ -46,6 +46,13 @@ std::string EncodeDateOverrides(
 absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
     absl::string_view text);
 
+// Member settings: "ann:2:10:40,bob:0:5:0", each a member and its limits
+// per day, week and month.
+std::string EncodeMemberSettings(
+    const std::vector<domain::MemberSettings>& settings);
+absl::StatusOr<std::vector<domain::MemberSettings>> DecodeMemberSettings(
+    absl::string_view text);
+
 // String maps (link metadata) as URL-encoded "key=value&key=value": any
 // bytes survive, and the column stays readable in a SQL console.
 std::string EncodeStringMap(const std::map<std::string, std::string>& map);
