@@ -59,8 +59,15 @@ ABSL_FLAG(int, max_per_week, 0,
           "most bookings per week (Monday to Sunday); 0 for no limit");
 ABSL_FLAG(int, max_per_month, 0, "most bookings per month; 0 for no limit");
 ABSL_FLAG(std::string, member_settings, "",
-          "per-member settings, e.g. \"ann:day=2,week=8; bob:month=30\" "
-          "(limits per day, week, month over all the location's calendars)");
+          "per-member settings, e.g. \"ann:day=2,week=8; "
+          "bob:priority=high,weight=2\" (limits per day, week, month over "
+          "all the location's calendars; ROUND_ROBIN priority and weight)");
+ABSL_FLAG(std::string, distribution, "",
+          "ROUND_ROBIN: optimize_for_availability (default) or "
+          "equal_distribution");
+ABSL_FLAG(int, max_lead, 0,
+          "EQUAL_DISTRIBUTION: bookings ahead at which a member is hidden "
+          "until the others catch up; 0 for 3");
 ABSL_FLAG(int, seats, 0, "CLASS_BOOKING: seats per slot; 0 for 1");
 ABSL_FLAG(std::string, overrides, "",
           "date overrides, e.g. \"2026-12-24=09:00-12:00; 2026-12-25=closed\"");
@@ -305,6 +312,24 @@ absl::Status ApplyMemberSettings(Calendar* calendar) {
   return absl::OkStatus();
 }
 
+absl::Status ApplyDistribution(Calendar* calendar) {
+  const std::string text =
+      absl::AsciiStrToUpper(absl::GetFlag(FLAGS_distribution));
+  Calendar::Distribution distribution = Calendar::DISTRIBUTION_UNSPECIFIED;
+  if (!text.empty() && !Calendar::Distribution_Parse(text, &distribution)) {
+    return absl::InvalidArgumentError(
+        "--distribution must be optimize_for_availability or "
+        "equal_distribution");
+  }
+  calendar->set_distribution(distribution);
+  return absl::OkStatus();
+}
+
+absl::Status ApplyMaxLead(Calendar* calendar) {
+  calendar->set_max_distribution_lead(absl::GetFlag(FLAGS_max_lead));
+  return CheckRange("max_lead", calendar->max_distribution_lead(), 0, 100, "3");
+}
+
 absl::Status ApplySeats(Calendar* calendar) {
   calendar->set_seats_per_slot(absl::GetFlag(FLAGS_seats));
   return CheckRange("seats", calendar->seats_per_slot(), 0, kMaxSeats, "1");
@@ -337,6 +362,8 @@ constexpr SettingFlag kSettingFlags[] = {
     {"max_per_week", "max_bookings_per_week", ApplyMaxPerWeek},
     {"max_per_month", "max_bookings_per_month", ApplyMaxPerMonth},
     {"member_settings", "team_member_settings", ApplyMemberSettings},
+    {"distribution", "distribution", ApplyDistribution},
+    {"max_lead", "max_distribution_lead", ApplyMaxLead},
 };
 
 int RunCreateCalendar(const Invocation& call) {

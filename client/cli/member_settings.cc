@@ -26,6 +26,16 @@ absl::Status ApplySetting(absl::string_view entry, absl::string_view setting,
   if (parts.size() != 2) return Invalid(entry, "expected key=value");
   const absl::string_view key = absl::StripAsciiWhitespace(parts[0]);
   const absl::string_view value = absl::StripAsciiWhitespace(parts[1]);
+  if (key == "priority") {
+    TeamMemberSettings::Priority priority;
+    if (!TeamMemberSettings::Priority_Parse(absl::AsciiStrToUpper(value),
+                                            &priority) ||
+        priority == TeamMemberSettings::PRIORITY_UNSPECIFIED) {
+      return Invalid(entry, "priority must be high, medium or low");
+    }
+    settings.set_priority(priority);
+    return absl::OkStatus();
+  }
   int number = 0;
   if (!absl::SimpleAtoi(value, &number) || number < 0) {
     return Invalid(entry, absl::StrCat(key, " must be a whole number >= 0"));
@@ -36,9 +46,13 @@ absl::Status ApplySetting(absl::string_view entry, absl::string_view setting,
     settings.set_max_bookings_per_week(number);
   } else if (key == "month") {
     settings.set_max_bookings_per_month(number);
+  } else if (key == "weight") {
+    settings.set_weight(number);
   } else {
-    return Invalid(entry, absl::StrCat("unknown setting \"", key,
-                                       "\"; expected day, week or month"));
+    return Invalid(entry,
+                   absl::StrCat("unknown setting \"", key,
+                                "\"; expected day, week, month, priority or "
+                                "weight"));
   }
   return absl::OkStatus();
 }
@@ -83,6 +97,15 @@ std::string FormatMemberSettings(
     }
     if (entry.max_bookings_per_month() > 0) {
       parts.push_back(absl::StrCat("month=", entry.max_bookings_per_month()));
+    }
+    if (entry.priority() != TeamMemberSettings::PRIORITY_UNSPECIFIED &&
+        entry.priority() != TeamMemberSettings::MEDIUM) {
+      parts.push_back(absl::StrCat(
+          "priority=", absl::AsciiStrToLower(TeamMemberSettings::Priority_Name(
+                           entry.priority()))));
+    }
+    if (entry.weight() > 1) {
+      parts.push_back(absl::StrCat("weight=", entry.weight()));
     }
     entries.push_back(
         absl::StrCat(entry.member(), ":", absl::StrJoin(parts, ",")));

@@ -1,11 +1,13 @@
 // The compact member-settings syntax schedctl accepts and prints, e.g.
 //
-//   "ann:day=2,week=8; bob:month=30"
+//   "ann:day=2,week=8; bob:month=30,priority=high,weight=2"
 //
 // Entries are separated by ';'. Each is a member id, ':', and a
 // comma-separated list of key=value settings: `day`, `week` and `month`
-// (the member's booking limits; 0 for none). A member named with nothing
-// after the ':' gets the defaults. Spaces around parts are ignored.
+// (the member's booking limits; 0 for none), and for round robin
+// `priority` (high, medium or low) and `weight` (1 to 100). A member named
+// with nothing after the ':' gets the defaults. Spaces around parts are
+// ignored.
 //
 // Thread-safe: free functions over values.
 #ifndef SCHEDULING_CLIENT_CLI_MEMBER_SETTINGS_H_

@@ -229,6 +229,14 @@ void AddCalendar(const scheduling::v1::Calendar& calendar, FieldPrinter* fields,
       .Add("max_bookings_per_month", Limit(calendar.max_bookings_per_month()))
       .Add("team_member_settings",
            FormatMemberSettings(calendar.team_member_settings()))
+      .Add("distribution",
+           calendar.distribution() == Calendar::DISTRIBUTION_UNSPECIFIED
+               ? "-"
+               : Calendar::Distribution_Name(calendar.distribution()))
+      .Add("max_distribution_lead",
+           calendar.max_distribution_lead() == 0
+               ? "-"
+               : absl::StrCat(calendar.max_distribution_lead()))
       .Add("seats_per_slot", absl::StrCat(calendar.seats_per_slot()))
       .AddTime("create_time", calendar.create_time(), zone)
       .AddTime("update_time", calendar.update_time(), zone)

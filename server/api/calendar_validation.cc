@@ -480,11 +480,63 @@ void ApplyTeamMemberSettings(const v1::Calendar& in, domain::Calendar& out,
     const std::optional<int> per_month =
         CheckLimit(entry.max_bookings_per_month(),
                    absl::StrCat(field, ".max_bookings_per_month"), violations);
+    switch (entry.priority()) {
+      case v1::TeamMemberSettings::HIGH:
+        settings.priority = domain::MemberPriority::kHigh;
+        break;
+      case v1::TeamMemberSettings::LOW:
+        settings.priority = domain::MemberPriority::kLow;
+        break;
+      case v1::TeamMemberSettings::PRIORITY_UNSPECIFIED:
+      case v1::TeamMemberSettings::MEDIUM:
+        break;
+      default:
+        violations.Add(absl::StrCat(field, ".priority"),
+                       "must be HIGH, MEDIUM or LOW");
+        ok = false;
+    }
+    if (entry.weight() < 0 || entry.weight() > kMaxMemberWeight) {
+      violations.Add(
+          absl::StrCat(field, ".weight"),
+          absl::StrCat("must be 1 to ", kMaxMemberWeight, " (0 means 1)"));
+      ok = false;
+    }
+    settings.weight = std::max(entry.weight(), 1);
     if (!ok || !per_day || !per_week || !per_month) continue;
     settings.limits = {*per_day, *per_week, *per_month};
     all.push_back(std::move(settings));
   }
   out.member_settings = std::move(all);
+}
+
+void ApplyDistribution(const v1::Calendar& in, domain::Calendar& out,
+                       Violations& violations) {
+  switch (in.distribution()) {
+    case v1::Calendar::DISTRIBUTION_UNSPECIFIED:
+    case v1::Calendar::OPTIMIZE_FOR_AVAILABILITY:
+      out.distribution =
+          domain::RoundRobinDistribution::kOptimizeForAvailability;
+      return;
+    case v1::Calendar::EQUAL_DISTRIBUTION:
+      out.distribution = domain::RoundRobinDistribution::kEqualDistribution;
+      return;
+    default:
+      violations.Add("calendar.distribution",
+                     "must be OPTIMIZE_FOR_AVAILABILITY or EQUAL_DISTRIBUTION");
+  }
+}
+
+void ApplyMaxDistributionLead(const v1::Calendar& in, domain::Calendar& out,
+                              Violations& violations) {
+  if (in.max_distribution_lead() < 0 ||
+      in.max_distribution_lead() > kMaxDistributionLead) {
+    violations.Add("calendar.max_distribution_lead",
+                   absl::StrCat("must be 1 to ", kMaxDistributionLead,
+                                " (0 means ", domain::kDefaultMaxLead, ")"));
+    return;
+  }
+  out.max_lead = in.max_distribution_lead() == 0 ? domain::kDefaultMaxLead
+                                                 : in.max_distribution_lead();
 }
 
 void ApplySeatsPerSlot(const v1::Calendar& in, domain::Calendar& out,
@@ -523,6 +575,8 @@ constexpr CalendarField kWritableCalendarFields[] = {
     {"max_bookings_per_week", ApplyMaxBookingsPerWeek},
     {"max_bookings_per_month", ApplyMaxBookingsPerMonth},
     {"team_member_settings", ApplyTeamMemberSettings},
+    {"distribution", ApplyDistribution},
+    {"max_distribution_lead", ApplyMaxDistributionLead},
 };
 
 // Fields a mask may not name, and where their changes come from instead.
@@ -578,11 +632,32 @@ void CheckTypeRules(domain::Calendar& calendar, Violations& violations) {
       violations.Add(absl::StrCat(field, ".member"),
                      "must be one of team_members");
     }
+    if (type != domain::CalendarType::kRoundRobin &&
+        settings.priority != domain::MemberPriority::kMedium) {
+      violations.Add(absl::StrCat(field, ".priority"),
+                     "must be unset unless calendar_type is ROUND_ROBIN");
+    }
+    if (type != domain::CalendarType::kRoundRobin && settings.weight != 1) {
+      violations.Add(absl::StrCat(field, ".weight"),
+                     "must be unset unless calendar_type is ROUND_ROBIN");
+    }
     if (type == domain::CalendarType::kClassBooking && settings.limits.Any()) {
       violations.Add(field,
                      "member limits are not for CLASS_BOOKING calendars (each "
                      "seat would count); limit the calendar instead");
     }
+  }
+  if (type != domain::CalendarType::kRoundRobin &&
+      calendar.distribution !=
+          domain::RoundRobinDistribution::kOptimizeForAvailability) {
+    violations.Add("calendar.distribution",
+                   "must be unset unless calendar_type is ROUND_ROBIN");
+  }
+  if (calendar.distribution !=
+          domain::RoundRobinDistribution::kEqualDistribution &&
+      calendar.max_lead != domain::kDefaultMaxLead) {
+    violations.Add("calendar.max_distribution_lead",
+                   "must be unset unless distribution is EQUAL_DISTRIBUTION");
   }
   if (type != domain::CalendarType::kClassBooking &&
       calendar.rules.seats_per_slot > 1) {

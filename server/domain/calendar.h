@@ -107,15 +107,44 @@ struct MemberLimits {
   }
 };
 
+// Who a round-robin booking goes to first among the members offered.
+enum class MemberPriority { kHigh, kMedium, kLow };
+
 // What a calendar says about one of its members beyond being one.
 struct MemberSettings {
   std::string member;  // one of Calendar::members
   MemberLimits limits;
+  // kRoundRobin only.
+  MemberPriority priority = MemberPriority::kMedium;
+  // kRoundRobin only, 1 to 100: the member's share of bookings relative to
+  // the others' (see RoundRobinDistribution).
+  int weight = 1;
 
   friend bool operator==(const MemberSettings& a, const MemberSettings& b) {
-    return a.member == b.member && a.limits == b.limits;
+    return a.member == b.member && a.limits == b.limits &&
+           a.priority == b.priority && a.weight == b.weight;
   }
 };
+
+// How a round-robin calendar spreads bookings over its members. A
+// member's load is its active bookings on the calendar divided by its
+// weight.
+//
+// Both: a booking goes to the offered free member of the highest
+// priority, then the lowest load, then the least recently booked, then
+// the first in member order.
+enum class RoundRobinDistribution {
+  // Every member is offered whenever free.
+  kOptimizeForAvailability,
+  // A member whose bookings reach weight x (the lowest load of any
+  // member) + max_lead is not offered until the others catch up; slots
+  // only such members are free for are not offered.
+  kEqualDistribution,
+};
+
+// The lead, in bookings, that kEqualDistribution allows when none is set
+// (Calendly's).
+inline constexpr int kDefaultMaxLead = 3;
 
 // A calendar as stored. `pk` is the database key, never shown to callers;
 // `calendar_id` is the last segment of its resource name.
@@ -132,6 +161,11 @@ struct Calendar {
   // Settings of some members, at most one each; a member without any has
   // the defaults (no limits).
   std::vector<MemberSettings> member_settings;
+  // kRoundRobin only.
+  RoundRobinDistribution distribution =
+      RoundRobinDistribution::kOptimizeForAvailability;
+  // kEqualDistribution: the lead in bookings that hides a member.
+  int max_lead = kDefaultMaxLead;
   // kService: durations an invitee may choose, including rules.duration.
   std::vector<absl::Duration> allowed_durations;
   AvailabilityRules rules;

@@ -436,6 +436,44 @@ class PeriodCounts {
   std::vector<int> counts_[LocalPeriods::kKinds];
 };
 
+// A round-robin member's standing: what assignment and equal
+// distribution compare.
+struct MemberShare {
+  int64_t bookings = 0;  // active bookings on the calendar
+  int64_t weight = 1;
+  absl::Time last_booked = absl::InfinitePast();
+  int priority_rank = 1;  // 0 high, 1 medium, 2 low
+};
+
+// The standing of each of the calendar's members, in member order.
+std::vector<MemberShare> MemberShares(
+    const Calendar& calendar, const std::map<std::string, MemberLoad>& loads) {
+  std::vector<MemberShare> shares(calendar.members.size());
+  for (size_t m = 0; m < calendar.members.size(); ++m) {
+    const MemberSettings settings = calendar.SettingsOf(calendar.members[m]);
+    shares[m].weight = std::max(settings.weight, 1);
+    shares[m].priority_rank = static_cast<int>(settings.priority);
+    if (const auto it = loads.find(calendar.members[m]); it != loads.end()) {
+      shares[m].bookings = it->second.bookings;
+      shares[m].last_booked = it->second.last_booked;
+    }
+  }
+  return shares;
+}
+
+// Whether a's load (bookings / weight) is below b's, compared exactly.
+bool LoadBelow(const MemberShare& a, const MemberShare& b) {
+  return a.bookings * b.weight < b.bookings * a.weight;
+}
+
+// Whether `member` has reached weight x (lowest's load) + max_lead
+// bookings: bookings - weight * lowest.bookings / lowest.weight >= lead.
+bool TooFarAhead(const MemberShare& member, const MemberShare& lowest,
+                 int max_lead) {
+  return member.bookings * lowest.weight - member.weight * lowest.bookings >=
+         int64_t{max_lead} * lowest.weight;
+}
+
 // What the bookings and busy members of a context leave of the slots of a
 // grid, for one calendar.
 //
@@ -495,6 +533,8 @@ class SlotAvailability {
   // Clears free_ where a limit of the calendar is reached, and makes hosts
   // at one of their limits busy.
   void ApplyLimits(const BookingContext& context);
+  // kEqualDistribution: makes the members too far ahead busy everywhere.
+  void ApplyEqualDistribution(const BookingContext& context);
   // Clears free_ where the calendar type's rule fails.
   void ApplyTypeRule();
 
@@ -550,6 +590,7 @@ SlotAvailability::SlotAvailability(const Calendar& calendar,
   CoverCalendarBookings(context);
   CoverHostBusy(context);
   ApplyLimits(context);
+  ApplyEqualDistribution(context);
   ApplyTypeRule();
 }
 
@@ -694,6 +735,24 @@ void SlotAvailability::ApplyLimits(const BookingContext& context) {
   }
 }
 
+void SlotAvailability::ApplyEqualDistribution(const BookingContext& context) {
+  if (calendar_.type != CalendarType::kRoundRobin ||
+      calendar_.distribution != RoundRobinDistribution::kEqualDistribution ||
+      host_count_ == 0) {
+    return;
+  }
+  const std::vector<MemberShare> shares =
+      MemberShares(calendar_, context.member_load);
+  const MemberShare& lowest =
+      *std::min_element(shares.begin(), shares.end(), LoadBelow);
+  const size_t stride = grid_.size() + 1;
+  for (size_t h = 0; h < host_count_; ++h) {
+    if (!TooFarAhead(shares[h], lowest, calendar_.max_lead)) continue;
+    int* cover = &host_cover_[h * stride];
+    for (size_t i = 0; i < grid_.size(); ++i) ++cover[i];
+  }
+}
+
 void SlotAvailability::ApplyTypeRule() {
   const size_t slots = grid_.size();
   switch (calendar_.type) {
@@ -739,27 +798,34 @@ void SlotAvailability::Describe(size_t i, FreeSlot& free) const {
   }
 }
 
-// The free member a round-robin booking goes to: fewest bookings on the
-// calendar, then least recently booked, then first in member order. The
-// member order settles ties among members never booked, so that a new team
-// fills in the order it was given.
-std::string AssignRoundRobin(const std::vector<std::string>& members,
+// The free member a round-robin booking goes to (see
+// RoundRobinDistribution): highest priority, then lowest load, then least
+// recently booked, then first in member order. The member order settles
+// ties among members never booked, so that a new team fills in the order
+// it was given.
+std::string AssignRoundRobin(const Calendar& calendar,
                              const MemberSet& free_members,
                              const std::map<std::string, MemberLoad>& loads) {
-  const std::string* chosen = nullptr;
-  MemberLoad chosen_load;
-  for (size_t m = 0; m < members.size(); ++m) {
+  const std::vector<MemberShare> shares = MemberShares(calendar, loads);
+  size_t chosen = calendar.members.size();
+  for (size_t m = 0; m < calendar.members.size(); ++m) {
     if (!free_members.Contains(m)) continue;
-    const auto it = loads.find(members[m]);
-    const MemberLoad load = it == loads.end() ? MemberLoad{} : it->second;
-    if (chosen == nullptr ||
-        std::tie(load.bookings, load.last_booked) <
-            std::tie(chosen_load.bookings, chosen_load.last_booked)) {
-      chosen = &members[m];
-      chosen_load = load;
+    if (chosen == calendar.members.size()) {
+      chosen = m;
+      continue;
+    }
+    const MemberShare& a = shares[m];
+    const MemberShare& b = shares[chosen];
+    if (a.priority_rank != b.priority_rank) {
+      if (a.priority_rank < b.priority_rank) chosen = m;
+    } else if (LoadBelow(a, b) || LoadBelow(b, a)) {
+      if (LoadBelow(a, b)) chosen = m;
+    } else if (a.last_booked < b.last_booked) {
+      chosen = m;
     }
   }
-  return chosen == nullptr ? std::string() : *chosen;
+  return chosen == calendar.members.size() ? std::string()
+                                           : calendar.members[chosen];
 }
 
 // The durations a calendar accepts, for a message: "30m, 1h".
@@ -922,8 +988,8 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
   decision.blocked = TimeInterval{free.slot.start - rules.buffer_before,
                                   free.slot.end + rules.buffer_after};
   if (calendar.type == CalendarType::kRoundRobin) {
-    decision.members.push_back(AssignRoundRobin(
-        calendar.members, free.free_members, context.member_load));
+    decision.members.push_back(
+        AssignRoundRobin(calendar, free.free_members, context.member_load));
   } else {
     decision.members = free.free_members.Names(calendar.members);
   }

@@ -86,7 +86,8 @@ struct MemberBusy {
   absl::Time slot_start;    // its slot's start (a class session's key)
 };
 
-// Round-robin fairness: a member's active bookings on this calendar.
+// Round-robin fairness (see RoundRobinDistribution): a member's active
+// bookings on this calendar.
 struct MemberLoad {
   int bookings = 0;
   absl::Time last_booked = absl::InfinitePast();
@@ -186,7 +187,8 @@ absl::StatusOr<absl::Duration> ChooseDuration(
 // Per type, with B the candidate's blocked interval:
 //   kEvent, kService: no booking of this calendar blocks B, and the host
 //     (if any) is not busy over B.
-//   kRoundRobin: at least one member is not busy over B.
+//   kRoundRobin: at least one member is not busy over B and, with
+//     kEqualDistribution, not too far ahead (see RoundRobinDistribution).
 //   kCollective: no member is busy over B.
 //   kClassBooking: fewer than seats_per_slot bookings share the slot;
 //     no booking of another session of this calendar blocks B; the host
@@ -200,9 +202,9 @@ std::vector<FreeSlot> ComputeFreeSlots(const Calendar& calendar,
 struct BookingDecision {
   TimeInterval slot;
   TimeInterval blocked;
-  // Who attends: kRoundRobin, the free member with the fewest bookings on
-  // this calendar (ties: least recently booked, then member order);
-  // kCollective, every member; others, the host if any.
+  // Who attends: kRoundRobin, one of the free members offered, chosen as
+  // RoundRobinDistribution says; kCollective, every member; others, the
+  // host if any.
   std::vector<std::string> members;
 };
 

@@ -113,6 +113,11 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
     if (!settings.ok()) return settings.status();
     calendar.member_settings = *std::move(settings);
   }
+  calendar.distribution =
+      row.getInt(c + 30) == 2
+          ? domain::RoundRobinDistribution::kEqualDistribution
+          : domain::RoundRobinDistribution::kOptimizeForAvailability;
+  calendar.max_lead = row.getInt(c + 31);
   return calendar;
 }
 

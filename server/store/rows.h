@@ -34,8 +34,9 @@ inline constexpr char kCalendarColumns[] =
     "c.minimum_notice_minutes, c.booking_horizon_days, "
     "c.max_bookings_per_day, c.seats_per_slot, c.live, g.group_id, g.enabled, "
     "c.booking_revision, c.max_bookings_per_week, c.max_bookings_per_month, "
-    "c.team_member_settings";
-inline constexpr int kCalendarColumnCount = 30;
+    "c.team_member_settings, c.round_robin_distribution, "
+    "c.distribution_max_lead";
+inline constexpr int kCalendarColumnCount = 32;
 
 // What a booking page shows of a calendar, and what says whether it takes
 // bookings (alias c, g; from kCalendarFrom). Resolving a link reads these

@@ -222,6 +222,69 @@ TEST_F(FairTeamsTest, LimitsAreValidatedAndNothingIsWritten) {
   EXPECT_EQ(updated.team_member_settings_size(), 0);
 }
 
+TEST_F(FairTeamsTest,
+       EqualDistributionHidesTheMemberAheadUntilTheOtherCatchesUp) {
+  v1::Calendar spec = CalendarSpec("Even team", "UTC", 30, 9, 12);
+  spec.set_calendar_type(v1::Calendar::ROUND_ROBIN);
+  spec.set_distribution(v1::Calendar::EQUAL_DISTRIBUTION);
+  spec.set_max_distribution_lead(1);
+  spec.add_team_members("ann");
+  spec.add_team_members("bob");
+  v1::TeamMemberSettings bob;
+  bob.set_member("bob");
+  bob.set_priority(v1::TeamMemberSettings::HIGH);
+  bob.set_weight(2);
+  *spec.add_team_member_settings() = bob;
+  const v1::Calendar team = Create(spec);
+  const v1::Calendar read = Get(team.name());
+  EXPECT_EQ(read.distribution(), v1::Calendar::EQUAL_DISTRIBUTION);
+  EXPECT_EQ(read.max_distribution_lead(), 1);
+  ASSERT_EQ(read.team_member_settings_size(), 1);
+  EXPECT_EQ(read.team_member_settings(0).priority(),
+            v1::TeamMemberSettings::HIGH);
+  EXPECT_EQ(read.team_member_settings(0).weight(), 2);
+
+  // Bob first (priority); then, with lead 1, he is hidden until his
+  // bookings are below 2 x Ann's + 1.
+  EXPECT_THAT(Members(Book(team.name(), At(day_, 9), 1)), ElementsAre("bob"));
+  EXPECT_THAT(Members(SlotsOn(team.name(), day_)[0]), ElementsAre("ann"));
+  // Ann busy at 10:00 elsewhere: nobody offered there.
+  v1::Calendar ann_spec = CalendarSpec("Ann alone", "UTC", 30, 10, 11);
+  ann_spec.add_team_members("ann");
+  Book(Create(ann_spec).name(), At(day_, 10), 2);
+  EXPECT_FALSE(Offers(SlotsOn(team.name(), day_), At(day_, 10)));
+  v1::Booking refused;
+  EXPECT_PRECONDITION(TryBook(team.name(), At(day_, 10), &refused, 3),
+                      "SLOT_UNAVAILABLE");
+  // Ann catches up; Bob is offered again and preferred.
+  EXPECT_THAT(Members(Book(team.name(), At(day_, 11), 4)), ElementsAre("ann"));
+  EXPECT_THAT(Members(Book(team.name(), At(day_, 10, 30), 5)),
+              ElementsAre("bob"));
+  EXPECT_EQ(MemberBookingRows("bob"), 2);
+  EXPECT_EQ(MemberBookingRows("ann"), 2);
+  EXPECT_EQ(ConfirmedRowsOf(team.name()), 3);
+
+  // Round-robin settings on another type are refused, nothing written.
+  const int64_t calendars_before = CalendarRows();
+  v1::Calendar event = CalendarSpec("Event");
+  event.add_team_members("ann");
+  event.set_distribution(v1::Calendar::EQUAL_DISTRIBUTION);
+  v1::Calendar created;
+  EXPECT_INVALID_FIELD(TryCreate(event, &created), "calendar.distribution");
+  event.clear_distribution();
+  v1::TeamMemberSettings ann;
+  ann.set_member("ann");
+  ann.set_priority(v1::TeamMemberSettings::LOW);
+  *event.add_team_member_settings() = ann;
+  EXPECT_INVALID_FIELD(TryCreate(event, &created),
+                       "calendar.team_member_settings[0].priority");
+  spec.set_slug(NewId("cal-"));
+  spec.mutable_team_member_settings(0)->set_weight(101);
+  EXPECT_INVALID_FIELD(TryCreate(spec, &created),
+                       "calendar.team_member_settings[0].weight");
+  EXPECT_EQ(CalendarRows(), calendars_before);
+}
+
 // A weekly limit of N per member over two calendars: of 32 concurrent
 // bookers, each on its own slot of one week, exactly N succeed.
 TEST_F(FairTeamsTest, RaceMemberWeeklyLimitHoldsAcrossCalendars) {
