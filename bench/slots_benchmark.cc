@@ -3,7 +3,10 @@
 // BM_<function>/<TYPE> after the proto's Calendar.Type, on the case the
 // issue sets: 31 days of a calendar open 08:00-20:00 every day in
 // America/New_York with 15-minute slots (1,488 offered) of which 1,000 are
-// booked.
+// booked. BM_*/ROUND_ROBIN_FAIR is the round robin with the fair-team
+// rules on: equal distribution, priorities and weights, and limits per
+// day, week and month on the calendar and on every member (some of them
+// reached).
 //
 //   build-bench/bench/slots_benchmark [--benchmark_filter=EVENT]
 #include <benchmark/benchmark.h>
@@ -69,9 +72,19 @@ Calendar MakeCalendar(CalendarType type) {
 
 // The calendar with 1,000 of its offered slots booked, spread evenly, and
 // each booking's members busy for it, as the store would load them.
-Scenario MakeScenario(CalendarType type) {
+Scenario MakeScenario(CalendarType type, bool fair = false) {
   Scenario s;
   s.calendar = MakeCalendar(type);
+  if (fair) {
+    s.calendar.distribution = RoundRobinDistribution::kEqualDistribution;
+    s.calendar.rules.max_bookings_per_day = 40;
+    s.calendar.rules.max_bookings_per_week = 250;
+    s.calendar.rules.max_bookings_per_month = 1200;
+    s.calendar.member_settings = {
+        {"alice", {12, 70, 400}, MemberPriority::kHigh, 2},
+        {"bob", {11, 80, 400}, MemberPriority::kMedium, 1},
+        {"carol", {20, 100, 330}, MemberPriority::kLow, 1}};
+  }
   const absl::Time start =
       absl::FromCivil(absl::CivilDay(2026, 3, 1), s.calendar.rules.zone);
   s.range = {start, start + kMaxSlotRange};
@@ -102,8 +115,9 @@ Scenario MakeScenario(CalendarType type) {
   return s;
 }
 
-void ComputeFreeSlotsBenchmark(benchmark::State& state, CalendarType type) {
-  const Scenario s = MakeScenario(type);
+void ComputeFreeSlotsBenchmark(benchmark::State& state, CalendarType type,
+                               bool fair) {
+  const Scenario s = MakeScenario(type, fair);
   size_t free = 0;
   for (auto _ : state) {
     std::vector<FreeSlot> slots = ComputeFreeSlots(
@@ -116,8 +130,9 @@ void ComputeFreeSlotsBenchmark(benchmark::State& state, CalendarType type) {
 
 // What a booking decides under its locks, on the same full context (the
 // store loads less: only the bookings within two days of the slot).
-void DecideBookingBenchmark(benchmark::State& state, CalendarType type) {
-  const Scenario s = MakeScenario(type);
+void DecideBookingBenchmark(benchmark::State& state, CalendarType type,
+                            bool fair) {
+  const Scenario s = MakeScenario(type, fair);
   const std::vector<FreeSlot> free = ComputeFreeSlots(
       s.calendar, s.calendar.rules.duration, s.range, s.now, s.context);
   const absl::Time start = free[free.size() / 2].slot.start;
@@ -128,25 +143,32 @@ void DecideBookingBenchmark(benchmark::State& state, CalendarType type) {
   }
 }
 
-const std::pair<const char*, CalendarType> kTypes[] = {
-    {"EVENT", CalendarType::kEvent},
-    {"ROUND_ROBIN", CalendarType::kRoundRobin},
-    {"COLLECTIVE", CalendarType::kCollective},
-    {"CLASS_BOOKING", CalendarType::kClassBooking},
-    {"SERVICE", CalendarType::kService},
+struct Case {
+  const char* name;
+  CalendarType type;
+  bool fair;
+};
+
+const Case kCases[] = {
+    {"EVENT", CalendarType::kEvent, false},
+    {"ROUND_ROBIN", CalendarType::kRoundRobin, false},
+    {"ROUND_ROBIN_FAIR", CalendarType::kRoundRobin, true},
+    {"COLLECTIVE", CalendarType::kCollective, false},
+    {"CLASS_BOOKING", CalendarType::kClassBooking, false},
+    {"SERVICE", CalendarType::kService, false},
 };
 
 void RegisterAll() {
-  for (const auto& [name, type] : kTypes) {
+  for (const Case& c : kCases) {
     benchmark::RegisterBenchmark(
-        (std::string("BM_ComputeFreeSlots/") + name).c_str(),
-        ComputeFreeSlotsBenchmark, type)
+        (std::string("BM_ComputeFreeSlots/") + c.name).c_str(),
+        ComputeFreeSlotsBenchmark, c.type, c.fair)
         ->Unit(benchmark::kMicrosecond);
   }
-  for (const auto& [name, type] : kTypes) {
+  for (const Case& c : kCases) {
     benchmark::RegisterBenchmark(
-        (std::string("BM_DecideBooking/") + name).c_str(),
-        DecideBookingBenchmark, type)
+        (std::string("BM_DecideBooking/") + c.name).c_str(),
+        DecideBookingBenchmark, c.type, c.fair)
         ->Unit(benchmark::kMicrosecond);
   }
 }

@@ -24,6 +24,7 @@
 #include "client/cli/commands.h"
 #include "client/cli/common_flags.h"
 #include "client/cli/date_overrides.h"
+#include "client/cli/member_settings.h"
 #include "client/cli/output.h"
 #include "client/cli/proto_time.h"
 #include "client/cli/share.h"
@@ -54,6 +55,19 @@ ABSL_FLAG(absl::Duration, minimum_notice, absl::ZeroDuration(),
 ABSL_FLAG(int, horizon_days, 0,
           "how many days ahead bookings open; 0 for no limit");
 ABSL_FLAG(int, max_per_day, 0, "most bookings per day; 0 for no limit");
+ABSL_FLAG(int, max_per_week, 0,
+          "most bookings per week (Monday to Sunday); 0 for no limit");
+ABSL_FLAG(int, max_per_month, 0, "most bookings per month; 0 for no limit");
+ABSL_FLAG(std::string, member_settings, "",
+          "per-member settings, e.g. \"ann:day=2,week=8; "
+          "bob:priority=high,weight=2\" (limits per day, week, month over "
+          "all the location's calendars; ROUND_ROBIN priority and weight)");
+ABSL_FLAG(std::string, distribution, "",
+          "ROUND_ROBIN: optimize_for_availability (default) or "
+          "equal_distribution");
+ABSL_FLAG(int, max_lead, 0,
+          "EQUAL_DISTRIBUTION: bookings ahead at which a member is hidden "
+          "until the others catch up; 0 for 3");
 ABSL_FLAG(int, seats, 0, "CLASS_BOOKING: seats per slot; 0 for 1");
 ABSL_FLAG(std::string, overrides, "",
           "date overrides, e.g. \"2026-12-24=09:00-12:00; 2026-12-25=closed\"");
@@ -275,6 +289,47 @@ absl::Status ApplyMaxPerDay(Calendar* calendar) {
                     std::numeric_limits<int>::max(), "no limit");
 }
 
+absl::Status ApplyMaxPerWeek(Calendar* calendar) {
+  calendar->set_max_bookings_per_week(absl::GetFlag(FLAGS_max_per_week));
+  return CheckRange("max_per_week", calendar->max_bookings_per_week(), 0,
+                    std::numeric_limits<int>::max(), "no limit");
+}
+
+absl::Status ApplyMaxPerMonth(Calendar* calendar) {
+  calendar->set_max_bookings_per_month(absl::GetFlag(FLAGS_max_per_month));
+  return CheckRange("max_per_month", calendar->max_bookings_per_month(), 0,
+                    std::numeric_limits<int>::max(), "no limit");
+}
+
+absl::Status ApplyMemberSettings(Calendar* calendar) {
+  absl::StatusOr<std::vector<scheduling::v1::TeamMemberSettings>> settings =
+      ParseMemberSettings(absl::GetFlag(FLAGS_member_settings));
+  if (!settings.ok()) return settings.status();
+  calendar->clear_team_member_settings();
+  for (scheduling::v1::TeamMemberSettings& entry : *settings) {
+    *calendar->add_team_member_settings() = std::move(entry);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyDistribution(Calendar* calendar) {
+  const std::string text =
+      absl::AsciiStrToUpper(absl::GetFlag(FLAGS_distribution));
+  Calendar::Distribution distribution = Calendar::DISTRIBUTION_UNSPECIFIED;
+  if (!text.empty() && !Calendar::Distribution_Parse(text, &distribution)) {
+    return absl::InvalidArgumentError(
+        "--distribution must be optimize_for_availability or "
+        "equal_distribution");
+  }
+  calendar->set_distribution(distribution);
+  return absl::OkStatus();
+}
+
+absl::Status ApplyMaxLead(Calendar* calendar) {
+  calendar->set_max_distribution_lead(absl::GetFlag(FLAGS_max_lead));
+  return CheckRange("max_lead", calendar->max_distribution_lead(), 0, 100, "3");
+}
+
 absl::Status ApplySeats(Calendar* calendar) {
   calendar->set_seats_per_slot(absl::GetFlag(FLAGS_seats));
   return CheckRange("seats", calendar->seats_per_slot(), 0, kMaxSeats, "1");
@@ -304,6 +359,11 @@ constexpr SettingFlag kSettingFlags[] = {
     {"horizon_days", "booking_horizon_days", ApplyHorizonDays},
     {"max_per_day", "max_bookings_per_day", ApplyMaxPerDay},
     {"seats", "seats_per_slot", ApplySeats},
+    {"max_per_week", "max_bookings_per_week", ApplyMaxPerWeek},
+    {"max_per_month", "max_bookings_per_month", ApplyMaxPerMonth},
+    {"member_settings", "team_member_settings", ApplyMemberSettings},
+    {"distribution", "distribution", ApplyDistribution},
+    {"max_lead", "max_distribution_lead", ApplyMaxLead},
 };
 
 int RunCreateCalendar(const Invocation& call) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "client/cli/date_overrides.h"
+#include "client/cli/member_settings.h"
 #include "client/cli/proto_time.h"
 #include "client/cli/weekly_hours.h"
 
@@ -224,6 +225,18 @@ void AddCalendar(const scheduling::v1::Calendar& calendar, FieldPrinter* fields,
       .Add("minimum_notice", FormatDuration(calendar.minimum_notice()))
       .Add("booking_horizon_days", Limit(calendar.booking_horizon_days()))
       .Add("max_bookings_per_day", Limit(calendar.max_bookings_per_day()))
+      .Add("max_bookings_per_week", Limit(calendar.max_bookings_per_week()))
+      .Add("max_bookings_per_month", Limit(calendar.max_bookings_per_month()))
+      .Add("team_member_settings",
+           FormatMemberSettings(calendar.team_member_settings()))
+      .Add("distribution",
+           calendar.distribution() == Calendar::DISTRIBUTION_UNSPECIFIED
+               ? "-"
+               : Calendar::Distribution_Name(calendar.distribution()))
+      .Add("max_distribution_lead",
+           calendar.max_distribution_lead() == 0
+               ? "-"
+               : absl::StrCat(calendar.max_distribution_lead()))
       .Add("seats_per_slot", absl::StrCat(calendar.seats_per_slot()))
       .AddTime("create_time", calendar.create_time(), zone)
       .AddTime("update_time", calendar.update_time(), zone)

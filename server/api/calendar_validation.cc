@@ -413,6 +413,132 @@ void ApplyMaxBookingsPerDay(const v1::Calendar& in, domain::Calendar& out,
   out.rules.max_bookings_per_day = in.max_bookings_per_day();
 }
 
+// A limit of 0 (none) to kMaxBookingsPerDay at `field`, or nullopt.
+std::optional<int> CheckLimit(int value, const std::string& field,
+                              Violations& violations) {
+  if (value < 0 || value > kMaxBookingsPerDay) {
+    violations.Add(
+        field, absl::StrCat("must be 0 (no limit) to ", kMaxBookingsPerDay));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void ApplyMaxBookingsPerWeek(const v1::Calendar& in, domain::Calendar& out,
+                             Violations& violations) {
+  if (std::optional<int> limit =
+          CheckLimit(in.max_bookings_per_week(),
+                     "calendar.max_bookings_per_week", violations)) {
+    out.rules.max_bookings_per_week = *limit;
+  }
+}
+
+void ApplyMaxBookingsPerMonth(const v1::Calendar& in, domain::Calendar& out,
+                              Violations& violations) {
+  if (std::optional<int> limit =
+          CheckLimit(in.max_bookings_per_month(),
+                     "calendar.max_bookings_per_month", violations)) {
+    out.rules.max_bookings_per_month = *limit;
+  }
+}
+
+// Each entry on its own; that it names one of the members, and what the
+// type allows, are checked on the whole result (CheckTypeRules).
+void ApplyTeamMemberSettings(const v1::Calendar& in, domain::Calendar& out,
+                             Violations& violations) {
+  if (in.team_member_settings_size() > kMaxTeamMembers) {
+    violations.Add("calendar.team_member_settings",
+                   absl::StrCat("must have at most ", kMaxTeamMembers,
+                                " entries, one per member"));
+    return;
+  }
+  std::vector<domain::MemberSettings> all;
+  std::map<absl::string_view, int> first_index;
+  for (int i = 0; i < in.team_member_settings_size(); ++i) {
+    const v1::TeamMemberSettings& entry = in.team_member_settings(i);
+    const std::string field = Indexed("calendar.team_member_settings", i);
+    domain::MemberSettings settings;
+    bool ok = true;
+    if (!domain::IsValidId(entry.member())) {
+      violations.Add(absl::StrCat(field, ".member"),
+                     absl::StrCat("must be a member id: ", kIdRule));
+      ok = false;
+    } else if (auto [it, inserted] = first_index.emplace(entry.member(), i);
+               !inserted) {
+      violations.Add(absl::StrCat(field, ".member"),
+                     absl::StrCat("repeats team_member_settings[", it->second,
+                                  "].member"));
+      ok = false;
+    }
+    settings.member = entry.member();
+    const std::optional<int> per_day =
+        CheckLimit(entry.max_bookings_per_day(),
+                   absl::StrCat(field, ".max_bookings_per_day"), violations);
+    const std::optional<int> per_week =
+        CheckLimit(entry.max_bookings_per_week(),
+                   absl::StrCat(field, ".max_bookings_per_week"), violations);
+    const std::optional<int> per_month =
+        CheckLimit(entry.max_bookings_per_month(),
+                   absl::StrCat(field, ".max_bookings_per_month"), violations);
+    switch (entry.priority()) {
+      case v1::TeamMemberSettings::HIGH:
+        settings.priority = domain::MemberPriority::kHigh;
+        break;
+      case v1::TeamMemberSettings::LOW:
+        settings.priority = domain::MemberPriority::kLow;
+        break;
+      case v1::TeamMemberSettings::PRIORITY_UNSPECIFIED:
+      case v1::TeamMemberSettings::MEDIUM:
+        break;
+      default:
+        violations.Add(absl::StrCat(field, ".priority"),
+                       "must be HIGH, MEDIUM or LOW");
+        ok = false;
+    }
+    if (entry.weight() < 0 || entry.weight() > kMaxMemberWeight) {
+      violations.Add(
+          absl::StrCat(field, ".weight"),
+          absl::StrCat("must be 1 to ", kMaxMemberWeight, " (0 means 1)"));
+      ok = false;
+    }
+    settings.weight = std::max(entry.weight(), 1);
+    if (!ok || !per_day || !per_week || !per_month) continue;
+    settings.limits = {*per_day, *per_week, *per_month};
+    all.push_back(std::move(settings));
+  }
+  out.member_settings = std::move(all);
+}
+
+void ApplyDistribution(const v1::Calendar& in, domain::Calendar& out,
+                       Violations& violations) {
+  switch (in.distribution()) {
+    case v1::Calendar::DISTRIBUTION_UNSPECIFIED:
+    case v1::Calendar::OPTIMIZE_FOR_AVAILABILITY:
+      out.distribution =
+          domain::RoundRobinDistribution::kOptimizeForAvailability;
+      return;
+    case v1::Calendar::EQUAL_DISTRIBUTION:
+      out.distribution = domain::RoundRobinDistribution::kEqualDistribution;
+      return;
+    default:
+      violations.Add("calendar.distribution",
+                     "must be OPTIMIZE_FOR_AVAILABILITY or EQUAL_DISTRIBUTION");
+  }
+}
+
+void ApplyMaxDistributionLead(const v1::Calendar& in, domain::Calendar& out,
+                              Violations& violations) {
+  if (in.max_distribution_lead() < 0 ||
+      in.max_distribution_lead() > kMaxDistributionLead) {
+    violations.Add("calendar.max_distribution_lead",
+                   absl::StrCat("must be 1 to ", kMaxDistributionLead,
+                                " (0 means ", domain::kDefaultMaxLead, ")"));
+    return;
+  }
+  out.max_lead = in.max_distribution_lead() == 0 ? domain::kDefaultMaxLead
+                                                 : in.max_distribution_lead();
+}
+
 void ApplySeatsPerSlot(const v1::Calendar& in, domain::Calendar& out,
                        Violations& violations) {
   if (in.seats_per_slot() < 0 || in.seats_per_slot() > kMaxSeatsPerSlot) {
@@ -446,6 +572,11 @@ constexpr CalendarField kWritableCalendarFields[] = {
     {"booking_horizon_days", ApplyBookingHorizonDays},
     {"max_bookings_per_day", ApplyMaxBookingsPerDay},
     {"seats_per_slot", ApplySeatsPerSlot},
+    {"max_bookings_per_week", ApplyMaxBookingsPerWeek},
+    {"max_bookings_per_month", ApplyMaxBookingsPerMonth},
+    {"team_member_settings", ApplyTeamMemberSettings},
+    {"distribution", ApplyDistribution},
+    {"max_distribution_lead", ApplyMaxDistributionLead},
 };
 
 // Fields a mask may not name, and where their changes come from instead.
@@ -491,6 +622,42 @@ void CheckTypeRules(domain::Calendar& calendar, Violations& violations) {
   } else if (!calendar.allowed_durations.empty()) {
     violations.Add("calendar.allowed_durations",
                    "must be empty unless calendar_type is SERVICE");
+  }
+  for (size_t i = 0; i < calendar.member_settings.size(); ++i) {
+    const domain::MemberSettings& settings = calendar.member_settings[i];
+    const std::string field =
+        Indexed("calendar.team_member_settings", static_cast<int>(i));
+    if (std::find(calendar.members.begin(), calendar.members.end(),
+                  settings.member) == calendar.members.end()) {
+      violations.Add(absl::StrCat(field, ".member"),
+                     "must be one of team_members");
+    }
+    if (type != domain::CalendarType::kRoundRobin &&
+        settings.priority != domain::MemberPriority::kMedium) {
+      violations.Add(absl::StrCat(field, ".priority"),
+                     "must be unset unless calendar_type is ROUND_ROBIN");
+    }
+    if (type != domain::CalendarType::kRoundRobin && settings.weight != 1) {
+      violations.Add(absl::StrCat(field, ".weight"),
+                     "must be unset unless calendar_type is ROUND_ROBIN");
+    }
+    if (type == domain::CalendarType::kClassBooking && settings.limits.Any()) {
+      violations.Add(field,
+                     "member limits are not for CLASS_BOOKING calendars (each "
+                     "seat would count); limit the calendar instead");
+    }
+  }
+  if (type != domain::CalendarType::kRoundRobin &&
+      calendar.distribution !=
+          domain::RoundRobinDistribution::kOptimizeForAvailability) {
+    violations.Add("calendar.distribution",
+                   "must be unset unless calendar_type is ROUND_ROBIN");
+  }
+  if (calendar.distribution !=
+          domain::RoundRobinDistribution::kEqualDistribution &&
+      calendar.max_lead != domain::kDefaultMaxLead) {
+    violations.Add("calendar.max_distribution_lead",
+                   "must be unset unless distribution is EQUAL_DISTRIBUTION");
   }
   if (type != domain::CalendarType::kClassBooking &&
       calendar.rules.seats_per_slot > 1) {

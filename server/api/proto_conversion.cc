@@ -144,6 +144,19 @@ std::string GroupEtag(const domain::Group& group) {
   return absl::StrCat("\"v", group.version, "\"");
 }
 
+v1::TeamMemberSettings::Priority PriorityToProto(
+    domain::MemberPriority priority) {
+  switch (priority) {
+    case domain::MemberPriority::kHigh:
+      return v1::TeamMemberSettings::HIGH;
+    case domain::MemberPriority::kMedium:
+      break;
+    case domain::MemberPriority::kLow:
+      return v1::TeamMemberSettings::LOW;
+  }
+  return v1::TeamMemberSettings::MEDIUM;
+}
+
 void CalendarToProto(const domain::Calendar& calendar, v1::Calendar* out) {
   const domain::AvailabilityRules& rules = calendar.rules;
   out->set_name(
@@ -193,6 +206,30 @@ void CalendarToProto(const domain::Calendar& calendar, v1::Calendar* out) {
   out->set_booking_horizon_days(rules.booking_horizon_days);
   out->set_max_bookings_per_day(rules.max_bookings_per_day);
   out->set_seats_per_slot(rules.seats_per_slot);
+  out->set_max_bookings_per_week(rules.max_bookings_per_week);
+  out->set_max_bookings_per_month(rules.max_bookings_per_month);
+  for (const domain::MemberSettings& settings : calendar.member_settings) {
+    v1::TeamMemberSettings* entry = out->add_team_member_settings();
+    entry->set_member(settings.member);
+    entry->set_max_bookings_per_day(settings.limits.per_day);
+    entry->set_max_bookings_per_week(settings.limits.per_week);
+    entry->set_max_bookings_per_month(settings.limits.per_month);
+    if (calendar.type == domain::CalendarType::kRoundRobin) {
+      entry->set_priority(PriorityToProto(settings.priority));
+      entry->set_weight(settings.weight);
+    }
+  }
+  if (calendar.type == domain::CalendarType::kRoundRobin) {
+    out->set_distribution(
+        calendar.distribution ==
+                domain::RoundRobinDistribution::kEqualDistribution
+            ? v1::Calendar::EQUAL_DISTRIBUTION
+            : v1::Calendar::OPTIMIZE_FOR_AVAILABILITY);
+    if (calendar.distribution ==
+        domain::RoundRobinDistribution::kEqualDistribution) {
+      out->set_max_distribution_lead(calendar.max_lead);
+    }
+  }
 }
 
 void GroupToProto(const domain::Group& group, v1::Group* out) {

@@ -74,8 +74,12 @@ struct AvailabilityRules {
   absl::Duration minimum_notice = absl::ZeroDuration();
   // A slot must start before now + this many days; 0 means no limit.
   int booking_horizon_days = 0;
-  // Most active bookings per local date; 0 means no limit.
+  // Most active bookings of the calendar per local date; 0 means no limit.
   int max_bookings_per_day = 0;
+  // Most per local week, Monday to Sunday; 0 means no limit.
+  int max_bookings_per_week = 0;
+  // Most per local calendar month; 0 means no limit.
+  int max_bookings_per_month = 0;
   // kClassBooking: seats per slot. Others: 1.
   int seats_per_slot = 1;
 
@@ -86,6 +90,61 @@ struct AvailabilityRules {
 };
 
 enum class CalendarStatus { kActive, kInactive };
+
+// Most bookings a member attends per period of the calendar's local time
+// (day; week, Monday to Sunday; calendar month), counted over every
+// calendar of the location. 0 means no limit.
+struct MemberLimits {
+  int per_day = 0;
+  int per_week = 0;
+  int per_month = 0;
+
+  bool Any() const { return per_day > 0 || per_week > 0 || per_month > 0; }
+
+  friend bool operator==(const MemberLimits& a, const MemberLimits& b) {
+    return a.per_day == b.per_day && a.per_week == b.per_week &&
+           a.per_month == b.per_month;
+  }
+};
+
+// Who a round-robin booking goes to first among the members offered.
+enum class MemberPriority { kHigh, kMedium, kLow };
+
+// What a calendar says about one of its members beyond being one.
+struct MemberSettings {
+  std::string member;  // one of Calendar::members
+  MemberLimits limits;
+  // kRoundRobin only.
+  MemberPriority priority = MemberPriority::kMedium;
+  // kRoundRobin only, 1 to 100: the member's share of bookings relative to
+  // the others' (see RoundRobinDistribution).
+  int weight = 1;
+
+  friend bool operator==(const MemberSettings& a, const MemberSettings& b) {
+    return a.member == b.member && a.limits == b.limits &&
+           a.priority == b.priority && a.weight == b.weight;
+  }
+};
+
+// How a round-robin calendar spreads bookings over its members. A
+// member's load is its active bookings on the calendar divided by its
+// weight.
+//
+// Both: a booking goes to the offered free member of the highest
+// priority, then the lowest load, then the least recently booked, then
+// the first in member order.
+enum class RoundRobinDistribution {
+  // Every member is offered whenever free.
+  kOptimizeForAvailability,
+  // A member whose bookings reach weight x (the lowest load of any
+  // member) + max_lead is not offered until the others catch up; slots
+  // only such members are free for are not offered.
+  kEqualDistribution,
+};
+
+// The lead, in bookings, that kEqualDistribution allows when none is set
+// (Calendly's).
+inline constexpr int kDefaultMaxLead = 3;
 
 // A calendar as stored. `pk` is the database key, never shown to callers;
 // `calendar_id` is the last segment of its resource name.
@@ -99,6 +158,14 @@ struct Calendar {
   CalendarType type = CalendarType::kEvent;
   // Member ids in the order given; see CalendarType for how many.
   std::vector<std::string> members;
+  // Settings of some members, at most one each; a member without any has
+  // the defaults (no limits).
+  std::vector<MemberSettings> member_settings;
+  // kRoundRobin only.
+  RoundRobinDistribution distribution =
+      RoundRobinDistribution::kOptimizeForAvailability;
+  // kEqualDistribution: the lead in bookings that hides a member.
+  int max_lead = kDefaultMaxLead;
   // kService: durations an invitee may choose, including rules.duration.
   std::vector<absl::Duration> allowed_durations;
   AvailabilityRules rules;
@@ -111,6 +178,14 @@ struct Calendar {
   int64_t version = 1;  // bumped by every change; the etag derives from it
   // Bumped by every change to its bookings (see the store's booking cache).
   int64_t booking_revision = 0;
+
+  // The settings of `member`: its entry in member_settings, or defaults.
+  MemberSettings SettingsOf(const std::string& member) const {
+    for (const MemberSettings& settings : member_settings) {
+      if (settings.member == member) return settings;
+    }
+    return MemberSettings{member, {}};
+  }
 
   // Whether it takes bookings now: active, not deleted and not in a
   // disabled group.

@@ -315,6 +315,165 @@ class HostIndex {
   std::vector<size_t> next_;   // per host: the next in its bucket, or kNone
 };
 
+// The local dates around a run of slots, grouped into the periods that
+// booking limits count in: dates, weeks (Monday to Sunday) and calendar
+// months of the calendar's zone. It spans every date of the periods that
+// hold a slot, so that counting bookings inside the span counts all of
+// them; an instant finds its date with integer arithmetic rather than a
+// zone conversion.
+class LocalPeriods {
+ public:
+  enum Kind { kDay = 0, kWeek = 1, kMonth = 2 };
+  static constexpr int kKinds = 3;
+
+  // Spans the dates of the slots starting from `first_start` to
+  // `last_start`, widened to whole weeks and months when `weeks` and
+  // `months` (whether limits count in them).
+  LocalPeriods(absl::TimeZone zone, int64_t first_start, int64_t last_start,
+               bool weeks, bool months) {
+    const absl::CivilDay first_slot_day =
+        absl::ToCivilDay(absl::FromUnixNanos(first_start), zone);
+    const absl::CivilDay last_slot_day =
+        absl::ToCivilDay(absl::FromUnixNanos(last_start), zone);
+    absl::CivilDay first = first_slot_day;
+    absl::CivilDay last = last_slot_day;
+    if (weeks) {
+      first = std::min(first, WeekStart(first_slot_day));
+      last = std::max(last, WeekStart(last_slot_day) + 6);
+    }
+    if (months) {
+      first = std::min(first, absl::CivilDay(absl::CivilMonth(first_slot_day)));
+      last = std::max(last,
+                      absl::CivilDay(absl::CivilMonth(last_slot_day) + 1) - 1);
+    }
+    const absl::CivilDay first_week = WeekStart(first);
+    const absl::CivilMonth first_month(first);
+    const size_t days = static_cast<size_t>(last - first) + 1;
+    day_starts_.reserve(days + 1);
+    for (auto& ids : period_) ids.reserve(days);
+    for (absl::CivilDay day = first; day <= last + 1; ++day) {
+      day_starts_.push_back(
+          FloorNanos(ToInstant(absl::CivilMinute(day), zone)));
+      if (day > last) break;
+      period_[kDay].push_back(static_cast<size_t>(day - first));
+      period_[kWeek].push_back(
+          static_cast<size_t>((WeekStart(day) - first_week) / 7));
+      period_[kMonth].push_back(
+          static_cast<size_t>(absl::CivilMonth(day) - first_month));
+    }
+  }
+
+  // How many dates it spans.
+  size_t Days() const { return day_starts_.size() - 1; }
+
+  // The index of the date that instant `t` falls on, or Days() if outside.
+  size_t DateOf(int64_t t) const {
+    // A local date lasts 24 hours give or take a transition, so dividing
+    // lands on the date or next to it.
+    constexpr int64_t kNanosPerDay = int64_t{24} * 60 * 60 * 1000 * 1000 * 1000;
+    if (t < day_starts_.front() || t >= day_starts_.back()) return Days();
+    size_t day =
+        std::min(static_cast<size_t>((t - day_starts_.front()) / kNanosPerDay),
+                 Days() - 1);
+    while (day_starts_[day] > t) --day;
+    while (day_starts_[day + 1] <= t) ++day;
+    return day;
+  }
+
+  // The period of `kind` that date `date` (< Days()) lies in, from 0.
+  size_t PeriodOf(Kind kind, size_t date) const { return period_[kind][date]; }
+
+  // How many periods of `kind` it spans.
+  size_t Periods(Kind kind) const { return period_[kind].back() + 1; }
+
+ private:
+  static absl::CivilDay WeekStart(absl::CivilDay day) {
+    // absl::Weekday counts from Monday = 0.
+    return day - static_cast<int>(absl::GetWeekday(day));
+  }
+
+  std::vector<int64_t> day_starts_;     // then the instant after the last date
+  std::vector<size_t> period_[kKinds];  // per kind, per date
+};
+
+// Bookings per period of a LocalPeriods.
+class PeriodCounts {
+ public:
+  explicit PeriodCounts(const LocalPeriods& periods) : periods_(&periods) {
+    for (int kind = 0; kind < LocalPeriods::kKinds; ++kind) {
+      counts_[kind].assign(
+          periods.Periods(static_cast<LocalPeriods::Kind>(kind)), 0);
+    }
+  }
+
+  // Counts a booking on date `date`; one outside the span (Days()) counts
+  // nowhere.
+  void Add(size_t date) {
+    if (date >= periods_->Days()) return;
+    for (int kind = 0; kind < LocalPeriods::kKinds; ++kind) {
+      ++counts_[kind][periods_->PeriodOf(static_cast<LocalPeriods::Kind>(kind),
+                                         date)];
+    }
+  }
+
+  // Whether a period around date `date` has reached its limit in `limits`.
+  bool Reached(size_t date, const MemberLimits& limits) const {
+    if (date >= periods_->Days()) return false;
+    const int limit[LocalPeriods::kKinds] = {limits.per_day, limits.per_week,
+                                             limits.per_month};
+    for (int kind = 0; kind < LocalPeriods::kKinds; ++kind) {
+      if (limit[kind] > 0 &&
+          counts_[kind][periods_->PeriodOf(
+              static_cast<LocalPeriods::Kind>(kind), date)] >= limit[kind]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  const LocalPeriods* periods_;
+  std::vector<int> counts_[LocalPeriods::kKinds];
+};
+
+// A round-robin member's standing: what assignment and equal
+// distribution compare.
+struct MemberShare {
+  int64_t bookings = 0;  // active bookings on the calendar
+  int64_t weight = 1;
+  absl::Time last_booked = absl::InfinitePast();
+  int priority_rank = 1;  // 0 high, 1 medium, 2 low
+};
+
+// The standing of each of the calendar's members, in member order.
+std::vector<MemberShare> MemberShares(
+    const Calendar& calendar, const std::map<std::string, MemberLoad>& loads) {
+  std::vector<MemberShare> shares(calendar.members.size());
+  for (size_t m = 0; m < calendar.members.size(); ++m) {
+    const MemberSettings settings = calendar.SettingsOf(calendar.members[m]);
+    shares[m].weight = std::max(settings.weight, 1);
+    shares[m].priority_rank = static_cast<int>(settings.priority);
+    if (const auto it = loads.find(calendar.members[m]); it != loads.end()) {
+      shares[m].bookings = it->second.bookings;
+      shares[m].last_booked = it->second.last_booked;
+    }
+  }
+  return shares;
+}
+
+// Whether a's load (bookings / weight) is below b's, compared exactly.
+bool LoadBelow(const MemberShare& a, const MemberShare& b) {
+  return a.bookings * b.weight < b.bookings * a.weight;
+}
+
+// Whether `member` has reached weight x (lowest's load) + max_lead
+// bookings: bookings - weight * lowest.bookings / lowest.weight >= lead.
+bool TooFarAhead(const MemberShare& member, const MemberShare& lowest,
+                 int max_lead) {
+  return member.bookings * lowest.weight - member.weight * lowest.bookings >=
+         int64_t{max_lead} * lowest.weight;
+}
+
 // What the bookings and busy members of a context leave of the slots of a
 // grid, for one calendar.
 //
@@ -371,8 +530,11 @@ class SlotAvailability {
 
   void CoverCalendarBookings(const BookingContext& context);
   void CoverHostBusy(const BookingContext& context);
-  // Clears free_ where the daily maximum is reached.
-  void ApplyDailyMaximum(const BookingContext& context);
+  // Clears free_ where a limit of the calendar is reached, and makes hosts
+  // at one of their limits busy.
+  void ApplyLimits(const BookingContext& context);
+  // kEqualDistribution: makes the members too far ahead busy everywhere.
+  void ApplyEqualDistribution(const BookingContext& context);
   // Clears free_ where the calendar type's rule fails.
   void ApplyTypeRule();
 
@@ -427,7 +589,8 @@ SlotAvailability::SlotAvailability(const Calendar& calendar,
   }
   CoverCalendarBookings(context);
   CoverHostBusy(context);
-  ApplyDailyMaximum(context);
+  ApplyLimits(context);
+  ApplyEqualDistribution(context);
   ApplyTypeRule();
 }
 
@@ -521,42 +684,72 @@ void SlotAvailability::CoverHostBusy(const BookingContext& context) {
   }
 }
 
-void SlotAvailability::ApplyDailyMaximum(const BookingContext& context) {
-  const int max_per_day = calendar_.rules.max_bookings_per_day;
-  if (max_per_day <= 0 || grid_.size() == 0) return;
-  const absl::TimeZone zone = calendar_.rules.zone;
-  // Local dates as the instants where they begin, so that each booking and
-  // slot finds its date with integer arithmetic instead of a time zone
-  // conversion.
-  const absl::CivilDay first_day =
-      absl::ToCivilDay(absl::FromUnixNanos(grid_.starts.front()), zone);
-  const absl::CivilDay last_day =
-      absl::ToCivilDay(absl::FromUnixNanos(grid_.starts.back()), zone);
-  std::vector<int64_t> day_starts;
-  day_starts.reserve(static_cast<size_t>(last_day - first_day) + 2);
-  for (absl::CivilDay day = first_day; day <= last_day + 1; ++day) {
-    day_starts.push_back(FloorNanos(ToInstant(absl::CivilMinute(day), zone)));
+void SlotAvailability::ApplyLimits(const BookingContext& context) {
+  const AvailabilityRules& rules = calendar_.rules;
+  const MemberLimits calendar_limits{rules.max_bookings_per_day,
+                                     rules.max_bookings_per_week,
+                                     rules.max_bookings_per_month};
+  std::vector<MemberLimits> host_limits(host_count_);
+  bool hosts_limited = false;
+  bool weeks = calendar_limits.per_week > 0;
+  bool months = calendar_limits.per_month > 0;
+  for (size_t h = 0; h < host_count_; ++h) {
+    host_limits[h] = calendar_.SettingsOf(calendar_.members[h]).limits;
+    hosts_limited |= host_limits[h].Any();
+    weeks |= host_limits[h].per_week > 0;
+    months |= host_limits[h].per_month > 0;
   }
-  // A local date lasts 24 hours give or take a transition, so dividing
-  // lands on the date or next to it.
-  constexpr int64_t kNanosPerDay = int64_t{24} * 60 * 60 * 1000 * 1000 * 1000;
-  const size_t days = day_starts.size() - 1;
-  auto date_index = [&day_starts, days](int64_t t) -> size_t {
-    if (t < day_starts.front() || t >= day_starts.back()) return days;
-    size_t day = std::min(
-        static_cast<size_t>((t - day_starts.front()) / kNanosPerDay), days - 1);
-    while (day_starts[day] > t) --day;
-    while (day_starts[day + 1] <= t) ++day;
-    return day;
-  };
-  // Bookings outside the slots' dates count in an extra one at the end.
-  std::vector<int> bookings_per_day(days + 1, 0);
-  for (const CalendarBooking& booking : context.calendar_bookings) {
-    ++bookings_per_day[date_index(FloorNanos(booking.slot.start))];
-  }
+  if ((!calendar_limits.Any() && !hosts_limited) || grid_.size() == 0) return;
+  const LocalPeriods periods(rules.zone, grid_.starts.front(),
+                             grid_.starts.back(), weeks, months);
+  std::vector<size_t> slot_dates(grid_.size());
   for (size_t i = 0; i < grid_.size(); ++i) {
-    const size_t day = date_index(grid_.starts[i]);
-    if (day < days && bookings_per_day[day] >= max_per_day) free_[i] = 0;
+    slot_dates[i] = periods.DateOf(grid_.starts[i]);
+  }
+  if (calendar_limits.Any()) {
+    PeriodCounts counts(periods);
+    for (const CalendarBooking& booking : context.calendar_bookings) {
+      counts.Add(periods.DateOf(FloorNanos(booking.slot.start)));
+    }
+    for (size_t i = 0; i < grid_.size(); ++i) {
+      if (counts.Reached(slot_dates[i], calendar_limits)) free_[i] = 0;
+    }
+  }
+  if (!hosts_limited) return;
+  std::vector<PeriodCounts> host_counts(host_count_, PeriodCounts(periods));
+  const HostIndex hosts(calendar_.members, host_count_);
+  for (const MemberBusy& busy : context.member_busy) {
+    const size_t date = periods.DateOf(FloorNanos(busy.slot_start));
+    if (date == periods.Days()) continue;
+    hosts.ForEachHost(busy.member,
+                      [&](size_t host) { host_counts[host].Add(date); });
+  }
+  const size_t stride = grid_.size() + 1;
+  for (size_t h = 0; h < host_count_; ++h) {
+    if (!host_limits[h].Any()) continue;
+    // A host at a limit is busy for the period's slots.
+    int* cover = &host_cover_[h * stride];
+    for (size_t i = 0; i < grid_.size(); ++i) {
+      if (host_counts[h].Reached(slot_dates[i], host_limits[h])) ++cover[i];
+    }
+  }
+}
+
+void SlotAvailability::ApplyEqualDistribution(const BookingContext& context) {
+  if (calendar_.type != CalendarType::kRoundRobin ||
+      calendar_.distribution != RoundRobinDistribution::kEqualDistribution ||
+      host_count_ == 0) {
+    return;
+  }
+  const std::vector<MemberShare> shares =
+      MemberShares(calendar_, context.member_load);
+  const MemberShare& lowest =
+      *std::min_element(shares.begin(), shares.end(), LoadBelow);
+  const size_t stride = grid_.size() + 1;
+  for (size_t h = 0; h < host_count_; ++h) {
+    if (!TooFarAhead(shares[h], lowest, calendar_.max_lead)) continue;
+    int* cover = &host_cover_[h * stride];
+    for (size_t i = 0; i < grid_.size(); ++i) ++cover[i];
   }
 }
 
@@ -605,27 +798,34 @@ void SlotAvailability::Describe(size_t i, FreeSlot& free) const {
   }
 }
 
-// The free member a round-robin booking goes to: fewest bookings on the
-// calendar, then least recently booked, then first in member order. The
-// member order settles ties among members never booked, so that a new team
-// fills in the order it was given.
-std::string AssignRoundRobin(const std::vector<std::string>& members,
+// The free member a round-robin booking goes to (see
+// RoundRobinDistribution): highest priority, then lowest load, then least
+// recently booked, then first in member order. The member order settles
+// ties among members never booked, so that a new team fills in the order
+// it was given.
+std::string AssignRoundRobin(const Calendar& calendar,
                              const MemberSet& free_members,
                              const std::map<std::string, MemberLoad>& loads) {
-  const std::string* chosen = nullptr;
-  MemberLoad chosen_load;
-  for (size_t m = 0; m < members.size(); ++m) {
+  const std::vector<MemberShare> shares = MemberShares(calendar, loads);
+  size_t chosen = calendar.members.size();
+  for (size_t m = 0; m < calendar.members.size(); ++m) {
     if (!free_members.Contains(m)) continue;
-    const auto it = loads.find(members[m]);
-    const MemberLoad load = it == loads.end() ? MemberLoad{} : it->second;
-    if (chosen == nullptr ||
-        std::tie(load.bookings, load.last_booked) <
-            std::tie(chosen_load.bookings, chosen_load.last_booked)) {
-      chosen = &members[m];
-      chosen_load = load;
+    if (chosen == calendar.members.size()) {
+      chosen = m;
+      continue;
+    }
+    const MemberShare& a = shares[m];
+    const MemberShare& b = shares[chosen];
+    if (a.priority_rank != b.priority_rank) {
+      if (a.priority_rank < b.priority_rank) chosen = m;
+    } else if (LoadBelow(a, b) || LoadBelow(b, a)) {
+      if (LoadBelow(a, b)) chosen = m;
+    } else if (a.last_booked < b.last_booked) {
+      chosen = m;
     }
   }
-  return chosen == nullptr ? std::string() : *chosen;
+  return chosen == calendar.members.size() ? std::string()
+                                           : calendar.members[chosen];
 }
 
 // The durations a calendar accepts, for a message: "30m, 1h".
@@ -677,12 +877,21 @@ std::vector<TimeInterval> OfferedSlots(const AvailabilityRules& rules,
   return slots;
 }
 
-absl::Duration ContextMargin(const AvailabilityRules& rules,
+absl::Duration ContextMargin(const Calendar& calendar,
                              absl::Duration duration) {
-  // Two days rather than one: a local date lasts up to 25 hours where the
-  // clocks fall back.
+  const AvailabilityRules& rules = calendar.rules;
+  // A period a limit counts in, plus a day: a local date lasts up to 25
+  // hours where the clocks fall back, a week or a month an hour more or
+  // less than its days.
+  int days = 2;
+  if (rules.max_bookings_per_week > 0) days = 8;
+  if (rules.max_bookings_per_month > 0) days = 32;
+  for (const MemberSettings& settings : calendar.member_settings) {
+    if (settings.limits.per_week > 0) days = std::max(days, 8);
+    if (settings.limits.per_month > 0) days = 32;
+  }
   return std::max(duration, rules.duration) + rules.buffer_before +
-         rules.buffer_after + absl::Hours(48);
+         rules.buffer_after + absl::Hours(24) * days;
 }
 
 absl::StatusOr<absl::Duration> ChooseDuration(
@@ -779,8 +988,8 @@ absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
   decision.blocked = TimeInterval{free.slot.start - rules.buffer_before,
                                   free.slot.end + rules.buffer_after};
   if (calendar.type == CalendarType::kRoundRobin) {
-    decision.members.push_back(AssignRoundRobin(
-        calendar.members, free.free_members, context.member_load));
+    decision.members.push_back(
+        AssignRoundRobin(calendar, free.free_members, context.member_load));
   } else {
     decision.members = free.free_members.Names(calendar.members);
   }

@@ -11,9 +11,17 @@
 // clock shows them twice.
 //
 // A slot is free at `now` when it starts at or after now + minimum notice,
-// before now + horizon, its local date has fewer bookings than the daily
-// maximum, and its hosts are free for its blocked interval (the slot
-// widened by the buffers); see FreeSlot for each calendar type.
+// before now + horizon, the calendar's bookings in the slot's local day,
+// week and month are below its limits, and its hosts are free for its
+// blocked interval (the slot widened by the buffers) and below their own
+// limits; see FreeSlot for each calendar type.
+//
+// Limits count active bookings by the local date of their slot's start in
+// the calendar's zone: a day is a local date, a week runs Monday to Sunday,
+// a month is a calendar month. A calendar's limits count its own bookings
+// (a class's every seat); a member's count every booking the member
+// attends on any calendar of the location. A member at a limit is treated
+// as busy for the slots of that period.
 //
 // Instants and durations are taken to whole nanoseconds, as protobuf's
 // are.
@@ -78,7 +86,8 @@ struct MemberBusy {
   absl::Time slot_start;    // its slot's start (a class session's key)
 };
 
-// Round-robin fairness: a member's active bookings on this calendar.
+// Round-robin fairness (see RoundRobinDistribution): a member's active
+// bookings on this calendar.
 struct MemberLoad {
   int bookings = 0;
   absl::Time last_booked = absl::InfinitePast();
@@ -94,10 +103,10 @@ struct BookingContext {
 };
 
 // How far around a range of slot starts the context must reach: the
-// longest slot, both buffers and two days on each side (the daily maximum
-// counts a whole local date, which can last 25 hours).
-absl::Duration ContextMargin(const AvailabilityRules& rules,
-                             absl::Duration duration);
+// longest slot, both buffers and the longest period a limit counts (two
+// days, since a local date can last 25 hours; 8 days with weekly limits, 32
+// with monthly ones).
+absl::Duration ContextMargin(const Calendar& calendar, absl::Duration duration);
 
 // Some of a calendar's members, by their indices in Calendar::members.
 // ComputeFreeSlots returns one per slot, so indices below 64 take no
@@ -178,7 +187,8 @@ absl::StatusOr<absl::Duration> ChooseDuration(
 // Per type, with B the candidate's blocked interval:
 //   kEvent, kService: no booking of this calendar blocks B, and the host
 //     (if any) is not busy over B.
-//   kRoundRobin: at least one member is not busy over B.
+//   kRoundRobin: at least one member is not busy over B and, with
+//     kEqualDistribution, not too far ahead (see RoundRobinDistribution).
 //   kCollective: no member is busy over B.
 //   kClassBooking: fewer than seats_per_slot bookings share the slot;
 //     no booking of another session of this calendar blocks B; the host
@@ -192,9 +202,9 @@ std::vector<FreeSlot> ComputeFreeSlots(const Calendar& calendar,
 struct BookingDecision {
   TimeInterval slot;
   TimeInterval blocked;
-  // Who attends: kRoundRobin, the free member with the fewest bookings on
-  // this calendar (ties: least recently booked, then member order);
-  // kCollective, every member; others, the host if any.
+  // Who attends: kRoundRobin, one of the free members offered, chosen as
+  // RoundRobinDistribution says; kCollective, every member; others, the
+  // host if any.
   std::vector<std::string> members;
 };
 
@@ -206,7 +216,8 @@ struct BookingDecision {
 // "start_time" when the calendar never offers a slot starting there (off
 // the grid, outside its hours, too soon for the notice, beyond the
 // horizon); FAILED_PRECONDITION SLOT_UNAVAILABLE when the slot is offered
-// but taken (hosts busy, no seats left, daily maximum reached).
+// but taken (hosts busy or at their limits, no seats left, a limit of the
+// calendar reached).
 absl::StatusOr<BookingDecision> DecideBooking(const Calendar& calendar,
                                               absl::Duration duration,
                                               absl::Time start, absl::Time now,

@@ -49,7 +49,7 @@ unsigned BindLocationAndMembers(sql::PreparedStatement& statement,
 domain::TimeInterval ContextWindow(const domain::Calendar& calendar,
                                    absl::Duration duration,
                                    domain::TimeInterval range) {
-  const absl::Duration margin = domain::ContextMargin(calendar.rules, duration);
+  const absl::Duration margin = domain::ContextMargin(calendar, duration);
   return {range.start - margin, range.end + margin};
 }
 

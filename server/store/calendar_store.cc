@@ -24,8 +24,9 @@ constexpr char kSettingsColumns[] =
     "calendar_type, team_members, allowed_durations, slot_interval_minutes, "
     "date_overrides, buffer_before_minutes, buffer_after_minutes, "
     "minimum_notice_minutes, booking_horizon_days, max_bookings_per_day, "
-    "seats_per_slot";
-constexpr int kSettingsCount = 17;
+    "seats_per_slot, max_bookings_per_week, max_bookings_per_month, "
+    "team_member_settings, round_robin_distribution, distribution_max_lead";
+constexpr int kSettingsCount = 22;
 
 int StatusColumn(domain::CalendarStatus status) {
   return status == domain::CalendarStatus::kInactive ? 2 : 1;
@@ -72,6 +73,15 @@ void BindSettings(sql::PreparedStatement& statement, unsigned first,
   statement.setInt(i++, rules.booking_horizon_days);
   statement.setInt(i++, rules.max_bookings_per_day);
   statement.setInt(i++, rules.seats_per_slot);
+  statement.setInt(i++, rules.max_bookings_per_week);
+  statement.setInt(i++, rules.max_bookings_per_month);
+  statement.setString(i++, EncodeMemberSettings(calendar.member_settings));
+  statement.setInt(i++,
+                   calendar.distribution ==
+                           domain::RoundRobinDistribution::kEqualDistribution
+                       ? 2
+                       : 1);
+  statement.setInt(i++, calendar.max_lead);
 }
 
 absl::Status GroupNotFound(absl::string_view location_id,

@@ -105,6 +105,19 @@ absl::StatusOr<domain::Calendar> ReadCalendar(sql::ResultSet& row,
     calendar.group_enabled = row.getInt(c + 25) != 0;
   }
   calendar.booking_revision = row.getInt64(c + 26);
+  calendar.rules.max_bookings_per_week = row.getInt(c + 27);
+  calendar.rules.max_bookings_per_month = row.getInt(c + 28);
+  if (!row.isNull(c + 29)) {
+    absl::StatusOr<std::vector<domain::MemberSettings>> settings =
+        DecodeMemberSettings(std::string(row.getString(c + 29)));
+    if (!settings.ok()) return settings.status();
+    calendar.member_settings = *std::move(settings);
+  }
+  calendar.distribution =
+      row.getInt(c + 30) == 2
+          ? domain::RoundRobinDistribution::kEqualDistribution
+          : domain::RoundRobinDistribution::kOptimizeForAvailability;
+  calendar.max_lead = row.getInt(c + 31);
   return calendar;
 }
 

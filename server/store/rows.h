@@ -33,8 +33,10 @@ inline constexpr char kCalendarColumns[] =
     "c.buffer_before_minutes, c.buffer_after_minutes, "
     "c.minimum_notice_minutes, c.booking_horizon_days, "
     "c.max_bookings_per_day, c.seats_per_slot, c.live, g.group_id, g.enabled, "
-    "c.booking_revision";
-inline constexpr int kCalendarColumnCount = 27;
+    "c.booking_revision, c.max_bookings_per_week, c.max_bookings_per_month, "
+    "c.team_member_settings, c.round_robin_distribution, "
+    "c.distribution_max_lead";
+inline constexpr int kCalendarColumnCount = 32;
 
 // What a booking page shows of a calendar, and what says whether it takes
 // bookings (alias c, g; from kCalendarFrom). Resolving a link reads these

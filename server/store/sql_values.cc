@@ -143,6 +143,40 @@ absl::StatusOr<std::vector<absl::Duration>> DecodeMinutesList(
   return durations;
 }
 
+std::string EncodeMemberSettings(
+    const std::vector<domain::MemberSettings>& settings) {
+  return absl::StrJoin(
+      settings, ",", [](std::string* out, const domain::MemberSettings& m) {
+        absl::StrAppend(out, m.member, ":", m.limits.per_day, ":",
+                        m.limits.per_week, ":", m.limits.per_month, ":",
+                        static_cast<int>(m.priority) + 1, ":", m.weight);
+      });
+}
+
+absl::StatusOr<std::vector<domain::MemberSettings>> DecodeMemberSettings(
+    absl::string_view text) {
+  std::vector<domain::MemberSettings> all;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(item, ':');
+    domain::MemberSettings settings;
+    int priority = 0;
+    if (parts.size() != 6 || parts[0].empty() ||
+        !absl::SimpleAtoi(parts[1], &settings.limits.per_day) ||
+        !absl::SimpleAtoi(parts[2], &settings.limits.per_week) ||
+        !absl::SimpleAtoi(parts[3], &settings.limits.per_month) ||
+        !absl::SimpleAtoi(parts[4], &priority) || priority < 1 ||
+        priority > 3 || !absl::SimpleAtoi(parts[5], &settings.weight) ||
+        settings.weight < 1) {
+      return absl::InternalError(
+          absl::StrCat("bad member settings in the database: ", text));
+    }
+    settings.member = std::string(parts[0]);
+    settings.priority = static_cast<domain::MemberPriority>(priority - 1);
+    all.push_back(std::move(settings));
+  }
+  return all;
+}
+
 std::string EncodeDateOverrides(
     const std::vector<domain::DateOverride>& overrides) {
   std::string text;

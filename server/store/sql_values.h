@@ -46,6 +46,14 @@ std::string EncodeDateOverrides(
 absl::StatusOr<std::vector<domain::DateOverride>> DecodeDateOverrides(
     absl::string_view text);
 
+// Member settings: "ann:2:10:40:1:3,bob:0:5:0:2:1", each a member, its
+// limits per day, week and month, its priority (1 high, 2 medium, 3 low)
+// and its weight.
+std::string EncodeMemberSettings(
+    const std::vector<domain::MemberSettings>& settings);
+absl::StatusOr<std::vector<domain::MemberSettings>> DecodeMemberSettings(
+    absl::string_view text);
+
 // String maps (link metadata) as URL-encoded "key=value&key=value": any
 // bytes survive, and the column stays readable in a SQL console.
 std::string EncodeStringMap(const std::map<std::string, std::string>& map);

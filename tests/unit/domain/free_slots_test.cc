@@ -402,6 +402,116 @@ TEST(AvailabilityRulesTest, DailyMaximumFollowsLocalDatesAcrossDstChanges) {
   }
 }
 
+TEST(BookingLimitsTest, WeeklyMaximumCountsTheLocalWeekFromMondayToSunday) {
+  AvailabilityRules rules = NineToFive();
+  rules.max_bookings_per_week = 3;
+  const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, rules);
+  BookingContext context;
+  // Three in the week of Monday 2026-01-05; the Sunday before belongs to
+  // the previous week, the Monday after to the next one.
+  context.calendar_bookings = {
+      Booked(Interval(Ny(1, 4, 12, 0), absl::Minutes(30))),
+      Booked(Interval(Monday(9, 0), absl::Minutes(30))),
+      Booked(Interval(Ny(1, 7, 9, 0), absl::Minutes(30))),
+      Booked(Interval(Ny(1, 9, 16, 30), absl::Minutes(30))),
+      Booked(Interval(Ny(1, 12, 9, 0), absl::Minutes(30))),
+  };
+  const std::vector<FreeSlot> free = ComputeFreeSlots(
+      calendar, rules.duration, TimeInterval{Ny(1, 5, 0, 0), Ny(1, 14, 0, 0)},
+      kLongBefore, context);
+  const std::map<absl::CivilDay, int> expected = {
+      {absl::CivilDay(2026, 1, 12), 15}, {absl::CivilDay(2026, 1, 13), 16}};
+  EXPECT_EQ(FreePerLocalDay(free, NewYork()), expected);
+  EXPECT_TRUE(
+      IsSlotUnavailable(DecideBooking(calendar, rules.duration, Ny(1, 8, 10, 0),
+                                      kLongBefore, context)
+                            .status()));
+  EXPECT_TRUE(DecideBooking(calendar, rules.duration, Ny(1, 13, 10, 0),
+                            kLongBefore, context)
+                  .ok());
+}
+
+TEST(BookingLimitsTest, MonthlyMaximumCountsTheLocalCalendarMonth) {
+  AvailabilityRules rules = NineToFive();
+  rules.max_bookings_per_month = 2;
+  const Calendar calendar = MakeCalendar(CalendarType::kEvent, {}, rules);
+  BookingContext context;
+  // January 2 and January 31 at 23:30 in New York (already February in
+  // UTC) fill January; February has one.
+  context.calendar_bookings = {
+      Booked(Interval(Ny(1, 2, 9, 0), absl::Minutes(30))),
+      Booked(Interval(Ny(1, 31, 23, 30), absl::Minutes(30))),
+      Booked(Interval(Ny(2, 3, 9, 0), absl::Minutes(30))),
+  };
+  const std::vector<FreeSlot> free = ComputeFreeSlots(
+      calendar, rules.duration, TimeInterval{Ny(1, 29, 0, 0), Ny(2, 4, 0, 0)},
+      kLongBefore, context);
+  // Thursday and Friday of January are full; Monday and Tuesday of
+  // February open (but for the booked slot, taken by the one-host rule).
+  const std::map<absl::CivilDay, int> expected = {
+      {absl::CivilDay(2026, 2, 2), 16}, {absl::CivilDay(2026, 2, 3), 15}};
+  EXPECT_EQ(FreePerLocalDay(free, NewYork()), expected);
+}
+
+TEST(BookingLimitsTest, MemberAtItsDailyLimitIsBusyForThatDateOnly) {
+  Calendar calendar =
+      MakeCalendar(CalendarType::kRoundRobin, {"ann", "bob"}, NineToFive());
+  calendar.member_settings = {{"ann", {1, 0, 0}}};
+  BookingContext context;
+  // Ann's one booking of Monday is on another calendar of the location.
+  context.member_busy = {
+      Busy("ann", Interval(Monday(7, 0), absl::Minutes(30)))};
+  const std::vector<FreeSlot> free = ComputeFreeSlots(
+      calendar, absl::Minutes(30), TimeInterval{Monday(0, 0), Ny(1, 7, 0, 0)},
+      kLongBefore, context);
+  ASSERT_EQ(free.size(), 32u);
+  EXPECT_THAT(free[0].free_members.Names(calendar.members), ElementsAre("bob"));
+  EXPECT_THAT(free[16].free_members.Names(calendar.members),
+              ElementsAre("ann", "bob"));
+  const absl::StatusOr<BookingDecision> decision = DecideBooking(
+      calendar, absl::Minutes(30), Monday(10, 0), kLongBefore, context);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  EXPECT_THAT(decision->members, ElementsAre("bob"));
+}
+
+TEST(BookingLimitsTest, HostAtItsWeeklyLimitTakesNoBookingOfThatWeek) {
+  for (CalendarType type : {CalendarType::kEvent, CalendarType::kCollective}) {
+    SCOPED_TRACE(static_cast<int>(type));
+    Calendar calendar = MakeCalendar(
+        type,
+        type == CalendarType::kEvent ? std::vector<std::string>{"ann"}
+                                     : std::vector<std::string>{"ann", "bob"},
+        NineToFive());
+    calendar.member_settings = {{"ann", {0, 2, 0}}};
+    BookingContext context;
+    // Two of Ann's bookings in the week, one here and one elsewhere.
+    context.member_busy = {
+        Busy("ann", Interval(Ny(1, 6, 9, 0), absl::Minutes(30)), kCalendarPk),
+        Busy("ann", Interval(Ny(1, 10, 9, 0), absl::Minutes(30)))};
+    EXPECT_THAT(Clock(calendar, context), IsEmpty());
+    EXPECT_TRUE(
+        IsSlotUnavailable(DecideBooking(calendar, absl::Minutes(30),
+                                        Monday(11, 0), kLongBefore, context)
+                              .status()));
+    // The next week is open.
+    EXPECT_TRUE(DecideBooking(calendar, absl::Minutes(30), Ny(1, 12, 11, 0),
+                              kLongBefore, context)
+                    .ok());
+  }
+}
+
+TEST(BookingLimitsTest, ContextMarginReachesAcrossTheLongestLimitedPeriod) {
+  Calendar calendar =
+      MakeCalendar(CalendarType::kRoundRobin, {"ann", "bob"}, MondayMorning());
+  EXPECT_LT(ContextMargin(calendar, absl::Minutes(30)), absl::Hours(24 * 3));
+  calendar.member_settings = {{"bob", {0, 5, 0}}};
+  EXPECT_GE(ContextMargin(calendar, absl::Minutes(30)),
+            absl::Hours(24 * 7 + 1));
+  calendar.rules.max_bookings_per_month = 9;
+  EXPECT_GE(ContextMargin(calendar, absl::Minutes(30)),
+            absl::Hours(24 * 31 + 1));
+}
+
 TEST(AvailabilityRulesTest, BufferReachesAcrossTheSkippedHour) {
   AvailabilityRules rules;
   rules.zone = NewYork();
@@ -490,7 +600,8 @@ TEST(AvailabilityRulesTest, ContextMarginCoversBuffersSlotAndALongLocalDate) {
   AvailabilityRules rules = MondayMorning();
   rules.buffer_before = absl::Minutes(10);
   rules.buffer_after = absl::Minutes(20);
-  EXPECT_GE(ContextMargin(rules, absl::Hours(2)),
+  EXPECT_GE(ContextMargin(MakeCalendar(CalendarType::kEvent, {}, rules),
+                          absl::Hours(2)),
             absl::Hours(2) + absl::Minutes(30) + absl::Hours(25));
 }
 
@@ -1089,6 +1200,68 @@ TEST(RequestedZoneTest, RangeGivenAsAKolkataDateCoversTwoNewYorkDates) {
             "2026-01-06T19:30:00+05:30");
 }
 
+// A round-robin member's bookings on the calendar and weight.
+std::pair<int64_t, int64_t> ReferenceLoad(const Calendar& calendar,
+                                          const BookingContext& context,
+                                          const std::string& member) {
+  const auto it = context.member_load.find(member);
+  return {it == context.member_load.end() ? 0 : it->second.bookings,
+          calendar.SettingsOf(member).weight};
+}
+
+// Whether equal distribution hides `member`, read literally: its bookings
+// reach weight x (the lowest bookings / weight of any member) + lead.
+bool ReferenceHidden(const Calendar& calendar, const BookingContext& context,
+                     const std::string& member) {
+  if (calendar.type != CalendarType::kRoundRobin ||
+      calendar.distribution != RoundRobinDistribution::kEqualDistribution) {
+    return false;
+  }
+  const auto [bookings, weight] = ReferenceLoad(calendar, context, member);
+  for (const std::string& other : calendar.members) {
+    const auto [other_bookings, other_weight] =
+        ReferenceLoad(calendar, context, other);
+    // bookings - weight * other_bookings / other_weight >= lead
+    if (bookings * other_weight - weight * other_bookings >=
+        calendar.max_lead * other_weight) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Who the rule documented for RoundRobinDistribution picks among `free`.
+std::string ReferenceAssignee(const Calendar& calendar,
+                              const BookingContext& context,
+                              const std::vector<std::string>& free) {
+  std::string chosen;
+  for (const std::string& member : free) {
+    if (chosen.empty()) {
+      chosen = member;
+      continue;
+    }
+    const MemberSettings a = calendar.SettingsOf(member);
+    const MemberSettings b = calendar.SettingsOf(chosen);
+    const auto [a_bookings, a_weight] =
+        ReferenceLoad(calendar, context, member);
+    const auto [b_bookings, b_weight] =
+        ReferenceLoad(calendar, context, chosen);
+    const auto last = [&](const std::string& m) {
+      const auto it = context.member_load.find(m);
+      return it == context.member_load.end() ? absl::InfinitePast()
+                                             : it->second.last_booked;
+    };
+    if (a.priority != b.priority) {
+      if (a.priority < b.priority) chosen = member;
+    } else if (a_bookings * b_weight != b_bookings * a_weight) {
+      if (a_bookings * b_weight < b_bookings * a_weight) chosen = member;
+    } else if (last(member) < last(chosen)) {
+      chosen = member;
+    }
+  }
+  return chosen;
+}
+
 // A free slot as the reference lists it: free members by id.
 struct ReferenceSlot {
   TimeInterval slot;
@@ -1113,24 +1286,54 @@ std::vector<ReferenceSlot> ReferenceFreeSlots(const Calendar& calendar,
   const bool is_class = calendar.type == CalendarType::kClassBooking;
   const bool team = calendar.type == CalendarType::kRoundRobin ||
                     calendar.type == CalendarType::kCollective;
+  const MemberLimits calendar_limits{rules.max_bookings_per_day,
+                                     rules.max_bookings_per_week,
+                                     rules.max_bookings_per_month};
+  // Whether the period around `start` of some limit in `limits` holds as
+  // many of `booked` (slot starts) as the limit.
+  auto LimitReached = [&rules](absl::Time start,
+                               const std::vector<absl::Time>& booked,
+                               const MemberLimits& limits) {
+    auto period = [&rules](absl::Time t, int kind) {
+      const absl::CivilDay day = absl::ToCivilDay(t, rules.zone);
+      if (kind == 0) return day;
+      if (kind == 1) return day - static_cast<int>(absl::GetWeekday(day));
+      return absl::CivilDay(absl::CivilMonth(day));
+    };
+    const int limit[] = {limits.per_day, limits.per_week, limits.per_month};
+    for (int kind = 0; kind < 3; ++kind) {
+      if (limit[kind] <= 0) continue;
+      const auto same = std::count_if(
+          booked.begin(), booked.end(),
+          [&](absl::Time t) { return period(t, kind) == period(start, kind); });
+      if (same >= limit[kind]) return true;
+    }
+    return false;
+  };
   for (const TimeInterval& slot : OfferedSlots(rules, duration, range)) {
     if (slot.start < now + rules.minimum_notice) continue;
     if (rules.booking_horizon_days > 0 &&
         slot.start >= now + absl::Hours(24 * rules.booking_horizon_days)) {
       continue;
     }
-    if (rules.max_bookings_per_day > 0) {
-      const absl::CivilDay date = absl::ToCivilDay(slot.start, rules.zone);
-      const auto same_date = std::count_if(
-          context.calendar_bookings.begin(), context.calendar_bookings.end(),
-          [&](const CalendarBooking& b) {
-            return absl::ToCivilDay(b.slot.start, rules.zone) == date;
-          });
-      if (same_date >= rules.max_bookings_per_day) continue;
+    if (calendar_limits.Any()) {
+      std::vector<absl::Time> starts;
+      for (const CalendarBooking& booking : context.calendar_bookings) {
+        starts.push_back(booking.slot.start);
+      }
+      if (LimitReached(slot.start, starts, calendar_limits)) continue;
     }
     const TimeInterval blocked{slot.start - rules.buffer_before,
                                slot.end + rules.buffer_after};
     auto member_free = [&](const std::string& member) {
+      const MemberLimits limits = calendar.SettingsOf(member).limits;
+      if (limits.Any()) {
+        std::vector<absl::Time> starts;
+        for (const MemberBusy& busy : context.member_busy) {
+          if (busy.member == member) starts.push_back(busy.slot_start);
+        }
+        if (LimitReached(slot.start, starts, limits)) return false;
+      }
       return std::none_of(context.member_busy.begin(),
                           context.member_busy.end(),
                           [&](const MemberBusy& busy) {
@@ -1163,7 +1366,10 @@ std::vector<ReferenceSlot> ReferenceFreeSlots(const Calendar& calendar,
       }
     } else {
       for (const std::string& member : calendar.members) {
-        if (member_free(member)) candidate.free_members.push_back(member);
+        if (member_free(member) &&
+            !ReferenceHidden(calendar, context, member)) {
+          candidate.free_members.push_back(member);
+        }
       }
       if (candidate.free_members.empty()) continue;
       if (calendar.type == CalendarType::kCollective &&
@@ -1223,8 +1429,23 @@ RandomCase MakeRandomCase(std::mt19937& random) {
   rules.minimum_notice = absl::Hours(pick(0, 30));
   rules.booking_horizon_days = pick(0, 1) * pick(1, 12);
   rules.max_bookings_per_day = pick(0, 1) * pick(1, 6);
+  rules.max_bookings_per_week = pick(0, 2) == 0 ? pick(1, 20) : 0;
+  rules.max_bookings_per_month = pick(0, 2) == 0 ? pick(1, 40) : 0;
   rules.seats_per_slot = pick(1, 3);
   c.calendar = MakeCalendar(types[pick(0, 4)], members, rules);
+  if (pick(0, 1) == 1) {
+    c.calendar.distribution = RoundRobinDistribution::kEqualDistribution;
+    c.calendar.max_lead = pick(1, 3);
+  }
+  for (const std::string& member : members) {
+    if (pick(0, 1) == 0) continue;
+    c.calendar.member_settings.push_back(
+        MemberSettings{member,
+                       {pick(0, 1) * pick(1, 4), pick(0, 1) * pick(1, 12),
+                        pick(0, 2) == 0 ? pick(1, 30) : 0},
+                       static_cast<MemberPriority>(pick(0, 2)),
+                       pick(1, 3)});
+  }
   c.duration = rules.duration;
   if (c.calendar.type == CalendarType::kService && pick(0, 1) == 1) {
     c.duration = absl::Minutes(45);
@@ -1265,7 +1486,7 @@ RandomCase MakeRandomCase(std::mt19937& random) {
   for (const std::string& person : people) {
     if (pick(0, 1) == 1) {
       c.context.member_load[person] =
-          MemberLoad{pick(0, 3), c.range.start + absl::Minutes(pick(0, 3))};
+          MemberLoad{pick(0, 6), c.range.start + absl::Minutes(pick(0, 3))};
     }
   }
   return c;
@@ -1332,9 +1553,8 @@ TEST(FreeSlotsPropertyTest, DecideBookingSucceedsExactlyOnListedSlots) {
           listed->free_members.Names(c.calendar.members);
       if (c.calendar.type == CalendarType::kRoundRobin) {
         ASSERT_EQ(decision->members.size(), 1u);
-        EXPECT_NE(std::find(listed_members.begin(), listed_members.end(),
-                            decision->members[0]),
-                  listed_members.end());
+        EXPECT_EQ(decision->members[0],
+                  ReferenceAssignee(c.calendar, c.context, listed_members));
       } else {
         EXPECT_EQ(decision->members, listed_members);
       }

@@ -71,5 +71,21 @@ TEST(ListColumnsTest, RoundTrip) {
               ElementsAre(absl::Minutes(30), absl::Hours(1)));
 }
 
+TEST(MemberSettingsColumnTest, RoundTripsAndRefusesGarbage) {
+  const std::vector<domain::MemberSettings> settings = {
+      {"ann", {2, 10, 40}, domain::MemberPriority::kHigh, 3},
+      {"bob", {0, 0, 0}, domain::MemberPriority::kLow, 1}};
+  EXPECT_EQ(EncodeMemberSettings(settings), "ann:2:10:40:1:3,bob:0:0:0:3:1");
+  absl::StatusOr<std::vector<domain::MemberSettings>> decoded =
+      DecodeMemberSettings(EncodeMemberSettings(settings));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, settings);
+  EXPECT_TRUE(DecodeMemberSettings("")->empty());
+  for (const char* bad : {"ann", "ann:1:2:3", "ann:1:2:3:4:1", "ann:1:2:3:1:0",
+                          ":1:2:3:1:1", "ann:x:2:3:1:1"}) {
+    EXPECT_FALSE(DecodeMemberSettings(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace scheduling::store
