@@ -93,6 +93,14 @@ std::string Usage() {
       &usage, "\n", kSettingsSynopsis, kLinkOptionsSynopsis,
       "\nThe server defaults to $SCHEDULING_SERVER, else ", kDefaultServer,
       ".\n"
+      "Connection: TLS by default, verified with --tls_ca ($SCHEDULING_TLS_CA,"
+      " else the\n"
+      "system's roots) and --tls_server_name; --tls_cert/--tls_key "
+      "($SCHEDULING_TLS_CERT,\n"
+      "$SCHEDULING_TLS_KEY) for mTLS; --api_key ($SCHEDULING_API_KEY, "
+      "preferred: flags\n"
+      "show in ps); --insecure ($SCHEDULING_INSECURE=true) for a plain-text "
+      "server.\n"
       "Names are resource names (locations/L/calendars/C, "
       "locations/L/groups/G,\n"
       "locations/L/calendars/C/bookings/B); --location and --group also take "
