@@ -70,6 +70,22 @@ int RunFreeSlots(const Invocation& call) {
   return 0;
 }
 
+// Calls `method` of the calendar service with `request`, under the
+// command's deadline, and prints the booking it answers with.
+template <typename Request>
+int CallForBooking(
+    const Invocation& call, const Request& request,
+    grpc::Status (scheduling::v1::CalendarService::Stub::*method)(
+        grpc::ClientContext*, const Request&, scheduling::v1::Booking*)) {
+  scheduling::v1::Booking booking;
+  grpc::ClientContext context;
+  call.services.SetDeadline(&context);
+  const grpc::Status status =
+      (call.services.calendars.get()->*method)(&context, request, &booking);
+  if (!status.ok()) return call.CallFailed(status);
+  return PrintBooking(booking);
+}
+
 int RunCreateBooking(const Invocation& call) {
   absl::StatusOr<absl::Time> start =
       ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
@@ -90,25 +106,15 @@ int RunCreateBooking(const Invocation& call) {
     *request.mutable_duration() = DurationToProto(**duration);
   }
   request.set_request_id(request_id);
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->CreateBooking(&context, request, &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(call, request,
+                        &scheduling::v1::CalendarService::Stub::CreateBooking);
 }
 
 int RunGetBooking(const Invocation& call) {
   scheduling::v1::GetBookingRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->GetBooking(&context, request, &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(call, request,
+                        &scheduling::v1::CalendarService::Stub::GetBooking);
 }
 
 int RunListBookings(const Invocation& call) {
@@ -187,13 +193,8 @@ int RunCancelBooking(const Invocation& call) {
   scheduling::v1::CancelBookingRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
   request.set_reason(*reason);
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->CancelBooking(&context, request, &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(call, request,
+                        &scheduling::v1::CalendarService::Stub::CancelBooking);
 }
 
 int RunRescheduleBooking(const Invocation& call) {
@@ -208,25 +209,16 @@ int RunRescheduleBooking(const Invocation& call) {
   request.set_name(absl::GetFlag(FLAGS_name));
   *request.mutable_start_time() = TimeToProto(*start);
   request.set_request_id(request_id);
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->RescheduleBooking(&context, request, &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(
+      call, request, &scheduling::v1::CalendarService::Stub::RescheduleBooking);
 }
 
 int RunGetBookingByToken(const Invocation& call) {
   scheduling::v1::GetBookingByManageTokenRequest request;
   request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status = call.services.calendars->GetBookingByManageToken(
-      &context, request, &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(
+      call, request,
+      &scheduling::v1::CalendarService::Stub::GetBookingByManageToken);
 }
 
 int RunCancelBookingByToken(const Invocation& call) {
@@ -236,14 +228,9 @@ int RunCancelBookingByToken(const Invocation& call) {
   scheduling::v1::CancelBookingByManageTokenRequest request;
   request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
   request.set_reason(*reason);
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->CancelBookingByManageToken(&context, request,
-                                                          &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(
+      call, request,
+      &scheduling::v1::CalendarService::Stub::CancelBookingByManageToken);
 }
 
 int RunRescheduleBookingByToken(const Invocation& call) {
@@ -258,14 +245,9 @@ int RunRescheduleBookingByToken(const Invocation& call) {
   request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
   *request.mutable_start_time() = TimeToProto(*start);
   request.set_request_id(request_id);
-  scheduling::v1::Booking booking;
-  grpc::ClientContext context;
-  call.services.SetDeadline(&context);
-  const grpc::Status status =
-      call.services.calendars->RescheduleBookingByManageToken(&context, request,
-                                                              &booking);
-  if (!status.ok()) return call.CallFailed(status);
-  return PrintBooking(booking);
+  return CallForBooking(
+      call, request,
+      &scheduling::v1::CalendarService::Stub::RescheduleBookingByManageToken);
 }
 
 constexpr Command kBookingCommands[] = {
