@@ -6,6 +6,7 @@
 //
 //   scheduling_loadgen --server=127.0.0.1:PORT --dsn=mysql://...
 //       --server_pid=PID [--db_pid=PID] [--json=bench/results/latest.json]
+//       [--workloads=tenants] [--sample_lock_waits]
 //
 // Several replicas: --server=127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3
 // --server_pid=PID1,PID2,PID3 (or --server=dns:///name:port for a name
@@ -27,6 +28,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/lock_wait_sampler.h"
 #include "bench/report.h"
 #include "bench/suite.h"
 
@@ -74,6 +76,13 @@ ABSL_FLAG(absl::Duration, storm_duration, absl::Seconds(10),
           "how long the deadline storm lasts");
 ABSL_FLAG(int, storm_book_links, 80000,
           "fresh links provisioned for the storm's BookOneTimeLink calls");
+ABSL_FLAG(bool, sample_lock_waits, false,
+          "during every measurement window, sample the database's lock "
+          "waits (information_schema.innodb_lock_waits; needs the PROCESS "
+          "privilege) and report the rows waited on");
+ABSL_FLAG(absl::Duration, lock_wait_sample_interval, absl::Milliseconds(150),
+          "how often --sample_lock_waits samples; more than 100ms (InnoDB "
+          "refills the lock-wait table's cache only after 100 ms unread)");
 ABSL_FLAG(std::string, json, "bench/results/latest.json",
           "where to write the results as JSON");
 ABSL_FLAG(std::string, slot_engine_results, "",
@@ -160,6 +169,16 @@ int main(int argc, char** argv) {
   options.rss_concurrency = absl::GetFlag(FLAGS_rss_concurrency);
   options.channels = absl::GetFlag(FLAGS_channels);
   options.tenant_locations = absl::GetFlag(FLAGS_tenant_locations);
+  options.sample_lock_waits = absl::GetFlag(FLAGS_sample_lock_waits);
+  options.lock_wait_sample_interval =
+      absl::GetFlag(FLAGS_lock_wait_sample_interval);
+  if (options.lock_wait_sample_interval <=
+      scheduling::bench::kMinLockWaitSampleInterval) {
+    // Faster, every sample would read InnoDB's first snapshot again.
+    std::fprintf(stderr,
+                 "error: --lock_wait_sample_interval must exceed 100ms\n");
+    return 2;
+  }
   options.storm.threads = absl::GetFlag(FLAGS_storm_threads);
   options.storm.channels = absl::GetFlag(FLAGS_storm_channels);
   options.storm.deadline = absl::GetFlag(FLAGS_storm_deadline);

@@ -211,6 +211,91 @@ void PrintStorm(const Report& report, std::ostream& out) {
       Ms(storm.median_call_latency), storm.health_label);
 }
 
+// Rows waited on, per sampled measurement: in the table, and in the JSON.
+constexpr size_t kLockWaitRowsPrinted = 5;
+constexpr size_t kLockWaitRowsInJson = 20;
+
+// A table cell: no line breaks, no column separators.
+std::string Cell(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void PrintLockWaitRows(const std::string& workload, int concurrency,
+                       const LockWaitTally& tally, std::ostream& out) {
+  const std::string head =
+      absl::StrFormat("| %s | %d | %d (%d) ", Cell(workload), concurrency,
+                      tally.queries, tally.samples_with_waits);
+  if (!tally.error.empty()) {
+    out << head << "| sampler failed: " << Cell(tally.error)
+        << " | | | | | |\n";
+  }
+  if (tally.rows.empty()) {
+    if (tally.error.empty()) out << head << "| none caught | | | | | |\n";
+    return;
+  }
+  for (size_t i = 0; i < tally.rows.size() && i < kLockWaitRowsPrinted; ++i) {
+    const LockWaitRow& row = tally.rows[i];
+    out << (i == 0 ? head : "| | | ")
+        << absl::StrFormat("| %s | %s | %s | %s | %d | %d |\n", Cell(row.table),
+                           Cell(row.index), Cell(row.mode), Cell(row.data),
+                           row.samples, row.waiters);
+  }
+  if (tally.rows.size() > kLockWaitRowsPrinted) {
+    int64_t samples = 0;
+    int64_t waiters = 0;
+    for (size_t i = kLockWaitRowsPrinted; i < tally.rows.size(); ++i) {
+      samples += tally.rows[i].samples;
+      waiters += tally.rows[i].waiters;
+    }
+    out << absl::StrFormat("| | | | %d other rows | | | | %d | %d |\n",
+                           tally.rows.size() - kLockWaitRowsPrinted, samples,
+                           waiters);
+  }
+}
+
+// The "rows waited on" table, if any measurement was sampled.
+void PrintLockWaits(const Report& report, std::ostream& out) {
+  std::optional<absl::Duration> interval;
+  for (const ReportRow& row : report.rows) {
+    if (row.service.lock_waits_sampled.has_value()) {
+      interval = row.service.lock_waits_sampled->interval;
+      break;
+    }
+  }
+  if (!interval.has_value()) return;
+  out << absl::StrFormat(
+      "\nRows waited on: snapshots of InnoDB's lock waits every %s over "
+      "each measured window (information_schema.innodb_lock_waits, the "
+      "blocking lock in innodb_locks), by the row the waiters queued on; "
+      "\"samples\": snapshots that showed a wait on the row (a long wait "
+      "shows in several), \"waiters\": the waiting locks on it, summed over "
+      "the snapshots; the top %d rows per point:\n\n"
+      "| workload | conc | samples (with waits) | table | index | mode | "
+      "row | samples | waiters |\n"
+      "|---|---:|---:|---|---|---|---|---:|---:|\n",
+      absl::FormatDuration(*interval), kLockWaitRowsPrinted);
+  for (const ReportRow& row : report.rows) {
+    if (row.service.lock_waits_sampled.has_value()) {
+      PrintLockWaitRows(row.workload, row.concurrency,
+                        *row.service.lock_waits_sampled, out);
+    }
+    if (row.raw_sql.has_value() && row.raw_sql->lock_waits_sampled) {
+      PrintLockWaitRows(row.workload + " (raw SQL)", row.concurrency,
+                        *row.raw_sql->lock_waits_sampled, out);
+    }
+  }
+}
+
 std::string StormJson(const StormResult& storm);
 
 // Minimal JSON: enough for flat records of numbers and strings.
@@ -252,6 +337,29 @@ std::string Object(
   return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
 }
 
+std::string LockWaitsJson(const LockWaitTally& tally) {
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < tally.rows.size() && i < kLockWaitRowsInJson; ++i) {
+    const LockWaitRow& row = tally.rows[i];
+    rows.push_back(Object({
+        {"table", Quote(row.table)},
+        {"index", Quote(row.index)},
+        {"mode", Quote(row.mode)},
+        {"row", Quote(row.data)},
+        {"samples", absl::StrCat(row.samples)},
+        {"waiters", absl::StrCat(row.waiters)},
+    }));
+  }
+  return Object({
+      {"interval_ms", Number(Ms(tally.interval))},
+      {"samples", absl::StrCat(tally.queries)},
+      {"samples_with_waits", absl::StrCat(tally.samples_with_waits)},
+      {"distinct_rows", absl::StrCat(tally.rows.size())},
+      {"top_rows", absl::StrCat("[", absl::StrJoin(rows, ", "), "]")},
+      {"error", tally.error.empty() ? "null" : Quote(tally.error)},
+  });
+}
+
 std::string MeasurementJson(const Measurement& m) {
   const LoadResult& load = m.load;
   std::vector<std::pair<std::string, std::string>> outcomes;
@@ -289,6 +397,9 @@ std::string MeasurementJson(const Measurement& m) {
          return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
        }()},
       {"row_lock_ms_per_call", Number(m.PerCall(m.row_lock_time_ms))},
+      {"lock_waits_sampled", m.lock_waits_sampled.has_value()
+                                 ? LockWaitsJson(*m.lock_waits_sampled)
+                                 : "null"},
   });
 }
 
@@ -495,6 +606,8 @@ void PrintReport(const Report& report, std::ostream& out) {
         Fixed(s.PerCall(s.row_lock_time_ms), 2),
         absl::StrJoin(row.notes, "; "));
   }
+
+  PrintLockWaits(report, out);
 
   if (!report.slot_engine.empty()) {
     out << "\nSlot engine alone (Google Benchmark, 31 days, 1,000 "

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "bench/fixtures.h"
 #include "bench/load_generator.h"
+#include "bench/lock_wait_sampler.h"
 #include "bench/storm.h"
 
 namespace scheduling::bench {
@@ -47,6 +48,8 @@ struct Measurement {
   std::vector<double> server_cpu_by_process;  // with several replicas
   std::optional<int64_t> row_lock_waits;      // InnoDB's, in the window
   std::optional<int64_t> row_lock_time_ms;    // spent in those waits
+  // The rows those waits were on (--sample_lock_waits), in the window.
+  std::optional<LockWaitTally> lock_waits_sampled;
 
   // Per 1,000 calls counted in the window.
   std::optional<double> PerThousandCalls(std::optional<double> total) const;

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "bench/fixtures.h"
 #include "bench/load_generator.h"
+#include "bench/lock_wait_sampler.h"
 #include "bench/raw_sql_workloads.h"
 #include "bench/server_stats.h"
 #include "bench/service_workloads.h"
@@ -63,14 +64,16 @@ struct Edge {
 
 class Suite {
  public:
+  // `lock_waits`: null unless options.sample_lock_waits.
   Suite(const SuiteOptions& options, store::ConnectionPool& admin,
         const ServiceStubs& stubs, const ServiceStubs& setup_stubs,
-        Fixtures& fixtures, Report& report)
+        Fixtures& fixtures, LockWaitSampler* lock_waits, Report& report)
       : options_(options),
         admin_(admin),
         stubs_(stubs),
         setup_stubs_(setup_stubs),
         fixtures_(fixtures),
+        lock_waits_(lock_waits),
         report_(report) {}
 
   // The workloads run by default: all but those that need several
@@ -119,6 +122,7 @@ class Suite {
   const ServiceStubs& stubs_;
   const ServiceStubs& setup_stubs_;  // see RunSuite
   Fixtures& fixtures_;
+  LockWaitSampler* lock_waits_;
   Report& report_;
   std::map<int, std::unique_ptr<store::ConnectionPool>> raw_pools_;
   std::map<int, double> health_rates_;
@@ -169,9 +173,17 @@ Measurement Suite::Measure(const Operation& operation, int concurrency,
   load.warmup = options_.warmup;
   load.measure = options_.measure;
   Measurement m;
+  std::optional<LockWaitTally> lock_waits;
   m.load = RunClosedLoop(
-      load, operation, [&] { start = Sample(with_server); },
-      [&] { end = Sample(with_server); });
+      load, operation,
+      [&] {
+        start = Sample(with_server);
+        if (lock_waits_ != nullptr) lock_waits_->Start();
+      },
+      [&] {
+        if (lock_waits_ != nullptr) lock_waits = lock_waits_->Stop();
+        end = Sample(with_server);
+      });
   m.cpu.client = end.client_cpu - start.client_cpu;
   if (start.server && end.server) {
     m.cpu.server = end.server->cpu_seconds - start.server->cpu_seconds;
@@ -191,14 +203,19 @@ Measurement Suite::Measure(const Operation& operation, int concurrency,
     m.cpu.database = end.database->cpu_seconds - start.database->cpu_seconds;
   }
   if (start.database_counters && end.database_counters) {
-    // Less the SHOW STATUS that took the first sample.
+    // Less the SHOW STATUS that took the first sample, and the sampler's.
     m.sql_statements = end.database_counters->statements -
-                       start.database_counters->statements - 1;
+                       start.database_counters->statements - 1 -
+                       (lock_waits.has_value() ? lock_waits->queries : 0);
     m.row_lock_waits = end.database_counters->row_lock_waits -
                        start.database_counters->row_lock_waits;
     m.row_lock_time_ms = end.database_counters->row_lock_time_ms -
                          start.database_counters->row_lock_time_ms;
   }
+  if (lock_waits.has_value() && !lock_waits->error.empty()) {
+    Log(absl::StrCat("lock-wait sampler: ", lock_waits->error));
+  }
+  m.lock_waits_sampled = std::move(lock_waits);
   return m;
 }
 
@@ -610,7 +627,21 @@ absl::StatusOr<Report> RunSuite(const SuiteOptions& options) {
       Fixtures::Create(fixture_options, setup_stubs.calendars(0), **admin);
   if (!fixtures.ok()) return fixtures.status();
 
-  Suite suite(options, **admin, stubs, setup_stubs, **fixtures, report);
+  // The lock-wait sampler queries on a connection of its own, so that it
+  // never waits for the admin connection nor holds it up.
+  std::unique_ptr<store::ConnectionPool> sampler_pool;
+  std::unique_ptr<LockWaitSampler> lock_waits;
+  if (options.sample_lock_waits) {
+    absl::StatusOr<std::unique_ptr<store::ConnectionPool>> pool =
+        store::ConnectionPool::Create(*dsn, 1);
+    if (!pool.ok()) return pool.status();
+    sampler_pool = *std::move(pool);
+    lock_waits = std::make_unique<LockWaitSampler>(
+        *sampler_pool, options.lock_wait_sample_interval);
+  }
+
+  Suite suite(options, **admin, stubs, setup_stubs, **fixtures,
+              lock_waits.get(), report);
   absl::Status status = suite.Run();
   if (!status.ok()) return status;
   return report;

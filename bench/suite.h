@@ -57,6 +57,11 @@ struct SuiteOptions {
   int locations = 1;                // see Fixtures::Options::locations
   int tenant_locations = 64;        // the spread side of kTenantsKey
   StormOptions storm;               // server_pids are filled in
+  // Tally which rows InnoDB's lock waits are on during every measurement
+  // window (bench/lock_wait_sampler.h), one sample every interval.
+  // Above kMinLockWaitSampleInterval (bench/lock_wait_sampler.h).
+  bool sample_lock_waits = false;
+  absl::Duration lock_wait_sample_interval = absl::Milliseconds(150);
 };
 
 absl::StatusOr<Report> RunSuite(const SuiteOptions& options);

@@ -21,7 +21,8 @@
 #                scripts/galera.sh starts it)
 #   LOADGEN FLAGS are passed on, e.g. --workloads=create,book --concurrency=8
 #                (bench/loadgen_main.cc lists them: --workloads=tenants,
-#                storm; --storm_threads, --tenant_locations, ...)
+#                storm; --storm_threads, --tenant_locations,
+#                --sample_lock_waits (which rows the lock waits are on), ...)
 #
 # Environment:
 #   BENCH_WARMUP, BENCH_DURATION   per point (default 5s and 10s)
@@ -217,6 +218,10 @@ else
   dsn="$(bash scripts/private-db.sh start "$tmp/db" "$db_port")"
   dsn="${dsn##*$'\n'}" # the DSN is the last line
   db_pid="$(cat "$tmp/db/mariadbd.pid")"
+  # For the load generator's --sample_lock_waits, which reads
+  # information_schema.innodb_lock_waits (the Galera nodes grant it above).
+  mariadb --no-defaults --socket="$tmp/db/mysqld.sock" --user=root \
+    -e "GRANT PROCESS ON *.* TO 'scheduling'@'127.0.0.1'"
 fi
 
 log "server: $replicas replica(s), pool of $pool_size connections each, at most $max_in_flight calls in flight"
