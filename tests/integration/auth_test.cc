@@ -197,13 +197,14 @@ const std::map<std::string, MatrixCall>& MatrixCalls() {
        {Names::kBooking, StatusCode::INVALID_ARGUMENT}},
       // A real manage token of the caller's location: the booking is read,
       // then cancelled (in location A, which the matrix does not count),
-      // and cannot be moved to a start that is never a slot's.
+      // and then, cancelled, cannot be moved (the matrix calls the methods
+      // in the proto's order).
       {"scheduling.v1.CalendarService.GetBookingByManageToken",
        {Names::kToken, StatusCode::OK}},
       {"scheduling.v1.CalendarService.CancelBookingByManageToken",
        {Names::kToken, StatusCode::OK}},
       {"scheduling.v1.CalendarService.RescheduleBookingByManageToken",
-       {Names::kToken, StatusCode::INVALID_ARGUMENT}},
+       {Names::kToken, StatusCode::FAILED_PRECONDITION}},
       {"scheduling.v1.OneTimeLinkService.CreateOneTimeLink",
        {Names::kCalendar, StatusCode::NOT_FOUND}},
       {"scheduling.v1.OneTimeLinkService.BatchCreateOneTimeLinks",
