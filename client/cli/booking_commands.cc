@@ -197,7 +197,13 @@ int RunCancelBooking(const Invocation& call) {
                         &scheduling::v1::CalendarService::Stub::CancelBooking);
 }
 
-int RunRescheduleBooking(const Invocation& call) {
+// A reschedule `request` (naming its booking) completed with --start and
+// --request_id, sent with `method`.
+template <typename Request>
+int Reschedule(const Invocation& call, Request* request,
+               grpc::Status (scheduling::v1::CalendarService::Stub::*method)(
+                   grpc::ClientContext*, const Request&,
+                   scheduling::v1::Booking*)) {
   absl::StatusOr<absl::Time> start =
       ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
   if (!start.ok()) return call.UsageError(start.status().message());
@@ -205,12 +211,16 @@ int RunRescheduleBooking(const Invocation& call) {
   if (absl::Status status = CheckRequestId(request_id); !status.ok()) {
     return call.UsageError(status.message());
   }
+  *request->mutable_start_time() = TimeToProto(*start);
+  request->set_request_id(request_id);
+  return CallForBooking(call, *request, method);
+}
+
+int RunRescheduleBooking(const Invocation& call) {
   scheduling::v1::RescheduleBookingRequest request;
   request.set_name(absl::GetFlag(FLAGS_name));
-  *request.mutable_start_time() = TimeToProto(*start);
-  request.set_request_id(request_id);
-  return CallForBooking(
-      call, request, &scheduling::v1::CalendarService::Stub::RescheduleBooking);
+  return Reschedule(call, &request,
+                    &scheduling::v1::CalendarService::Stub::RescheduleBooking);
 }
 
 int RunGetBookingByToken(const Invocation& call) {
@@ -234,19 +244,10 @@ int RunCancelBookingByToken(const Invocation& call) {
 }
 
 int RunRescheduleBookingByToken(const Invocation& call) {
-  absl::StatusOr<absl::Time> start =
-      ParseInstantFlag("start", absl::GetFlag(FLAGS_start));
-  if (!start.ok()) return call.UsageError(start.status().message());
-  const std::string request_id = absl::GetFlag(FLAGS_request_id);
-  if (absl::Status status = CheckRequestId(request_id); !status.ok()) {
-    return call.UsageError(status.message());
-  }
   scheduling::v1::RescheduleBookingByManageTokenRequest request;
   request.set_manage_token(absl::GetFlag(FLAGS_manage_token));
-  *request.mutable_start_time() = TimeToProto(*start);
-  request.set_request_id(request_id);
-  return CallForBooking(
-      call, request,
+  return Reschedule(
+      call, &request,
       &scheduling::v1::CalendarService::Stub::RescheduleBookingByManageToken);
 }
 

@@ -409,20 +409,33 @@ std::optional<BookingKeys> FindBooking(Lease& lease,
   return keys;
 }
 
-std::optional<BookingKeys> FindBookingByName(Lease& lease,
-                                             absl::string_view location_id,
-                                             absl::string_view calendar_id,
-                                             absl::string_view booking_id) {
-  return FindBooking(
+// The booking named so; NOT_FOUND for it, or for its calendar when that
+// is gone.
+absl::StatusOr<BookingKeys> FindBookingByName(Lease& lease,
+                                              absl::string_view location_id,
+                                              absl::string_view calendar_id,
+                                              absl::string_view booking_id) {
+  std::optional<BookingKeys> keys = FindBooking(
       lease, "c.location_id = ? AND c.calendar_id = ? AND b.booking_id = ?",
       {std::string(location_id), std::string(calendar_id),
        std::string(booking_id)});
+  if (keys.has_value()) return *keys;
+  absl::StatusOr<int64_t> calendar =
+      LiveCalendarPk(lease, location_id, calendar_id);
+  if (!calendar.ok()) return calendar.status();
+  return BookingNotFound(location_id, calendar_id, booking_id);
 }
 
-std::optional<BookingKeys> FindBookingByManageToken(
-    Lease& lease, absl::string_view token_hash) {
-  return FindBooking(lease, "b.manage_token_hash = ?",
-                     {std::string(token_hash)});
+// The booking whose manage token hashes to `token_hash`, if `allowed`
+// lets the caller see its location; else the unknown token's NOT_FOUND.
+absl::StatusOr<BookingKeys> FindBookingByManageToken(
+    Lease& lease, absl::string_view token_hash, LocationAllowed allowed) {
+  std::optional<BookingKeys> keys =
+      FindBooking(lease, "b.manage_token_hash = ?", {std::string(token_hash)});
+  if (!keys.has_value() || !allowed(keys->location_id)) {
+    return domain::UnknownManageToken();
+  }
+  return *keys;
 }
 
 // Cancels the booking `keys` locate: locks its link (if any), its
@@ -720,14 +733,9 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
   bool cancelled = false;
   absl::Status status =
       RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
-        std::optional<BookingKeys> keys =
+        absl::StatusOr<BookingKeys> keys =
             FindBookingByName(lease, location_id, calendar_id, booking_id);
-        if (!keys.has_value()) {
-          absl::StatusOr<int64_t> calendar =
-              LiveCalendarPk(lease, location_id, calendar_id);
-          if (!calendar.ok()) return calendar.status();
-          return BookingNotFound(location_id, calendar_id, booking_id);
-        }
+        if (!keys.ok()) return keys.status();
         result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
         return result.status();
       });
@@ -745,11 +753,9 @@ absl::StatusOr<domain::Booking> BookingStore::CancelByManageToken(
   bool cancelled = false;
   absl::Status status = RunTransaction(
       pool_, "cancel booking by manage token", [&](Lease& lease) {
-        std::optional<BookingKeys> keys =
-            FindBookingByManageToken(lease, token_hash);
-        if (!keys.has_value() || !allowed(keys->location_id)) {
-          return domain::UnknownManageToken();
-        }
+        absl::StatusOr<BookingKeys> keys =
+            FindBookingByManageToken(lease, token_hash, allowed);
+        if (!keys.ok()) return keys.status();
         result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
         return result.status();
       });
@@ -766,14 +772,9 @@ absl::StatusOr<domain::Booking> BookingStore::Reschedule(
   absl::StatusOr<domain::Booking> result;
   absl::Status status =
       RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
-        std::optional<BookingKeys> keys =
+        absl::StatusOr<BookingKeys> keys =
             FindBookingByName(lease, location_id, calendar_id, booking_id);
-        if (!keys.has_value()) {
-          absl::StatusOr<int64_t> calendar =
-              LiveCalendarPk(lease, location_id, calendar_id);
-          if (!calendar.ok()) return calendar.status();
-          return BookingNotFound(location_id, calendar_id, booking_id);
-        }
+        if (!keys.ok()) return keys.status();
         result = RescheduleLocated(lease, *keys, start, request_id, now);
         return result.status();
       });
@@ -788,11 +789,9 @@ absl::StatusOr<domain::Booking> BookingStore::RescheduleByManageToken(
   absl::StatusOr<domain::Booking> result;
   absl::Status status = RunTransaction(
       pool_, "reschedule booking by manage token", [&](Lease& lease) {
-        std::optional<BookingKeys> keys =
-            FindBookingByManageToken(lease, token_hash);
-        if (!keys.has_value() || !allowed(keys->location_id)) {
-          return domain::UnknownManageToken();
-        }
+        absl::StatusOr<BookingKeys> keys =
+            FindBookingByManageToken(lease, token_hash, allowed);
+        if (!keys.ok()) return keys.status();
         result = RescheduleLocated(lease, *keys, start, request_id, now);
         return result.status();
       });
