@@ -454,6 +454,24 @@ absl::StatusOr<CreateBookingInput> ValidateCreateBooking(
   return input;
 }
 
+namespace {
+
+// A reschedule's start_time (in the future) and request_id, into `input`.
+template <typename Request, typename Input>
+void CheckMove(const Request& request, absl::Time now, Violations& violations,
+               Input* input) {
+  input->start_time =
+      CheckFutureStart(
+          "start_time",
+          request.has_start_time() ? &request.start_time() : nullptr, now,
+          violations)
+          .value_or(absl::InfinitePast());
+  input->request_id =
+      CheckRequestId("request_id", request.request_id(), violations);
+}
+
+}  // namespace
+
 absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
     const v1::RescheduleBookingRequest& request, absl::Time now) {
   Violations violations;
@@ -467,14 +485,7 @@ absl::StatusOr<RescheduleInput> ValidateRescheduleBooking(
         "must be a booking name: "
         "locations/{location}/calendars/{calendar}/bookings/{booking}");
   }
-  input.start_time =
-      CheckFutureStart(
-          "start_time",
-          request.has_start_time() ? &request.start_time() : nullptr, now,
-          violations)
-          .value_or(absl::InfinitePast());
-  input.request_id =
-      CheckRequestId("request_id", request.request_id(), violations);
+  CheckMove(request, now, violations, &input);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }
@@ -524,14 +535,7 @@ absl::StatusOr<ManageRescheduleInput> ValidateRescheduleByManageToken(
     violations.Add(violation.field, violation.description);
   }
   input.manage_token = request.manage_token();
-  input.start_time =
-      CheckFutureStart(
-          "start_time",
-          request.has_start_time() ? &request.start_time() : nullptr, now,
-          violations)
-          .value_or(absl::InfinitePast());
-  input.request_id =
-      CheckRequestId("request_id", request.request_id(), violations);
+  CheckMove(request, now, violations, &input);
   if (!violations.empty()) return violations.ToStatus();
   return input;
 }

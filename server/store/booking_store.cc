@@ -598,6 +598,45 @@ absl::StatusOr<domain::Booking> RescheduleLocated(Lease& lease,
   return result;
 }
 
+// Finds the booking a call names, inside the call's transaction.
+using FindBookingFn = absl::FunctionRef<absl::StatusOr<BookingKeys>(Lease&)>;
+
+// One transaction: the booking `find` finds, cancelled (CancelLocated).
+// Sets `*cancelled_now` (if given) as the attempt that committed left it.
+absl::StatusOr<domain::Booking> CancelFound(
+    ConnectionPool& pool, absl::string_view what, FindBookingFn find,
+    absl::string_view reason, const domain::Actor& actor, absl::Time now,
+    bool* cancelled_now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  bool cancelled = false;
+  absl::Status status = RunTransaction(pool, what, [&](Lease& lease) {
+    absl::StatusOr<BookingKeys> keys = find(lease);
+    if (!keys.ok()) return keys.status();
+    result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  if (cancelled_now != nullptr) *cancelled_now = cancelled;
+  return result;
+}
+
+// One transaction: the booking `find` finds, moved (RescheduleLocated).
+absl::StatusOr<domain::Booking> RescheduleFound(
+    ConnectionPool& pool, absl::string_view what, FindBookingFn find,
+    absl::Time start, absl::string_view request_id, absl::Time now) {
+  now = TruncateToMicros(now);
+  absl::StatusOr<domain::Booking> result;
+  absl::Status status = RunTransaction(pool, what, [&](Lease& lease) {
+    absl::StatusOr<BookingKeys> keys = find(lease);
+    if (!keys.ok()) return keys.status();
+    result = RescheduleLocated(lease, *keys, start, request_id, now);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
 }  // namespace
 
 absl::StatusOr<domain::Booking> BookingStore::Create(
@@ -727,76 +766,47 @@ absl::StatusOr<domain::Booking> BookingStore::Cancel(
     absl::string_view location_id, absl::string_view calendar_id,
     absl::string_view booking_id, absl::string_view reason,
     const domain::Actor& actor, absl::Time now, bool* cancelled_now) {
-  now = TruncateToMicros(now);
-  absl::StatusOr<domain::Booking> result;
-  // As the attempt that committed left it.
-  bool cancelled = false;
-  absl::Status status =
-      RunTransaction(pool_, "cancel booking", [&](Lease& lease) {
-        absl::StatusOr<BookingKeys> keys =
-            FindBookingByName(lease, location_id, calendar_id, booking_id);
-        if (!keys.ok()) return keys.status();
-        result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
-        return result.status();
-      });
-  if (!status.ok()) return status;
-  if (cancelled_now != nullptr) *cancelled_now = cancelled;
-  return result;
+  return CancelFound(
+      pool_, "cancel booking",
+      [&](Lease& lease) {
+        return FindBookingByName(lease, location_id, calendar_id, booking_id);
+      },
+      reason, actor, now, cancelled_now);
 }
 
 absl::StatusOr<domain::Booking> BookingStore::CancelByManageToken(
     absl::string_view token_hash, absl::string_view reason,
     LocationAllowed allowed, const domain::Actor& actor, absl::Time now,
     bool* cancelled_now) {
-  now = TruncateToMicros(now);
-  absl::StatusOr<domain::Booking> result;
-  bool cancelled = false;
-  absl::Status status = RunTransaction(
-      pool_, "cancel booking by manage token", [&](Lease& lease) {
-        absl::StatusOr<BookingKeys> keys =
-            FindBookingByManageToken(lease, token_hash, allowed);
-        if (!keys.ok()) return keys.status();
-        result = CancelLocated(lease, *keys, reason, actor, now, &cancelled);
-        return result.status();
-      });
-  if (!status.ok()) return status;
-  if (cancelled_now != nullptr) *cancelled_now = cancelled;
-  return result;
+  return CancelFound(
+      pool_, "cancel booking by manage token",
+      [&](Lease& lease) {
+        return FindBookingByManageToken(lease, token_hash, allowed);
+      },
+      reason, actor, now, cancelled_now);
 }
 
 absl::StatusOr<domain::Booking> BookingStore::Reschedule(
     absl::string_view location_id, absl::string_view calendar_id,
     absl::string_view booking_id, absl::Time start,
     absl::string_view request_id, absl::Time now) {
-  now = TruncateToMicros(now);
-  absl::StatusOr<domain::Booking> result;
-  absl::Status status =
-      RunTransaction(pool_, "reschedule booking", [&](Lease& lease) {
-        absl::StatusOr<BookingKeys> keys =
-            FindBookingByName(lease, location_id, calendar_id, booking_id);
-        if (!keys.ok()) return keys.status();
-        result = RescheduleLocated(lease, *keys, start, request_id, now);
-        return result.status();
-      });
-  if (!status.ok()) return status;
-  return result;
+  return RescheduleFound(
+      pool_, "reschedule booking",
+      [&](Lease& lease) {
+        return FindBookingByName(lease, location_id, calendar_id, booking_id);
+      },
+      start, request_id, now);
 }
 
 absl::StatusOr<domain::Booking> BookingStore::RescheduleByManageToken(
     absl::string_view token_hash, absl::Time start,
     absl::string_view request_id, LocationAllowed allowed, absl::Time now) {
-  now = TruncateToMicros(now);
-  absl::StatusOr<domain::Booking> result;
-  absl::Status status = RunTransaction(
-      pool_, "reschedule booking by manage token", [&](Lease& lease) {
-        absl::StatusOr<BookingKeys> keys =
-            FindBookingByManageToken(lease, token_hash, allowed);
-        if (!keys.ok()) return keys.status();
-        result = RescheduleLocated(lease, *keys, start, request_id, now);
-        return result.status();
-      });
-  if (!status.ok()) return status;
-  return result;
+  return RescheduleFound(
+      pool_, "reschedule booking by manage token",
+      [&](Lease& lease) {
+        return FindBookingByManageToken(lease, token_hash, allowed);
+      },
+      start, request_id, now);
 }
 
 absl::StatusOr<BookingStore::CalendarWithContext> BookingStore::GetWithContext(
